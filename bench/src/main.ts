@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+/** Benchmarks: `node bench/dist/main.js <name> [--json]` (`pnpm bench quadconv`). */
+import { Command } from 'commander';
+
+import { describeMachine, type Machine } from './machine.js';
+import { benchQuadConv, type QuadBenchResult } from './quadconv.js';
+
+const DEFAULT_QUAD_CONFIGS = '8x56x56x64k7,8x14x14x256k7';
+
+function parseConfigs(text: string) {
+  return text.split(',').map((item) => {
+    const m = /^(\d+)x(\d+)x(\d+)x(\d+)k(\d+)$/.exec(item.trim());
+    if (!m) throw new Error(`--configs: expected NxHxWxCkK items like 8x56x56x64k7, got "${item}"`);
+    const [n, h, w, c, k] = m.slice(1).map(Number);
+    return { s: { n, h, w, c }, k };
+  });
+}
+
+function fmt(ms: number | null, digits = 2) {
+  return ms === null || !Number.isFinite(ms) ? '   n/a' : ms.toFixed(digits).padStart(8);
+}
+
+function printQuad(r: QuadBenchResult, m: Machine) {
+  console.log(`\nquadconv2d  N=${r.n} H=${r.h} W=${r.w} C=${r.c} k=${r.k}   (median of ${r.runs} runs)`);
+  console.log(`  floor at ${m.peakGflops.toFixed(0)} GFLOP/s: forward ${r.floor_fwd_ms.toFixed(2)} ms, forward+backward ${r.floor_fwdbwd_ms.toFixed(2)} ms`);
+  console.log('  implementation            fwd ms   fwd+bwd ms   fwd vs ours   fwd+bwd vs ours');
+  const best = Math.min(r.fwdbwd_ms, r.fwdbwd_saved_ms);
+  const line = (name: string, f: number | null, fb: number | null) => {
+    const rf = f === null ? '     n/a' : `${(f / r.fwd_ms).toFixed(2)}x`.padStart(8);
+    const rb = fb === null ? '     n/a' : `${(fb / best).toFixed(2)}x`.padStart(8);
+    console.log(`  ${name.padEnd(24)} ${fmt(f)}   ${fmt(fb)}      ${rf}       ${rb}`);
+  };
+  line('QuadraLib fused', r.fwd_ms, r.fwdbwd_ms);
+  line('QuadraLib fused (saved)', null, r.fwdbwd_saved_ms);
+  for (const [name, p] of Object.entries(r.peers)) {
+    line(name === 'unfused' ? 'QuadraLib unfused' : name, p.fwd_ms, p.fwdbwd_ms);
+    if (p.note) console.log(`  ${''.padEnd(24)} (${p.note})`);
+  }
+  console.log(`  fused forward: ${r.fwd_gflops.toFixed(0)} GFLOP/s = ${(100 * r.fwd_peak_frac).toFixed(0)} % of peak; ` +
+    `forward+backward: ${r.fwdbwd_gflops.toFixed(0)} GFLOP/s = ${(100 * r.fwdbwd_peak_frac).toFixed(0)} % of peak`);
+}
+
+const program = new Command('bench').description('QuadraNet.ts benchmarks');
+
+program
+  .command('quadconv')
+  .description('fused quadratic depthwise conv vs unfused path and TensorFlow.js')
+  .option('--json', 'one JSON object per configuration')
+  .option('--configs <list>', 'NxHxWxCkK,...', DEFAULT_QUAD_CONFIGS)
+  .option('--runs <n>', 'timed runs per measurement (>= 20)', '30')
+  .option('--warmup <n>', 'warm-up runs', '5')
+  .option('--peers <list>', 'peers to run: unfused,tfjs-wasm,tfjs-cpu (or none)', 'unfused,tfjs-wasm,tfjs-cpu')
+  .option('--peer-budget <ms>', 'time budget per slow-peer measurement (at least 3 runs)', '6000')
+  .action(async (opts: { json?: boolean; configs: string; runs: string; warmup: string; peers: string; peerBudget: string }) => {
+    const machine = describeMachine();
+    if (!opts.json) {
+      console.log(`machine: ${machine.cpu}, ${machine.cores} cores; QuadraLib ${machine.simd}, ${machine.threads} threads; ` +
+        `measured fp32 FMA peak ${machine.peakGflops.toFixed(0)} GFLOP/s`);
+    }
+    const peers = opts.peers === 'none' ? [] : opts.peers.split(',');
+    for (const { s, k } of parseConfigs(opts.configs)) {
+      const r = await benchQuadConv(s, k, {
+        runs: Math.max(20, Number(opts.runs)), warmup: Number(opts.warmup), peers, peerBudgetMs: Number(opts.peerBudget),
+      }, machine);
+      if (opts.json) console.log(JSON.stringify(r));
+      else printQuad(r, machine);
+    }
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

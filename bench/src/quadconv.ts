@@ -1,0 +1,140 @@
+/**
+ * `pnpm bench quadconv`: the fused quadratic depthwise conv against our own unfused path (three
+ * dwconv2d calls + multiply + add) and TensorFlow.js (wasm and cpu backends), with GFLOP/s and
+ * the fraction of this machine's measured FMA peak.
+ */
+import {
+  allocFloat32, dwconv2d, dwconv2dBackward, quadconv2d, quadconv2dBackward, type ConvShape, type QuadWeights,
+} from '@quadranet/lib';
+
+import type { Machine } from './machine.js';
+import { tfQuadConv, useBackend } from './tfjs.js';
+import { timeIt, type TimeOptions, type Timing } from './timing.js';
+
+export interface QuadBenchOptions {
+  runs: number;
+  warmup: number;
+  peers: string[];
+  peerBudgetMs: number;
+}
+
+export interface QuadBenchResult {
+  op: 'quadconv2d';
+  n: number; h: number; w: number; c: number; k: number;
+  fwd_ms: number;
+  fwdbwd_ms: number;
+  fwdbwd_saved_ms: number;
+  fwd_gflops: number;
+  fwd_peak_frac: number;
+  fwdbwd_gflops: number;
+  fwdbwd_peak_frac: number;
+  floor_fwd_ms: number;
+  floor_fwdbwd_ms: number;
+  peak_gflops: number;
+  runs: number;
+  peers: Record<string, { fwd_ms: number | null; fwdbwd_ms: number | null; runs: number; note?: string }>;
+}
+
+function seeded(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296 - 0.5;
+  };
+}
+
+function fill(a: Float32Array, rand: () => number, scale: number): Float32Array {
+  for (let i = 0; i < a.length; i++) a[i] = rand() * scale;
+  return a;
+}
+
+/** Useful FLOPs: forward 3 depthwise convs (2k^2 each) + multiply-add; backward dx and dW (12k^2). */
+export function quadFlops(s: ConvShape, k: number) {
+  const m = s.n * s.h * s.w * s.c;
+  const fwd = m * (6 * k * k + 2);
+  return { fwd, fwdbwd: fwd + m * (12 * k * k + 2) };
+}
+
+export async function benchQuadConv(s: ConvShape, k: number, o: QuadBenchOptions, machine: Machine): Promise<QuadBenchResult> {
+  const count = s.n * s.h * s.w * s.c, taps = k * k * s.c;
+  const rand = seeded(count + k);
+  const a = (len: number, scale = 0.5) => fill(allocFloat32(len), rand, scale);
+  const x = a(count, 1), dy = a(count, 1);
+  const w: Required<QuadWeights> = { wa: a(taps, 0.2), ba: a(s.c), wb: a(taps, 0.2), bb: a(s.c), wc: a(taps, 0.2), bc: a(s.c) };
+  // Reused outputs: a fresh multi-MB buffer per call costs page faults, not kernel time.
+  const y = allocFloat32(count);
+  const saved = { a: allocFloat32(count), b: allocFloat32(count) };
+  const grads = {
+    dx: allocFloat32(count), dwa: allocFloat32(taps), dba: allocFloat32(s.c), dwb: allocFloat32(taps),
+    dbb: allocFloat32(s.c), dwc: allocFloat32(taps), dbc: allocFloat32(s.c),
+  };
+  const ours: TimeOptions = { warmup: o.warmup, minRuns: o.runs, maxRuns: o.runs, budgetMs: 0 };
+  const fwd = timeIt(() => quadconv2d(x, s, w, k, { out: y }), ours);
+  const fwdbwd = timeIt(() => {
+    quadconv2d(x, s, w, k, { out: y });
+    quadconv2dBackward(x, s, w, k, dy, { out: grads });
+  }, ours);
+  const fwdbwdSaved = timeIt(() => {
+    quadconv2d(x, s, w, k, { out: y, save: saved });
+    quadconv2dBackward(x, s, w, k, dy, { out: grads, saved });
+  }, ours);
+
+  const peers: QuadBenchResult['peers'] = {};
+  const slow: TimeOptions = { warmup: 1, minRuns: 3, maxRuns: o.runs, budgetMs: o.peerBudgetMs };
+  if (o.peers.includes('unfused')) peers.unfused = unfused(s, k, x, w, dy, ours);
+  for (const backend of ['wasm', 'cpu'] as const) {
+    if (!o.peers.includes(`tfjs-${backend}`)) continue;
+    await useBackend(backend);
+    const t = tfQuadConv({ x, dy, ...w }, s.n, s.h, s.w, s.c, k);
+    const f = timeIt(t.forward, slow);
+    let fb: Timing | null = null;
+    let note: string | undefined;
+    try {
+      fb = timeIt(t.forwardBackward, slow);
+    } catch (err) {
+      note = `no backward: ${(err instanceof Error ? err.message : String(err)).split('\n')[0].slice(0, 100)}`;
+    }
+    t.dispose();
+    peers[`tfjs-${backend}`] = { fwd_ms: f.median, fwdbwd_ms: fb?.median ?? null, runs: f.runs, note };
+  }
+
+  const flops = quadFlops(s, k);
+  const gf = (fl: number, ms: number) => fl / ms / 1e6;
+  return {
+    op: 'quadconv2d', ...s, k,
+    fwd_ms: fwd.median, fwdbwd_ms: fwdbwd.median, fwdbwd_saved_ms: fwdbwdSaved.median,
+    fwd_gflops: gf(flops.fwd, fwd.median), fwd_peak_frac: gf(flops.fwd, fwd.median) / machine.peakGflops,
+    fwdbwd_gflops: gf(flops.fwdbwd, Math.min(fwdbwd.median, fwdbwdSaved.median)),
+    fwdbwd_peak_frac: gf(flops.fwdbwd, Math.min(fwdbwd.median, fwdbwdSaved.median)) / machine.peakGflops,
+    floor_fwd_ms: flops.fwd / machine.peakGflops / 1e6, floor_fwdbwd_ms: flops.fwdbwd / machine.peakGflops / 1e6,
+    peak_gflops: machine.peakGflops, runs: fwd.runs, peers,
+  };
+}
+
+/** Our own unfused path: three dwconv2d calls, then y = A . B + C elementwise in TypeScript. */
+function unfused(s: ConvShape, k: number, x: Float32Array, w: Required<QuadWeights>, dy: Float32Array, t: TimeOptions) {
+  const count = x.length, taps = w.wa.length;
+  const A = allocFloat32(count), B = allocFloat32(count), C = allocFloat32(count), y = allocFloat32(count);
+  const gA = allocFloat32(count), gB = allocFloat32(count);
+  const g = [0, 1, 2].map(() => ({ dx: allocFloat32(count), dw: allocFloat32(taps), db: allocFloat32(s.c) }));
+  const dx = allocFloat32(count);
+  const forward = () => {
+    dwconv2d(x, s, { w: w.wa, b: w.ba }, k, { out: A });
+    dwconv2d(x, s, { w: w.wb, b: w.bb }, k, { out: B });
+    dwconv2d(x, s, { w: w.wc, b: w.bc }, k, { out: C });
+    for (let i = 0; i < count; i++) y[i] = A[i] * B[i] + C[i];
+  };
+  const fwd = timeIt(forward, t);
+  const fwdbwd = timeIt(() => {
+    forward();
+    for (let i = 0; i < count; i++) {
+      gA[i] = dy[i] * B[i];
+      gB[i] = dy[i] * A[i];
+    }
+    dwconv2dBackward(x, s, { w: w.wa }, k, gA, { out: g[0] });
+    dwconv2dBackward(x, s, { w: w.wb }, k, gB, { out: g[1] });
+    dwconv2dBackward(x, s, { w: w.wc }, k, dy, { out: g[2] });
+    for (let i = 0; i < count; i++) dx[i] = g[0].dx[i] + g[1].dx[i] + g[2].dx[i];
+  }, t);
+  return { fwd_ms: fwd.median, fwdbwd_ms: fwdbwd.median, runs: fwd.runs };
+}

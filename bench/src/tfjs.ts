@@ -1,0 +1,67 @@
+/**
+ * TensorFlow.js 4.22 peers running the same computations (NHWC depthwiseConv2d), on the wasm
+ * backend (SIMD, single-threaded in Node) and the plain-JS cpu backend.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+
+export type TfBackend = 'wasm' | 'cpu';
+
+let wasmReady = false;
+
+export async function useBackend(name: TfBackend): Promise<void> {
+  if (name === 'wasm' && !wasmReady) {
+    const require = createRequire(import.meta.url);
+    const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+    setWasmPaths(join(dist, '/'));
+    wasmReady = true;
+  }
+  if (!(await tf.setBackend(name))) throw new Error(`tfjs backend ${name} failed to initialise`);
+  await tf.ready();
+}
+
+export interface QuadInputs {
+  x: Float32Array;
+  dy: Float32Array;
+  wa: Float32Array;
+  wb: Float32Array;
+  wc: Float32Array;
+  ba: Float32Array;
+  bb: Float32Array;
+  bc: Float32Array;
+}
+
+/**
+ * Builds forward and forward+backward closures for the quadratic depthwise conv in tfjs. Each
+ * reads its results with dataSync() so the timing covers the whole computation.
+ */
+export function tfQuadConv(inp: QuadInputs, n: number, h: number, w: number, c: number, k: number) {
+  const x = tf.tensor4d(inp.x, [n, h, w, c]);
+  const dy = tf.tensor4d(inp.dy, [n, h, w, c]);
+  const filt = (a: Float32Array) => tf.tensor4d(a, [k, k, c, 1]);
+  const wa = filt(inp.wa), wb = filt(inp.wb), wc = filt(inp.wc);
+  const ba = tf.tensor1d(inp.ba), bb = tf.tensor1d(inp.bb), bc = tf.tensor1d(inp.bc);
+  const quad = (xi: tf.Tensor4D, a: tf.Tensor4D, b: tf.Tensor4D, cc: tf.Tensor4D, ab: tf.Tensor1D, bbias: tf.Tensor1D, cb: tf.Tensor1D) => {
+    const A = tf.add(tf.depthwiseConv2d(xi, a, 1, 'same'), ab);
+    const B = tf.add(tf.depthwiseConv2d(xi, b, 1, 'same'), bbias);
+    const C = tf.add(tf.depthwiseConv2d(xi, cc, 1, 'same'), cb);
+    return tf.add(tf.mul(A, B), C) as tf.Tensor4D;
+  };
+  const forward = () => {
+    tf.tidy(() => quad(x, wa, wb, wc, ba, bb, bc).dataSync());
+  };
+  const gradFn = tf.grads((...args: tf.Tensor[]) => {
+    const [xi, a, b, cc, ab, bbias, cb] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+    return tf.sum(tf.mul(quad(xi, a, b, cc, ab, bbias, cb), dy));
+  });
+  const forwardBackward = () => {
+    tf.tidy(() => {
+      for (const g of gradFn([x, wa, wb, wc, ba, bb, bc])) g.dataSync();
+    });
+  };
+  const dispose = () => tf.dispose([x, dy, wa, wb, wc, ba, bb, bc]);
+  return { forward, forwardBackward, dispose };
+}

@@ -1,0 +1,28 @@
+/** Timing helpers: warm-up, then the median (and min) of repeated runs. */
+export interface Timing {
+  median: number;
+  min: number;
+  runs: number;
+}
+
+export interface TimeOptions {
+  warmup: number;
+  /** At least this many timed runs... */
+  minRuns: number;
+  /** ...and at most this many, stopping early once `budgetMs` is spent (slow peers). */
+  maxRuns: number;
+  budgetMs: number;
+}
+
+export function timeIt(fn: () => void, o: TimeOptions): Timing {
+  for (let i = 0; i < o.warmup; i++) fn();
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < o.maxRuns && (times.length < o.minRuns || performance.now() - start < o.budgetMs)) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[times.length >> 1], min: times[0], runs: times.length };
+}

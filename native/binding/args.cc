@@ -1,0 +1,73 @@
+#include "args.h"
+
+#include <cmath>
+
+namespace quadra::binding {
+
+void ThrowType(Napi::Env env, const std::string& msg) {
+  Napi::Error err = Napi::TypeError::New(env, msg);
+  err.Set("code", Napi::String::New(env, "QUADRA_INVALID_TYPE"));
+  throw err;
+}
+
+void ThrowRange(Napi::Env env, const std::string& msg) {
+  Napi::Error err = Napi::RangeError::New(env, msg);
+  err.Set("code", Napi::String::New(env, "QUADRA_INVALID_ARGUMENT"));
+  throw err;
+}
+
+float* Float32Arg(Napi::Env env, Napi::Value v, const std::string& name, int64_t expected,
+                  bool optional) {
+  if (optional && (v.IsUndefined() || v.IsNull())) return nullptr;
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    ThrowType(env, name + ": expected a Float32Array");
+  }
+  auto arr = v.As<Napi::Float32Array>();
+  if (static_cast<int64_t>(arr.ElementLength()) != expected) {
+    ThrowRange(env, name + ": expected " + std::to_string(expected) + " elements, got " +
+                        std::to_string(arr.ElementLength()));
+  }
+  return arr.Data();
+}
+
+int64_t PositiveIntArg(Napi::Env env, Napi::Value v, const std::string& name) {
+  if (!v.IsNumber()) ThrowType(env, name + ": expected a positive integer");
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= 1) || d != std::floor(d) || d > 9007199254740991.0) {
+    ThrowRange(env, name + ": expected a positive integer, got " + v.ToString().Utf8Value());
+  }
+  return static_cast<int64_t>(d);
+}
+
+Napi::Object ObjectArg(Napi::Env env, Napi::Value v, const std::string& name, bool optional) {
+  if (optional && (v.IsUndefined() || v.IsNull())) return Napi::Object();
+  if (!v.IsObject()) ThrowType(env, name + ": expected an object");
+  return v.As<Napi::Object>();
+}
+
+ConvShape ShapeArgs(Napi::Env env, Napi::Value shape_v, Napi::Value k_v) {
+  Napi::Object shape = ObjectArg(env, shape_v, "shape");
+  ConvShape s{};
+  s.n = PositiveIntArg(env, shape.Get("n"), "shape.n");
+  s.h = PositiveIntArg(env, shape.Get("h"), "shape.h");
+  s.w = PositiveIntArg(env, shape.Get("w"), "shape.w");
+  s.c = PositiveIntArg(env, shape.Get("c"), "shape.c");
+  const int64_t k = PositiveIntArg(env, k_v, "k");
+  if (k > kMaxKernel || k % 2 == 0) {
+    ThrowRange(env, "k: expected an odd kernel size in [1, " + std::to_string(kMaxKernel) +
+                        "], got " + std::to_string(k));
+  }
+  s.k = static_cast<int>(k);
+  RunKernel(env, [&] { CheckConvShape(s); });
+  return s;
+}
+
+void CheckNoAlias(Napi::Env env, const float* out, int64_t out_len, const std::string& out_name,
+                  const float* in, int64_t in_len, const std::string& in_name) {
+  if (!out || !in) return;
+  if (out < in + in_len && in < out + out_len) {
+    ThrowRange(env, out_name + ": must not share memory with " + in_name);
+  }
+}
+
+}  // namespace quadra::binding

@@ -1,0 +1,38 @@
+// Argument unpacking for the N-API glue: every check names the argument and what was expected,
+// and raises a JS TypeError or RangeError (never an abort).
+#pragma once
+#include <napi.h>
+
+#include <cstdint>
+#include <string>
+
+#include "quadra/kernels.h"
+
+namespace quadra::binding {
+
+[[noreturn]] void ThrowType(Napi::Env env, const std::string& msg);
+[[noreturn]] void ThrowRange(Napi::Env env, const std::string& msg);
+
+// A Float32Array of exactly `expected` elements. When `optional`, undefined/null give nullptr.
+float* Float32Arg(Napi::Env env, Napi::Value v, const std::string& name, int64_t expected,
+                  bool optional = false);
+
+// A positive safe integer.
+int64_t PositiveIntArg(Napi::Env env, Napi::Value v, const std::string& name);
+
+Napi::Object ObjectArg(Napi::Env env, Napi::Value v, const std::string& name, bool optional = false);
+
+// {n, h, w, c} plus the kernel size, checked by the kernels' own CheckConvShape.
+ConvShape ShapeArgs(Napi::Env env, Napi::Value shape, Napi::Value k);
+
+// Throws when the two ranges overlap: an output must not alias an input it reads.
+void CheckNoAlias(Napi::Env env, const float* out, int64_t out_len, const std::string& out_name,
+                  const float* in, int64_t in_len, const std::string& in_name);
+
+// Runs a kernel, turning its C++ exceptions into JS errors.
+template <class F>
+void RunKernel(Napi::Env env, F&& f);
+
+}  // namespace quadra::binding
+
+#include "run_kernel-inl.h"

@@ -1,0 +1,39 @@
+// N-API glue for the plain depthwise conv.
+#include "args.h"
+#include "ops.h"
+
+namespace quadra::binding {
+
+// dwconvForward(x, shape, k, w, b | undefined, y)
+Napi::Value DwConvForwardJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const ConvShape s = ShapeArgs(env, info[1], info[2]);
+  const int64_t n = s.Elements();
+  const float* x = Float32Arg(env, info[0], "x", n);
+  const float* w = Float32Arg(env, info[3], "w", s.WeightElements());
+  const float* b = Float32Arg(env, info[4], "b", s.c, true);
+  float* y = Float32Arg(env, info[5], "y", n);
+  CheckNoAlias(env, y, n, "y", x, n, "x");
+  RunKernel(env, [&] { DwConvForward(s, x, w, b, y); });
+  return env.Undefined();
+}
+
+// dwconvBackward(x, shape, k, w, dy, grads: {dx?, dw, db?})
+Napi::Value DwConvBackwardJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const ConvShape s = ShapeArgs(env, info[1], info[2]);
+  const int64_t n = s.Elements();
+  const float* x = Float32Arg(env, info[0], "x", n);
+  const float* w = Float32Arg(env, info[3], "w", s.WeightElements());
+  const float* dy = Float32Arg(env, info[4], "dy", n);
+  Napi::Object go = ObjectArg(env, info[5], "grads");
+  float* dx = Float32Arg(env, go.Get("dx"), "grads.dx", n, true);
+  float* dw = Float32Arg(env, go.Get("dw"), "grads.dw", s.WeightElements());
+  float* db = Float32Arg(env, go.Get("db"), "grads.db", s.c, true);
+  CheckNoAlias(env, dx, n, "grads.dx", x, n, "x");
+  CheckNoAlias(env, dx, n, "grads.dx", dy, n, "dy");
+  RunKernel(env, [&] { DwConvBackward(s, x, w, dy, dx, dw, db); });
+  return env.Undefined();
+}
+
+}  // namespace quadra::binding

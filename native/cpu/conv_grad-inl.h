@@ -1,0 +1,122 @@
+// The gradient pass shared by the quadratic and plain depthwise conv backward: from NG gradient
+// maps g_j (dL/d(W_j * x)) it computes dx = sum_j flip(W_j) * g_j, dW_j and db_j = sum g_j in one
+// sweep over the rows. Weight gradients accumulate in per-thread partials, reduced at the end.
+
+#if defined(QUADRA_CONV_GRAD_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef QUADRA_CONV_GRAD_INL_H_
+#undef QUADRA_CONV_GRAD_INL_H_
+#else
+#define QUADRA_CONV_GRAD_INL_H_
+#endif
+
+#include <omp.h>
+
+#include <algorithm>
+
+#include "conv_rows-inl.h"
+#include "quadra/scratch.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace quadra {
+namespace HWY_NAMESPACE {
+
+// Adds this row's contribution to the thread's dW_j and db_j partials for one channel block.
+template <int NG, class D>
+HWY_INLINE void AccumulateWeightGrads(D d, const Geom& g, const float* const* gn, const float* xn,
+                                      int64_t h, int64_t c0, float* const* dw_t, float* const* db_t) {
+  constexpr int KB = WeightGradTaps<NG>();
+  const float* grow[NG];
+  for (int j = 0; j < NG; ++j) grow[j] = gn[j] + h * g.row_stride + c0;
+  if (db_t[0]) {
+    hn::Vec<D> sum[NG];
+    for (int j = 0; j < NG; ++j) sum[j] = hn::Zero(d);
+    for (int64_t w = 0; w < g.W; ++w)
+      for (int j = 0; j < NG; ++j) sum[j] = hn::Add(sum[j], hn::LoadU(d, grow[j] + w * g.C));
+    for (int j = 0; j < NG; ++j)
+      hn::StoreU(hn::Add(hn::LoadU(d, db_t[j] + c0), sum[j]), d, db_t[j] + c0);
+  }
+  int ky0, ky1;
+  RowTaps(g, h, &ky0, &ky1);
+  for (int ky = ky0; ky < ky1; ++ky) {
+    const float* xrow = xn + (h + ky - g.p) * g.row_stride + c0;
+    for (int kx0 = 0; kx0 < g.k;) {
+      const int nb = std::min(KB, g.k - kx0);
+      WithCount<KB>(nb, [&](auto kb_tag) HWY_ATTR {
+        constexpr int NB = decltype(kb_tag)::value;
+        hn::Vec<D> acc[NG][NB];
+        WeightGradRow<NG, NB>(d, g, grow, xrow, kx0, acc);
+        for (int j = 0; j < NG; ++j) {
+          float* dst = dw_t[j] + (int64_t(ky) * g.k + kx0) * g.C + c0;
+          for (int t = 0; t < NB; ++t)
+            hn::StoreU(hn::Add(hn::LoadU(d, dst + t * g.C), acc[j][t]), d, dst + t * g.C);
+        }
+      });
+      kx0 += nb;
+    }
+  }
+}
+
+// dx may be null (no input gradient); db[j] may be null only for all j together.
+template <int NG>
+void ConvGradPass(const ConvShape& s, const float* x, const float* const* gmaps,
+                  const float* const* wts, float* dx, float* const* dw, float* const* db) {
+  const Geom g(s);
+  const int threads = NumThreads();
+  const int64_t wsize = s.WeightElements();
+  const int64_t per_thread = NG * (wsize + g.C);
+  float* partials = Scratch(kScratchPartials, size_t(threads) * per_thread);
+  float* packed = Scratch(kScratchPacked, size_t(NG) * wsize);
+  PackTaps<NG>(g, wts, packed);
+  const int64_t rows = s.n * s.h;
+  const bool want_db = db[0] != nullptr;
+  constexpr int RG = 8;
+#pragma omp parallel num_threads(threads)
+  {
+    const int t = omp_get_thread_num();
+    float* mine = partials + t * per_thread;
+    std::fill(mine, mine + per_thread, 0.0f);
+    float* dw_t[NG];
+    float* db_t[NG];
+    for (int j = 0; j < NG; ++j) {
+      dw_t[j] = mine + j * wsize;
+      db_t[j] = want_db ? mine + NG * wsize + j * g.C : nullptr;
+    }
+#pragma omp for schedule(static)
+    for (int64_t row = 0; row < rows; ++row) {
+      const int64_t n = row / g.H, h = row % g.H;
+      const float* gn[NG];
+      for (int j = 0; j < NG; ++j) gn[j] = gmaps[j] + n * g.img_stride;
+      const float* xn = x + n * g.img_stride;
+      ForChannelBlocks(g.C, [&](auto d, int64_t c0) HWY_ATTR {
+        if (dx) {
+          ForColumnBlocks<RG>(g.W, g.p, [&](auto r_tag, int64_t w0) HWY_ATTR {
+            constexpr int NR = decltype(r_tag)::value;
+            hn::Vec<decltype(d)> acc[NR];
+            GatherBlock<NG, NR>(d, g, gn, h, w0, c0, packed, acc);
+            float* out = dx + row * g.row_stride + w0 * g.C + c0;
+            for (int r = 0; r < NR; ++r) hn::StoreU(acc[r], d, out + r * g.C);
+          });
+        }
+        AccumulateWeightGrads<NG>(d, g, gn, xn, h, c0, dw_t, db_t);
+      });
+    }
+    // Implicit barrier above; now sum the threads' partials into the outputs.
+#pragma omp for schedule(static)
+    for (int64_t i = 0; i < per_thread; ++i) {
+      float acc = 0.0f;
+      for (int tt = 0; tt < threads; ++tt) acc += partials[tt * per_thread + i];
+      const int64_t wi = i - NG * wsize;
+      if (i < NG * wsize) {
+        dw[i / wsize][i % wsize] = acc;
+      } else if (want_db) {
+        db[wi / g.C][wi % g.C] = acc;
+      }
+    }
+  }
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace quadra
+HWY_AFTER_NAMESPACE();
+
+#endif  // QUADRA_CONV_GRAD_INL_H_

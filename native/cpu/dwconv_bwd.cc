@@ -1,0 +1,38 @@
+// Plain depthwise conv, backward: dx, dW, db from x and dy (one gradient map).
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "dwconv_bwd.cc"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+
+#include "conv_grad-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace quadra {
+namespace HWY_NAMESPACE {
+
+void DwConvBackwardImpl(const ConvShape& s, const float* x, const float* w, const float* dy,
+                        float* dx, float* dw, float* db) {
+  const float* gmaps[1] = {dy};
+  const float* wts[1] = {w};
+  float* dws[1] = {dw};
+  float* dbs[1] = {db};
+  ConvGradPass<1>(s, x, gmaps, wts, dx, dws, dbs);
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace quadra
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace quadra {
+
+HWY_EXPORT(DwConvBackwardImpl);
+
+void DwConvBackward(const ConvShape& s, const float* x, const float* w, const float* dy, float* dx,
+                    float* dw, float* db) {
+  CheckConvShape(s);
+  HWY_DYNAMIC_DISPATCH(DwConvBackwardImpl)(s, x, w, dy, dx, dw, db);
+}
+
+}  // namespace quadra
+#endif  // HWY_ONCE

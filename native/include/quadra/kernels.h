@@ -1,0 +1,60 @@
+// Public C++ surface of QuadraLib's CPU kernels. Plain pointers, no N-API: the binding checks
+// buffer lengths, these functions check the geometry (CheckConvShape) and never abort.
+#pragma once
+#include <cstdint>
+
+namespace quadra {
+
+// NHWC activations, stride 1, "same" padding, odd k; depthwise weights laid out [k, k, C].
+struct ConvShape {
+  int64_t n, h, w, c;
+  int k;
+  int64_t Elements() const { return n * h * w * c; }
+  int64_t WeightElements() const { return int64_t(k) * k * c; }
+};
+
+// Three weight sets of the quadratic conv; a null bias means "no bias" (zero).
+struct QuadWeights {
+  const float *wa, *ba, *wb, *bb, *wc, *bc;
+};
+
+// Gradients of the quadratic conv. A null bias gradient is skipped.
+struct QuadGrads {
+  float *dx, *dwa, *dba, *dwb, *dbb, *dwc, *dbc;
+};
+
+constexpr int kMaxKernel = 31;
+
+// Throws quadra::ArgumentError when the geometry is invalid (sizes, odd k, overflow).
+void CheckConvShape(const ConvShape& s);
+
+// y = (Wa*x + ba) . (Wb*x + bb) + (Wc*x + bc) in one pass over x. If save_a/save_b are
+// non-null, A = Wa*x + ba and B = Wb*x + bb are written too (for the saved-intermediates backward).
+void QuadConvForward(const ConvShape& s, const float* x, const QuadWeights& w, float* y,
+                     float* save_a, float* save_b);
+
+// From x and dy: dx and the six weight/bias gradients. With saved_a/saved_b null, A and B are
+// recomputed from x; otherwise the saved ones are used.
+void QuadConvBackward(const ConvShape& s, const float* x, const QuadWeights& w, const float* dy,
+                      const float* saved_a, const float* saved_b, const QuadGrads& g);
+
+// Plain depthwise conv (ConvNeXt baseline): y = W*x + b.
+void DwConvForward(const ConvShape& s, const float* x, const float* w, const float* b, float* y);
+void DwConvBackward(const ConvShape& s, const float* x, const float* w, const float* dy, float* dx,
+                    float* dw, float* db);
+
+// Peak fp32 FMA throughput of this machine with the selected SIMD target on all threads.
+double FmaPeakGflops(double seconds);
+
+// Name of the SIMD target the dispatcher picks (e.g. "AVX3", "AVX2", "NEON", "SVE").
+const char* SimdTargetName();
+// Names of targets compiled into this binary and supported by this CPU, best first.
+int SupportedSimdTargets(const char** names, int max_names);
+// Restricts dispatch to targets no better than `name` (for tests); "" restores all. Returns false
+// when the name is unknown or not supported on this CPU.
+bool LimitSimdTarget(const char* name);
+
+int NumThreads();
+void SetNumThreads(int n);
+
+}  // namespace quadra

@@ -1,0 +1,13 @@
+// Grow-only, 64-byte aligned scratch buffers, one set per calling thread (the JS main thread or
+// a worker). Reusing them avoids a fresh multi-MB allocation, and its page faults, on every call.
+#pragma once
+#include <cstddef>
+
+namespace quadra {
+
+enum ScratchSlot { kScratchGradA = 0, kScratchGradB, kScratchPartials, kScratchPacked, kScratchSlots };
+
+// Returns at least `count` floats for `slot`; contents are unspecified.
+float* Scratch(ScratchSlot slot, size_t count);
+
+}  // namespace quadra

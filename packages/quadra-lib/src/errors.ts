@@ -1,0 +1,38 @@
+/** Typed errors. Every error carries a stable `code` that scripts can test for. */
+export class QuadraError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** An argument has the wrong value (size, kernel size, option). */
+export class ArgumentError extends QuadraError {
+  constructor(message: string) {
+    super('QUADRA_INVALID_ARGUMENT', message);
+  }
+}
+
+/** A buffer has the wrong length for the shape it is used with. */
+export class ShapeError extends QuadraError {
+  constructor(message: string) {
+    super('QUADRA_SHAPE', message);
+  }
+}
+
+/** A value is not of the expected type (e.g. not a Float32Array). */
+export class DTypeError extends QuadraError {
+  constructor(message: string) {
+    super('QUADRA_DTYPE', message);
+  }
+}
+
+/** The native module could not be loaded; the message lists likely causes and fixes. */
+export class NativeLoadError extends QuadraError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('QUADRA_NATIVE_LOAD', message);
+    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
+  }
+}

@@ -1,0 +1,62 @@
+import { createRequire } from 'node:module';
+
+import { ArgumentError } from './errors.js';
+import { nativeLoadError, nativeOrNull, requireNative } from './native.js';
+
+const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
+
+export interface QuadraInfo {
+  /** Version of @quadranet/lib. */
+  version: string;
+  /** 'native' (quadra.node) or 'reference' (plain TypeScript kernels). */
+  backend: 'native' | 'reference';
+  /** SIMD target the kernels dispatch to at run time (e.g. AVX3, AVX2, SSE4, NEON, SVE). */
+  simd: string;
+  /** Targets compiled into the binary and supported by this CPU, best first. */
+  simdSupported: string[];
+  /** OpenMP threads the kernels use (QUADRA_NUM_THREADS, default: one per core). */
+  threads: number;
+  /** Why the native module is not loaded, when it is not. */
+  nativeError?: string;
+  cuda: { available: boolean; reason: string };
+}
+
+/** What this process runs on: version, backend, SIMD target, threads, CUDA status. */
+export function info(): QuadraInfo {
+  const native = nativeOrNull();
+  // No CUDA module is built yet: the GPU kernels come with their own module (quadra_cuda.node).
+  const cuda = { available: false, reason: 'this build of @quadranet/lib has no CUDA module (quadra_cuda.node)' };
+  if (!native) {
+    return {
+      version: pkg.version, backend: 'reference', simd: 'none (reference TypeScript kernels)', simdSupported: [],
+      threads: 1, nativeError: nativeLoadError()?.message, cuda,
+    };
+  }
+  const n = native.info();
+  return { version: pkg.version, backend: 'native', simd: n.simd, simdSupported: n.simdSupported, threads: n.threads, cuda };
+}
+
+/** Sets the number of kernel threads (0 = one per core). Returns the number now in use. */
+export function setThreads(n: number): number {
+  if (!Number.isInteger(n) || n < 0 || n > 4096) throw new ArgumentError(`n: expected an integer in [0, 4096], got ${n}`);
+  return nativeOrNull()?.setThreads(n) ?? 1;
+}
+
+/**
+ * Restricts run-time dispatch to `target` and worse ones (e.g. 'AVX2', 'SSE4'), for tests and
+ * comparisons; '' restores the best. Returns the target now picked.
+ */
+export function limitSimd(target: string): string {
+  if (typeof target !== 'string') throw new ArgumentError('target: expected a string');
+  const native = requireNative();
+  try {
+    return native.limitSimd(target);
+  } catch (err) {
+    throw new ArgumentError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** Measured fp32 FMA peak of this machine on all kernel threads, GFLOP/s. */
+export function fmaPeakGflops(seconds = 0.3): number {
+  return requireNative().fmaPeak(seconds);
+}

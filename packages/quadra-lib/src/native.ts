@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { NativeLoadError } from './errors.js';
+import type { ConvShape, DwGrads, QuadGrads, QuadWeights, SavedAB } from './types.js';
+
+/** The raw surface of quadra.node (native/binding). Arguments are checked again in C++. */
+export interface NativeModule {
+  quadconvForward(x: Float32Array, shape: ConvShape, k: number, w: QuadWeights, y: Float32Array, save?: SavedAB): void;
+  quadconvBackward(
+    x: Float32Array, shape: ConvShape, k: number, w: QuadWeights, dy: Float32Array,
+    saved: SavedAB | undefined, grads: Partial<QuadGrads>,
+  ): void;
+  dwconvForward(x: Float32Array, shape: ConvShape, k: number, w: Float32Array, b: Float32Array | undefined, y: Float32Array): void;
+  dwconvBackward(x: Float32Array, shape: ConvShape, k: number, w: Float32Array, dy: Float32Array, grads: Partial<DwGrads>): void;
+  info(): { version: string; simd: string; simdSupported: string[]; threads: number };
+  setThreads(n: number): number;
+  limitSimd(target: string): string;
+  fmaPeak(seconds?: number): number;
+  alignOffset(buffer: ArrayBuffer): number;
+}
+
+const require = createRequire(import.meta.url);
+/** The package root (the folder holding package.json, build/ and prebuilds/). */
+export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Loads quadra.node from `root` (prebuilds/<platform>-<arch>/ or build/Release/, as
+ * node-gyp-build resolves them) and explains a failure: the platform, the places looked in,
+ * the loader's own message, and what to do.
+ */
+export function loadNative(root: string = packageRoot): NativeModule {
+  const nodeGypBuild = require('node-gyp-build') as { path(dir: string): string };
+  let file: string;
+  try {
+    file = nodeGypBuild.path(root);
+  } catch (err) {
+    throw new NativeLoadError(explain(root, 'no binary found', err), { cause: err });
+  }
+  try {
+    return require(file) as NativeModule;
+  } catch (err) {
+    throw new NativeLoadError(explain(root, `loading ${file} failed`, err), { cause: err });
+  }
+}
+
+function explain(root: string, what: string, err: unknown): string {
+  const platform = `${process.platform}-${process.arch}`;
+  const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  const looked = [join(root, 'build', 'Release'), join(root, 'prebuilds', platform)];
+  const causes: string[] = [];
+  if (/lib\w+\.so/.test(detail)) {
+    causes.push('a shared library it links is missing (on Debian: apt-get install libhwy1 libgomp1), or the build is from another machine');
+  }
+  if (/NODE_MODULE_VERSION|napi|symbol/i.test(detail)) {
+    causes.push(`the binary was built for another Node.js (this is ${process.version}; Node-API 8 is required)`);
+  }
+  if (!looked.some((p) => existsSync(p))) {
+    causes.push(`no prebuilt binary ships for ${platform} and none was built from source at install time`);
+  }
+  causes.push('the native build failed or was skipped during install (its log is printed by `pnpm install`)');
+  return [
+    `@quadranet/lib: could not load the native module quadra.node for ${platform}: ${what}.`,
+    `  loader said: ${detail}`,
+    `  looked in: ${looked.join(', ')}`,
+    '  likely causes:',
+    ...causes.map((c) => `    - ${c}`),
+    '  fixes:',
+    '    - build it from source: pnpm --filter @quadranet/lib build:native (needs g++, cmake, libhwy-dev)',
+    '    - or reinstall with npm_config_build_from_source=true',
+    '    - or run on the plain-TypeScript reference kernels: QUADRA_BACKEND=reference',
+  ].join('\n');
+}
+
+let cached: { module: NativeModule | null; error: NativeLoadError | null } | undefined;
+
+function state() {
+  if (!cached) {
+    if (process.env.QUADRA_BACKEND === 'reference') {
+      cached = { module: null, error: new NativeLoadError('QUADRA_BACKEND=reference: the native module is disabled') };
+    } else {
+      try {
+        cached = { module: loadNative(), error: null };
+      } catch (err) {
+        cached = { module: null, error: err as NativeLoadError };
+      }
+    }
+  }
+  return cached;
+}
+
+/** The native module, or null when it did not load (the reference kernels are used then). */
+export function nativeOrNull(): NativeModule | null {
+  return state().module;
+}
+
+/** The native module; throws the NativeLoadError that explains why it is not available. */
+export function requireNative(): NativeModule {
+  const s = state();
+  if (!s.module) throw s.error!;
+  return s.module;
+}
+
+/** Why the native module is not loaded, or null when it is. */
+export function nativeLoadError(): NativeLoadError | null {
+  return state().error;
+}
