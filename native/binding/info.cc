@@ -1,6 +1,7 @@
 // Module facts (version, SIMD target, threads) and the runtime settings.
 #include "args.h"
 #include "ops.h"
+#include "quadra/scratch.h"
 
 namespace quadra::binding {
 
@@ -59,7 +60,10 @@ namespace quadra::binding {
 Napi::Value AlignOffsetJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsArrayBuffer()) ThrowType(env, "buffer: expected an ArrayBuffer");
-  const auto addr = reinterpret_cast<uintptr_t>(info[0].As<Napi::ArrayBuffer>().Data());
+  Napi::ArrayBuffer buf = info[0].As<Napi::ArrayBuffer>();
+  const auto addr = reinterpret_cast<uintptr_t>(buf.Data());
+  // Large buffers: also ask for transparent huge pages (fewer TLB misses in the strided walks).
+  if (buf.ByteLength() >= (size_t(4) << 20)) AdviseHugePages(buf.Data(), buf.ByteLength());
   return Napi::Number::New(env, double(((64 - addr % 64) % 64) / sizeof(float)));
 }
 

@@ -22,16 +22,17 @@ namespace HWY_NAMESPACE {
 
 // Adds this row's contribution to the thread's dW_j and db_j partials for one channel block.
 template <int NG, class D>
-HWY_INLINE void AccumulateWeightGrads(D d, const Geom& g, const float* const* gn, const float* xn,
-                                      int64_t h, int64_t c0, float* const* dw_t, float* const* db_t) {
+HWY_INLINE void AccumulateWeightGrads(D d, const Geom& g, const MapStrides& ms, const float* const* gn,
+                                      const float* xn, int64_t h, int64_t c0, float* const* dw_t,
+                                      float* const* db_t) {
   constexpr int KB = WeightGradTaps<NG>();
   const float* grow[NG];
-  for (int j = 0; j < NG; ++j) grow[j] = gn[j] + h * g.row_stride + c0;
+  for (int j = 0; j < NG; ++j) grow[j] = gn[j] + h * ms.row;
   if (db_t[0]) {
     hn::Vec<D> sum[NG];
     for (int j = 0; j < NG; ++j) sum[j] = hn::Zero(d);
     for (int64_t w = 0; w < g.W; ++w)
-      for (int j = 0; j < NG; ++j) sum[j] = hn::Add(sum[j], hn::LoadU(d, grow[j] + w * g.C));
+      for (int j = 0; j < NG; ++j) sum[j] = hn::Add(sum[j], hn::LoadU(d, grow[j] + w * ms.pix));
     for (int j = 0; j < NG; ++j)
       hn::StoreU(hn::Add(hn::LoadU(d, db_t[j] + c0), sum[j]), d, db_t[j] + c0);
   }
@@ -44,7 +45,7 @@ HWY_INLINE void AccumulateWeightGrads(D d, const Geom& g, const float* const* gn
       WithCount<KB>(nb, [&](auto kb_tag) HWY_ATTR {
         constexpr int NB = decltype(kb_tag)::value;
         hn::Vec<D> acc[NG][NB];
-        WeightGradRow<NG, NB>(d, g, grow, xrow, kx0, acc);
+        WeightGradRow<NG, NB>(d, g, ms, grow, xrow, kx0, acc);
         for (int j = 0; j < NG; ++j) {
           float* dst = dw_t[j] + (int64_t(ky) * g.k + kx0) * g.C + c0;
           for (int t = 0; t < NB; ++t)
@@ -56,9 +57,43 @@ HWY_INLINE void AccumulateWeightGrads(D d, const Geom& g, const float* const* gn
   }
 }
 
-// dx may be null (no input gradient); db[j] may be null only for all j together.
+// One row of dx for one channel block: interior columns with the register-window kernel when
+// k is 3, 5 or 7, everything else with the generic clipped gather.
+template <int NG, class D>
+HWY_INLINE void InputGradRow(D d, const Geom& g, const MapStrides& ms, const float* const* gn,
+                             int64_t h, int64_t c0, const float* packed, float* out) {
+  auto generic = [&](auto r_tag, int64_t w0) HWY_ATTR {
+    constexpr int NR = decltype(r_tag)::value;
+    hn::Vec<D> acc[NR];
+    GatherBlock<NG, NR, decltype(r_tag)::clip>(d, g, ms, gn, h, w0, c0, packed, acc);
+    for (int r = 0; r < NR; ++r) hn::StoreU(acc[r], d, out + (w0 + r) * g.C);
+  };
+  auto windowed = [&](auto k_tag) HWY_ATTR {
+    constexpr int K = decltype(k_tag)::value;
+    constexpr int R = GatherColumnsK<K>();
+    ForColumnBlocks<R>(g.W, g.p, [&](auto r_tag, int64_t w0) HWY_ATTR {
+      constexpr int NR = decltype(r_tag)::value;
+      if constexpr (NR == R && !decltype(r_tag)::clip) {
+        hn::Vec<D> acc[R];
+        GatherBlockK<NG, R, K>(d, g, ms, gn, h, w0, c0, packed, acc);
+        for (int r = 0; r < R; ++r) hn::StoreU(acc[r], d, out + (w0 + r) * g.C);
+      } else {
+        generic(r_tag, w0);
+      }
+    });
+  };
+  switch (g.k) {
+    case 3: windowed(Int<3>()); break;
+    case 5: windowed(Int<5>()); break;
+    case 7: windowed(Int<7>()); break;
+    default: ForColumnBlocks<8>(g.W, g.p, generic);
+  }
+}
+
+// dx may be null (no input gradient); db[j] may be null only for all j together. The gradient
+// maps are channel-blocked when `blocked`, else NHWC; x and dx are NHWC.
 template <int NG>
-void ConvGradPass(const ConvShape& s, const float* x, const float* const* gmaps,
+void ConvGradPass(const ConvShape& s, const float* x, const float* const* gmaps, bool blocked,
                   const float* const* wts, float* dx, float* const* dw, float* const* db) {
   const Geom g(s);
   const int threads = NumThreads();
@@ -69,7 +104,6 @@ void ConvGradPass(const ConvShape& s, const float* x, const float* const* gmaps,
   PackTaps<NG>(g, wts, packed);
   const int64_t rows = s.n * s.h;
   const bool want_db = db[0] != nullptr;
-  constexpr int RG = 8;
 #pragma omp parallel num_threads(threads)
   {
     const int t = omp_get_thread_num();
@@ -81,26 +115,22 @@ void ConvGradPass(const ConvShape& s, const float* x, const float* const* gmaps,
       dw_t[j] = mine + j * wsize;
       db_t[j] = want_db ? mine + NG * wsize + j * g.C : nullptr;
     }
-#pragma omp for schedule(static)
-    for (int64_t row = 0; row < rows; ++row) {
-      const int64_t n = row / g.H, h = row % g.H;
-      const float* gn[NG];
-      for (int j = 0; j < NG; ++j) gn[j] = gmaps[j] + n * g.img_stride;
-      const float* xn = x + n * g.img_stride;
-      ForChannelBlocks(g.C, [&](auto d, int64_t c0) HWY_ATTR {
-        if (dx) {
-          ForColumnBlocks<RG>(g.W, g.p, [&](auto r_tag, int64_t w0) HWY_ATTR {
-            constexpr int NR = decltype(r_tag)::value;
-            hn::Vec<decltype(d)> acc[NR];
-            GatherBlock<NG, NR>(d, g, gn, h, w0, c0, packed, acc);
-            float* out = dx + row * g.row_stride + w0 * g.C + c0;
-            for (int r = 0; r < NR; ++r) hn::StoreU(acc[r], d, out + r * g.C);
-          });
-        }
-        AccumulateWeightGrads<NG>(d, g, gn, xn, h, c0, dw_t, db_t);
-      });
-    }
-    // Implicit barrier above; now sum the threads' partials into the outputs.
+    // Channel blocks outside, rows inside: consecutive rows of one channel stripe share k - 1
+    // source rows, which then come from L1/L2 instead of being evicted by the other stripes.
+    int64_t r0, r1;
+    ThreadRows(rows, &r0, &r1);
+    ForChannelBlocks(g.C, [&](auto d, int64_t c0) HWY_ATTR {
+      const MapStrides ms = Strides(g, blocked, static_cast<int64_t>(hn::Lanes(d)));
+      for (int64_t row = r0; row < r1; ++row) {
+        const int64_t n = row / g.H, h = row % g.H;
+        const float* gn[NG];
+        for (int j = 0; j < NG; ++j) gn[j] = gmaps[j] + MapOffset(g, blocked, n, c0);
+        if (dx) InputGradRow<NG>(d, g, ms, gn, h, c0, packed, dx + row * g.row_stride + c0);
+        AccumulateWeightGrads<NG>(d, g, ms, gn, x + n * g.img_stride, h, c0, dw_t, db_t);
+      }
+    });
+#pragma omp barrier
+    // Now sum the threads' partials into the outputs.
 #pragma omp for schedule(static)
     for (int64_t i = 0; i < per_thread; ++i) {
       float acc = 0.0f;

@@ -14,6 +14,8 @@
 #define QUADRA_CONV_ROWS_INL_H_
 #endif
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <type_traits>
@@ -60,6 +62,22 @@ struct Geom {
       : H(s.h), W(s.w), C(s.c), k(s.k), p(s.k / 2), row_stride(s.w * s.c), img_stride(s.h * s.w * s.c) {}
 };
 
+// Layout of a gradient map: NHWC, or channel-blocked for the scratch maps the kernels write
+// themselves ([n][channel block][h][w][lanes]: each block's plane is contiguous, so the k-row
+// windows the gradient pass walks are dense instead of one cache line in every C * 4 bytes).
+struct MapStrides {
+  int64_t pix, row;
+};
+
+HWY_INLINE MapStrides Strides(const Geom& g, bool blocked, int64_t lanes) {
+  return blocked ? MapStrides{lanes, g.W * lanes} : MapStrides{g.C, g.row_stride};
+}
+
+// Offset of image n, channel block c0 in a map of either layout.
+HWY_INLINE int64_t MapOffset(const Geom& g, bool blocked, int64_t n, int64_t c0) {
+  return n * g.img_stride + (blocked ? c0 * g.H * g.W : c0);
+}
+
 // Calls f(Int<n>) for a run-time n in [1, Max].
 template <int Max, class F>
 HWY_INLINE void WithCount(int n, F&& f) {
@@ -87,20 +105,32 @@ HWY_INLINE void ForChannelBlocks(int64_t C, F&& f) {
   for (; c < C; ++c) f(d1, c);
 }
 
-// Calls f(Int<R>, w0) for blocks of R interior columns (every tap inside the row) and
-// f(Int<1>, w) for border and leftover columns, which clip their taps.
+// A block of N output columns; Clip marks blocks at the image border, whose taps are checked
+// per column. Border blocks keep N independent accumulators too: a one-column border path
+// would be bound by FMA latency (one dependent chain), several times slower than the interior.
+template <int N, bool Clip>
+struct Cols {
+  static constexpr int value = N;
+  static constexpr bool clip = Clip;
+};
+
+// Calls f(Cols<n, clip>(), w0) over a row of W columns: the left border [0, p) and right
+// border [W - p, W) as clipped blocks, the interior in blocks of R (and one shorter block).
 template <int R, class F>
 HWY_INLINE void ForColumnBlocks(int64_t W, int p, F&& f) {
   const int64_t lo = std::min<int64_t>(p, W);
-  const int64_t hi = W - p;
+  const int64_t hi = std::max<int64_t>(lo, W - p);
+  auto block = [&](auto clip_tag, int64_t w0, int64_t n) HWY_ATTR {
+    WithCount<R>(static_cast<int>(n), [&](auto n_tag) HWY_ATTR {
+      f(Cols<decltype(n_tag)::value, decltype(clip_tag)::value>(), w0);
+    });
+  };
   int64_t w = 0;
-  for (; w < lo; ++w) f(Int<1>(), w);
-  for (; w + R <= hi; w += R) f(Int<R>(), w);
-  if (w < hi) {
-    WithCount<R>(static_cast<int>(hi - w), [&](auto n) HWY_ATTR { f(n, w); });
-    w = hi;
-  }
-  for (; w < W; ++w) f(Int<1>(), w);
+  for (; w < lo; w += R) block(std::true_type(), w, std::min<int64_t>(R, lo - w));
+  w = lo;
+  for (; w + R <= hi; w += R) f(Cols<R, false>(), w);
+  if (w < hi) block(std::false_type(), w, hi - w);
+  for (w = hi; w < W; w += R) block(std::true_type(), w, std::min<int64_t>(R, W - w));
 }
 
 // Packs NW weight sets [k, k, C] so that each channel block's taps are contiguous:
@@ -118,21 +148,22 @@ HWY_INLINE void PackTaps(const Geom& g, const float* const* wts, float* dst) {
   });
 }
 
+// This thread's contiguous share [begin, end) of `rows` (inside a parallel region).
+HWY_INLINE void ThreadRows(int64_t rows, int64_t* begin, int64_t* end) {
+  const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
+  *begin = rows * t / nt;
+  *end = rows * (t + 1) / nt;
+}
+
 // Taps ky in [lo, hi) whose input row h + ky - p lies inside the image.
 HWY_INLINE void RowTaps(const Geom& g, int64_t h, int* lo, int* hi) {
   *lo = static_cast<int>(std::max<int64_t>(0, g.p - h));
   *hi = static_cast<int>(std::min<int64_t>(g.k, g.H + g.p - h));
 }
 
-// Correlation taps kx valid for every output column in [w0, w0 + R).
-HWY_INLINE void ColTaps(const Geom& g, int64_t w0, int R, int* lo, int* hi) {
-  *lo = static_cast<int>(std::max<int64_t>(0, g.p - w0));
-  *hi = static_cast<int>(std::min<int64_t>(g.k, g.W + g.p - (w0 + R - 1)));
-}
-
 // acc[j][r] = bias_j + sum_{ky,kx} w_j[ky,kx] * x[h+ky-p, w0+r+kx-p] for one channel block.
 // `xn` points at image n, `packed` at the PackTaps<NW> weights, `bias[j]` may be null.
-template <int NW, int R, class D>
+template <int NW, int R, bool Clip, class D>
 HWY_INLINE void CorrBlock(D d, const Geom& g, const float* xn, int64_t h, int64_t w0, int64_t c0,
                           const float* packed, const float* const* bias,
                           hn::Vec<D> (&acc)[NW][R]) {
@@ -142,9 +173,11 @@ HWY_INLINE void CorrBlock(D d, const Geom& g, const float* xn, int64_t h, int64_
     const auto b = bias[j] ? hn::LoadU(d, bias[j] + c0) : hn::Zero(d);
     for (int r = 0; r < R; ++r) acc[j][r] = b;
   }
-  int ky0, ky1, kx0, kx1;
+  int ky0, ky1;
   RowTaps(g, h, &ky0, &ky1);
-  ColTaps(g, w0, R, &kx0, &kx1);
+  // Taps used by at least one column of the block (all of them for interior blocks).
+  const int kx0 = Clip ? static_cast<int>(std::max<int64_t>(0, g.p - (w0 + R - 1))) : 0;
+  const int kx1 = Clip ? static_cast<int>(std::min<int64_t>(g.k, g.W + g.p - w0)) : g.k;
   for (int ky = ky0; ky < ky1; ++ky) {
     const float* xrow = xn + (h + ky - g.p) * g.row_stride + (w0 - g.p) * g.C + c0;
     for (int kx = kx0; kx < kx1; ++kx) {
@@ -153,6 +186,10 @@ HWY_INLINE void CorrBlock(D d, const Geom& g, const float* xn, int64_t h, int64_
       for (int j = 0; j < NW; ++j) wv[j] = hn::LoadU(d, wp + j * L);
       const float* xp = xrow + kx * g.C;
       for (int r = 0; r < R; ++r) {
+        if (Clip) {
+          const int64_t col = w0 + r + kx - g.p;
+          if (col < 0 || col >= g.W) continue;
+        }
         const auto xv = InRegister(hn::LoadU(d, xp + r * g.C));
         for (int j = 0; j < NW; ++j) acc[j][r] = hn::MulAdd(wv[j], xv, acc[j][r]);
       }
@@ -169,25 +206,75 @@ constexpr int CorrColumns() {
 // acc[r] = sum_j sum_{ky,kx} w_j[ky,kx] * gj[h-ky+p, w0+r-kx+p]: the input gradient of a
 // depthwise correlation (the flipped kernel), summed over NG gradient maps.
 // `packed` holds the NG weight sets as PackTaps<NG> lays them out.
-template <int NG, int R, class D>
-HWY_INLINE void GatherBlock(D d, const Geom& g, const float* const* gn, int64_t h, int64_t w0,
-                            int64_t c0, const float* packed, hn::Vec<D> (&acc)[R]) {
+// `gn[j]` points at map j's image n and channel block c0, laid out as `ms` says.
+template <int NG, int R, bool Clip, class D>
+HWY_INLINE void GatherBlock(D d, const Geom& g, const MapStrides& ms, const float* const* gn,
+                            int64_t h, int64_t w0, int64_t c0, const float* packed,
+                            hn::Vec<D> (&acc)[R]) {
   const int64_t L = static_cast<int64_t>(hn::Lanes(d));
   const float* pk = packed + c0 * NG * g.k * g.k;
   for (int r = 0; r < R; ++r) acc[r] = hn::Zero(d);
   // Source row h - ky + p must be in [0, H): ky in (h + p - H, h + p].
   const int ky0 = static_cast<int>(std::max<int64_t>(0, h + g.p - g.H + 1));
   const int ky1 = static_cast<int>(std::min<int64_t>(g.k, h + g.p + 1));
-  const int kx0 = static_cast<int>(std::max<int64_t>(0, w0 + R - 1 + g.p - g.W + 1));
-  const int kx1 = static_cast<int>(std::min<int64_t>(g.k, w0 + g.p + 1));
+  // Source column w0 + r - kx + p must be in [0, W): taps used by at least one column.
+  const int kx0 = Clip ? static_cast<int>(std::max<int64_t>(0, w0 + g.p - g.W + 1)) : 0;
+  const int kx1 = Clip ? static_cast<int>(std::min<int64_t>(g.k, w0 + R + g.p)) : g.k;
   for (int ky = ky0; ky < ky1; ++ky) {
-    const int64_t src_row = (h - ky + g.p) * g.row_stride + (w0 + g.p) * g.C + c0;
+    const int64_t src_row = (h - ky + g.p) * ms.row + (w0 + g.p) * ms.pix;
     for (int kx = kx0; kx < kx1; ++kx) {
       const float* wp = pk + (int64_t(ky) * g.k + kx) * NG * L;
       for (int j = 0; j < NG; ++j) {
         const auto wv = hn::LoadU(d, wp + j * L);
-        const float* sp = gn[j] + src_row - kx * g.C;
-        for (int r = 0; r < R; ++r) acc[r] = hn::MulAdd(wv, hn::LoadU(d, sp + r * g.C), acc[r]);
+        const float* sp = gn[j] + src_row - kx * ms.pix;
+        for (int r = 0; r < R; ++r) {
+          if (Clip) {
+            const int64_t col = w0 + r - kx + g.p;
+            if (col < 0 || col >= g.W) continue;
+          }
+          acc[r] = hn::MulAdd(wv, hn::LoadU(d, sp + r * ms.pix), acc[r]);
+        }
+      }
+    }
+  }
+}
+
+// GatherBlock for interior columns with a compile-time kernel size K: along a row, the R
+// outputs and K taps touch only R + K - 1 distinct source columns, so each is loaded once and
+// feeds every output it reaches, with the K weights of the row held in registers (K + R + 1
+// registers). This turns the load-bound gather into an FMA-bound one.
+template <int K>
+constexpr int GatherColumnsK() {
+  return kVecRegs == 32 ? 12 : (K <= 5 ? 8 : 4);
+}
+
+template <int NG, int R, int K, class D>
+HWY_INLINE void GatherBlockK(D d, const Geom& g, const MapStrides& ms, const float* const* gn,
+                             int64_t h, int64_t w0, int64_t c0, const float* packed,
+                             hn::Vec<D> (&acc)[R]) {
+  constexpr int P = K / 2;
+  const int64_t L = static_cast<int64_t>(hn::Lanes(d));
+  const float* pk = packed + c0 * NG * K * K;
+  for (int r = 0; r < R; ++r) acc[r] = hn::Zero(d);
+  const int ky0 = static_cast<int>(std::max<int64_t>(0, h + P - g.H + 1));
+  const int ky1 = static_cast<int>(std::min<int64_t>(K, h + P + 1));
+  for (int ky = ky0; ky < ky1; ++ky) {
+    for (int j = 0; j < NG; ++j) {
+      const float* wp = pk + int64_t(ky) * K * NG * L + j * L;
+      hn::Vec<D> wv[K];
+#pragma GCC unroll 32
+      for (int kx = 0; kx < K; ++kx) wv[kx] = hn::LoadU(d, wp + kx * NG * L);
+      // Source column of output r and tap kx is w0 + r - kx + P = (w0 - P) + q with
+      // q = r - kx + K - 1 in [0, R + K - 2].
+      const float* src = gn[j] + (h - ky + P) * ms.row + (w0 - P) * ms.pix;
+#pragma GCC unroll 64
+      for (int q = 0; q < R + K - 1; ++q) {
+        const auto gv = InRegister(hn::LoadU(d, src + q * ms.pix));
+#pragma GCC unroll 32
+        for (int r = 0; r < R; ++r) {
+          const int kx = r + K - 1 - q;
+          if (kx >= 0 && kx < K) acc[r] = hn::MulAdd(wv[kx], gv, acc[r]);
+        }
       }
     }
   }
@@ -202,8 +289,8 @@ constexpr int WeightGradTaps() {
 // For taps kx in [kx0, kx0 + KB) of row ky: acc[j][t] += sum_w gj[h, w] * x[h+ky-p, w+kx0+t-p].
 // `grow[j]` points at row h of gradient map j, `xrow` at input row h+ky-p (both at channel c0).
 template <int NG, int KB, class D>
-HWY_INLINE void WeightGradRow(D d, const Geom& g, const float* const* grow, const float* xrow,
-                              int kx0, hn::Vec<D> (&acc)[NG][KB]) {
+HWY_INLINE void WeightGradRow(D d, const Geom& g, const MapStrides& ms, const float* const* grow,
+                              const float* xrow, int kx0, hn::Vec<D> (&acc)[NG][KB]) {
   for (int j = 0; j < NG; ++j)
     for (int t = 0; t < KB; ++t) acc[j][t] = hn::Zero(d);
   const int64_t W = g.W;
@@ -212,7 +299,7 @@ HWY_INLINE void WeightGradRow(D d, const Geom& g, const float* const* grow, cons
   const int64_t hi = std::max<int64_t>(lo, std::min<int64_t>(W, W + g.p - kx0 - KB + 1));
   auto one_column = [&](int64_t w, bool clip) HWY_ATTR {
     hn::Vec<D> gv[NG];
-    for (int j = 0; j < NG; ++j) gv[j] = hn::LoadU(d, grow[j] + w * g.C);
+    for (int j = 0; j < NG; ++j) gv[j] = hn::LoadU(d, grow[j] + w * ms.pix);
     const float* xp = xrow + (w + kx0 - g.p) * g.C;
     for (int t = 0; t < KB; ++t) {
       if (clip) {

@@ -16,7 +16,7 @@ void DwConvBackwardImpl(const ConvShape& s, const float* x, const float* w, cons
   const float* wts[1] = {w};
   float* dws[1] = {dw};
   float* dbs[1] = {db};
-  ConvGradPass<1>(s, x, gmaps, wts, dx, dws, dbs);
+  ConvGradPass<1>(s, x, gmaps, /*blocked=*/false, wts, dx, dws, dbs);
 }
 
 }  // namespace HWY_NAMESPACE

@@ -28,8 +28,9 @@ void DwConvForwardImpl(const ConvShape& s, const float* x, const float* w, const
     ForChannelBlocks(g.C, [&](auto d, int64_t c0) HWY_ATTR {
       ForColumnBlocks<R>(g.W, g.p, [&](auto r_tag, int64_t w0) HWY_ATTR {
         constexpr int NR = decltype(r_tag)::value;
+        constexpr bool CL = decltype(r_tag)::clip;
         hn::Vec<decltype(d)> acc[1][NR];
-        CorrBlock<1, NR>(d, g, xn, h, w0, c0, packed, bias, acc);
+        CorrBlock<1, NR, CL>(d, g, xn, h, w0, c0, packed, bias, acc);
         for (int r = 0; r < NR; ++r) hn::StoreU(acc[0][r], d, y + out_row + (w0 + r) * g.C + c0);
       });
     });

@@ -29,8 +29,9 @@ void QuadConvForwardImpl(const ConvShape& s, const float* x, const QuadWeights& 
     ForChannelBlocks(g.C, [&](auto d, int64_t c0) HWY_ATTR {
       ForColumnBlocks<R>(g.W, g.p, [&](auto r_tag, int64_t w0) HWY_ATTR {
         constexpr int NR = decltype(r_tag)::value;
+        constexpr bool CL = decltype(r_tag)::clip;
         hn::Vec<decltype(d)> acc[3][NR];
-        CorrBlock<3, NR>(d, g, xn, h, w0, c0, packed, bias, acc);
+        CorrBlock<3, NR, CL>(d, g, xn, h, w0, c0, packed, bias, acc);
         for (int r = 0; r < NR; ++r) {
           const int64_t o = out_row + (w0 + r) * g.C + c0;
           hn::StoreU(hn::MulAdd(acc[0][r], acc[1][r], acc[2][r]), d, y + o);

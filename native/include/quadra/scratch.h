@@ -5,7 +5,11 @@
 
 namespace quadra {
 
-enum ScratchSlot { kScratchGradA = 0, kScratchGradB, kScratchPartials, kScratchPacked, kScratchSlots };
+enum ScratchSlot { kScratchGradA = 0, kScratchGradB, kScratchGradY, kScratchPartials, kScratchPacked, kScratchSlots };
+
+// Asks for transparent huge pages on the 2 MB-aligned part of [p, p + bytes) (a hint; no-op
+// where unsupported). Best before the memory is first touched.
+void AdviseHugePages(void* p, size_t bytes);
 
 // Returns at least `count` floats for `slot`; contents are unspecified.
 float* Scratch(ScratchSlot slot, size_t count);
