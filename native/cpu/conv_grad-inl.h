@@ -1,6 +1,8 @@
 // The gradient pass shared by the quadratic and plain depthwise conv backward: from NG gradient
 // maps g_j (dL/d(W_j * x)) it computes dx = sum_j flip(W_j) * g_j, dW_j and db_j = sum g_j in one
 // sweep over the rows. Weight gradients accumulate in per-thread partials, reduced at the end.
+// The maps' rows come from a source that may compute them just in time (the quadratic conv's
+// gates), so they never have to exist in full.
 
 #if defined(QUADRA_CONV_GRAD_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef QUADRA_CONV_GRAD_INL_H_
@@ -21,18 +23,18 @@ namespace quadra {
 namespace HWY_NAMESPACE {
 
 // Adds this row's contribution to the thread's dW_j and db_j partials for one channel block.
-template <int NG, class D>
-HWY_INLINE void AccumulateWeightGrads(D d, const Geom& g, const MapStrides& ms, const float* const* gn,
-                                      const float* xn, int64_t h, int64_t c0, float* const* dw_t,
-                                      float* const* db_t) {
+template <int NG, bool Blocked, class D>
+HWY_INLINE void AccumulateWeightGrads(D d, const Geom& g, const GradRows<NG>& rows, const float* xn,
+                                      int64_t h, int64_t c0, float* const* dw_t, float* const* db_t) {
   constexpr int KB = WeightGradTaps<NG>();
+  const int64_t pix = Pix<Blocked>(d, rows);
   const float* grow[NG];
-  for (int j = 0; j < NG; ++j) grow[j] = gn[j] + h * ms.row;
+  for (int j = 0; j < NG; ++j) grow[j] = rows.row[j][g.p];  // row h itself
   if (db_t[0]) {
     hn::Vec<D> sum[NG];
     for (int j = 0; j < NG; ++j) sum[j] = hn::Zero(d);
     for (int64_t w = 0; w < g.W; ++w)
-      for (int j = 0; j < NG; ++j) sum[j] = hn::Add(sum[j], hn::LoadU(d, grow[j] + w * ms.pix));
+      for (int j = 0; j < NG; ++j) sum[j] = hn::Add(sum[j], hn::LoadU(d, grow[j] + w * pix));
     for (int j = 0; j < NG; ++j)
       hn::StoreU(hn::Add(hn::LoadU(d, db_t[j] + c0), sum[j]), d, db_t[j] + c0);
   }
@@ -45,7 +47,7 @@ HWY_INLINE void AccumulateWeightGrads(D d, const Geom& g, const MapStrides& ms, 
       WithCount<KB>(nb, [&](auto kb_tag) HWY_ATTR {
         constexpr int NB = decltype(kb_tag)::value;
         hn::Vec<D> acc[NG][NB];
-        WeightGradRow<NG, NB>(d, g, ms, grow, xrow, kx0, acc);
+        WeightGradRow<NG, NB>(d, g, pix, grow, xrow, kx0, acc);
         for (int j = 0; j < NG; ++j) {
           float* dst = dw_t[j] + (int64_t(ky) * g.k + kx0) * g.C + c0;
           for (int t = 0; t < NB; ++t)
@@ -59,13 +61,13 @@ HWY_INLINE void AccumulateWeightGrads(D d, const Geom& g, const MapStrides& ms, 
 
 // One row of dx for one channel block: interior columns with the register-window kernel when
 // k is 3, 5 or 7, everything else with the generic clipped gather.
-template <int NG, class D>
-HWY_INLINE void InputGradRow(D d, const Geom& g, const MapStrides& ms, const float* const* gn,
-                             int64_t h, int64_t c0, const float* packed, float* out) {
+template <int NG, bool Blocked, class D>
+HWY_INLINE void InputGradRow(D d, const Geom& g, const GradRows<NG>& rows, int64_t h, int64_t c0,
+                             const float* packed, float* out) {
   auto generic = [&](auto r_tag, int64_t w0) HWY_ATTR {
     constexpr int NR = decltype(r_tag)::value;
     hn::Vec<D> acc[NR];
-    GatherBlock<NG, NR, decltype(r_tag)::clip>(d, g, ms, gn, h, w0, c0, packed, acc);
+    GatherBlock<NG, NR, decltype(r_tag)::clip, Blocked>(d, g, rows, h, w0, c0, packed, acc);
     for (int r = 0; r < NR; ++r) hn::StoreU(acc[r], d, out + (w0 + r) * g.C);
   };
   auto windowed = [&](auto k_tag) HWY_ATTR {
@@ -75,7 +77,7 @@ HWY_INLINE void InputGradRow(D d, const Geom& g, const MapStrides& ms, const flo
       constexpr int NR = decltype(r_tag)::value;
       if constexpr (NR == R && !decltype(r_tag)::clip) {
         hn::Vec<D> acc[R];
-        GatherBlockK<NG, R, K>(d, g, ms, gn, h, w0, c0, packed, acc);
+        GatherBlockK<NG, R, K, Blocked>(d, g, rows, h, w0, c0, packed, acc);
         for (int r = 0; r < R; ++r) hn::StoreU(acc[r], d, out + (w0 + r) * g.C);
       } else {
         generic(r_tag, w0);
@@ -90,11 +92,14 @@ HWY_INLINE void InputGradRow(D d, const Geom& g, const MapStrides& ms, const flo
   }
 }
 
-// dx may be null (no input gradient); db[j] may be null only for all j together. The gradient
-// maps are channel-blocked when `blocked`, else NHWC; x and dx are NHWC.
-template <int NG>
-void ConvGradPass(const ConvShape& s, const float* x, const float* const* gmaps, bool blocked,
-                  const float* const* wts, float* dx, float* const* dw, float* const* db) {
+// The gradient pass: for every output row, dx (when non-null) and the dW/db partials. Each
+// thread takes a contiguous band of rows; per row, `prepare(first, n, h)` runs once (it may
+// compute map rows just in time; first = the thread's first row) and `rows(d, c0, n, h, maps)`
+// then fills the row table of each channel block. db[j] may be null only for all j together.
+// x and dx are NHWC.
+template <int NG, bool Blocked, class Prepare, class RowTable>
+void ConvGradPass(const ConvShape& s, const float* x, const float* const* wts, float* dx,
+                  float* const* dw, float* const* db, Prepare&& prepare, RowTable&& row_table) {
   const Geom g(s);
   const int threads = NumThreads();
   const int64_t wsize = s.WeightElements();
@@ -115,22 +120,20 @@ void ConvGradPass(const ConvShape& s, const float* x, const float* const* gmaps,
       dw_t[j] = mine + j * wsize;
       db_t[j] = want_db ? mine + NG * wsize + j * g.C : nullptr;
     }
-    // Channel blocks outside, rows inside: consecutive rows of one channel stripe share k - 1
-    // source rows, which then come from L1/L2 instead of being evicted by the other stripes.
     int64_t r0, r1;
     ThreadRows(rows, &r0, &r1);
-    ForChannelBlocks(g.C, [&](auto d, int64_t c0) HWY_ATTR {
-      const MapStrides ms = Strides(g, blocked, static_cast<int64_t>(hn::Lanes(d)));
-      for (int64_t row = r0; row < r1; ++row) {
-        const int64_t n = row / g.H, h = row % g.H;
-        const float* gn[NG];
-        for (int j = 0; j < NG; ++j) gn[j] = gmaps[j] + MapOffset(g, blocked, n, c0);
-        if (dx) InputGradRow<NG>(d, g, ms, gn, h, c0, packed, dx + row * g.row_stride + c0);
-        AccumulateWeightGrads<NG>(d, g, ms, gn, x + n * g.img_stride, h, c0, dw_t, db_t);
-      }
-    });
+    for (int64_t row = r0; row < r1; ++row) {
+      const int64_t n = row / g.H, h = row % g.H;
+      prepare(row == r0, n, h);
+      ForChannelBlocks(g.C, [&](auto d, int64_t c0) HWY_ATTR {
+        GradRows<NG> maps;
+        row_table(d, c0, n, h, maps);
+        if (dx) InputGradRow<NG, Blocked>(d, g, maps, h, c0, packed, dx + row * g.row_stride + c0);
+        AccumulateWeightGrads<NG, Blocked>(d, g, maps, x + n * g.img_stride, h, c0, dw_t, db_t);
+      });
+    }
 #pragma omp barrier
-    // Now sum the threads' partials into the outputs.
+    // Sum the threads' partials into the outputs.
 #pragma omp for schedule(static)
     for (int64_t i = 0; i < per_thread; ++i) {
       float acc = 0.0f;
@@ -143,6 +146,20 @@ void ConvGradPass(const ConvShape& s, const float* x, const float* const* gmaps,
       }
     }
   }
+}
+
+// Row tables for NHWC maps (the caller's arrays): nothing to compute.
+template <int NG, class D>
+HWY_INLINE void NhwcRows(D, const Geom& g, const float* const* maps, int64_t n, int64_t h,
+                         int64_t c0, GradRows<NG>& rows) {
+  rows.pix = g.C;
+  int ky0, ky1;
+  // Source rows h - ky + p inside the image.
+  ky0 = static_cast<int>(std::max<int64_t>(0, h + g.p - g.H + 1));
+  ky1 = static_cast<int>(std::min<int64_t>(g.k, h + g.p + 1));
+  for (int j = 0; j < NG; ++j)
+    for (int ky = ky0; ky < ky1; ++ky)
+      rows.row[j][ky] = maps[j] + n * g.img_stride + (h - ky + g.p) * g.row_stride + c0;
 }
 
 }  // namespace HWY_NAMESPACE

@@ -62,20 +62,20 @@ struct Geom {
       : H(s.h), W(s.w), C(s.c), k(s.k), p(s.k / 2), row_stride(s.w * s.c), img_stride(s.h * s.w * s.c) {}
 };
 
-// Layout of a gradient map: NHWC, or channel-blocked for the scratch maps the kernels write
-// themselves ([n][channel block][h][w][lanes]: each block's plane is contiguous, so the k-row
-// windows the gradient pass walks are dense instead of one cache line in every C * 4 bytes).
-struct MapStrides {
-  int64_t pix, row;
+// The gradient maps as the gradient kernels see them from output row h at one channel block:
+// row[j][ky] points at map j's row h - ky + p (set for the ky whose row lies in the image), and
+// consecutive pixels are `pix` floats apart. Maps are either the caller's NHWC arrays
+// (pix = C) or rows the kernels wrote themselves in channel-blocked form (pix = lanes, each row
+// of a channel block contiguous; Blocked = true makes pix a compile-time constant).
+template <int NG>
+struct GradRows {
+  const float* row[NG][kMaxKernel];
+  int64_t pix;
 };
 
-HWY_INLINE MapStrides Strides(const Geom& g, bool blocked, int64_t lanes) {
-  return blocked ? MapStrides{lanes, g.W * lanes} : MapStrides{g.C, g.row_stride};
-}
-
-// Offset of image n, channel block c0 in a map of either layout.
-HWY_INLINE int64_t MapOffset(const Geom& g, bool blocked, int64_t n, int64_t c0) {
-  return n * g.img_stride + (blocked ? c0 * g.H * g.W : c0);
+template <bool Blocked, class D, class Rows>
+HWY_INLINE int64_t Pix(D d, const Rows& rows) {
+  return Blocked ? static_cast<int64_t>(hn::Lanes(d)) : rows.pix;
 }
 
 // Calls f(Int<n>) for a run-time n in [1, Max].
@@ -206,11 +206,10 @@ constexpr int CorrColumns() {
 // acc[r] = sum_j sum_{ky,kx} w_j[ky,kx] * gj[h-ky+p, w0+r-kx+p]: the input gradient of a
 // depthwise correlation (the flipped kernel), summed over NG gradient maps.
 // `packed` holds the NG weight sets as PackTaps<NG> lays them out.
-// `gn[j]` points at map j's image n and channel block c0, laid out as `ms` says.
-template <int NG, int R, bool Clip, class D>
-HWY_INLINE void GatherBlock(D d, const Geom& g, const MapStrides& ms, const float* const* gn,
-                            int64_t h, int64_t w0, int64_t c0, const float* packed,
-                            hn::Vec<D> (&acc)[R]) {
+template <int NG, int R, bool Clip, bool Blocked, class D>
+HWY_INLINE void GatherBlock(D d, const Geom& g, const GradRows<NG>& rows, int64_t h, int64_t w0,
+                            int64_t c0, const float* packed, hn::Vec<D> (&acc)[R]) {
+  const int64_t pix = Pix<Blocked>(d, rows);
   const int64_t L = static_cast<int64_t>(hn::Lanes(d));
   const float* pk = packed + c0 * NG * g.k * g.k;
   for (int r = 0; r < R; ++r) acc[r] = hn::Zero(d);
@@ -221,18 +220,17 @@ HWY_INLINE void GatherBlock(D d, const Geom& g, const MapStrides& ms, const floa
   const int kx0 = Clip ? static_cast<int>(std::max<int64_t>(0, w0 + g.p - g.W + 1)) : 0;
   const int kx1 = Clip ? static_cast<int>(std::min<int64_t>(g.k, w0 + R + g.p)) : g.k;
   for (int ky = ky0; ky < ky1; ++ky) {
-    const int64_t src_row = (h - ky + g.p) * ms.row + (w0 + g.p) * ms.pix;
     for (int kx = kx0; kx < kx1; ++kx) {
       const float* wp = pk + (int64_t(ky) * g.k + kx) * NG * L;
       for (int j = 0; j < NG; ++j) {
         const auto wv = hn::LoadU(d, wp + j * L);
-        const float* sp = gn[j] + src_row - kx * ms.pix;
+        const float* sp = rows.row[j][ky] + (w0 + g.p - kx) * pix;
         for (int r = 0; r < R; ++r) {
           if (Clip) {
             const int64_t col = w0 + r - kx + g.p;
             if (col < 0 || col >= g.W) continue;
           }
-          acc[r] = hn::MulAdd(wv, hn::LoadU(d, sp + r * ms.pix), acc[r]);
+          acc[r] = hn::MulAdd(wv, hn::LoadU(d, sp + r * pix), acc[r]);
         }
       }
     }
@@ -248,10 +246,10 @@ constexpr int GatherColumnsK() {
   return kVecRegs == 32 ? 12 : (K <= 5 ? 8 : 4);
 }
 
-template <int NG, int R, int K, class D>
-HWY_INLINE void GatherBlockK(D d, const Geom& g, const MapStrides& ms, const float* const* gn,
-                             int64_t h, int64_t w0, int64_t c0, const float* packed,
-                             hn::Vec<D> (&acc)[R]) {
+template <int NG, int R, int K, bool Blocked, class D>
+HWY_INLINE void GatherBlockK(D d, const Geom& g, const GradRows<NG>& rows, int64_t h, int64_t w0,
+                             int64_t c0, const float* packed, hn::Vec<D> (&acc)[R]) {
+  const int64_t pix = Pix<Blocked>(d, rows);
   constexpr int P = K / 2;
   const int64_t L = static_cast<int64_t>(hn::Lanes(d));
   const float* pk = packed + c0 * NG * K * K;
@@ -266,10 +264,10 @@ HWY_INLINE void GatherBlockK(D d, const Geom& g, const MapStrides& ms, const flo
       for (int kx = 0; kx < K; ++kx) wv[kx] = hn::LoadU(d, wp + kx * NG * L);
       // Source column of output r and tap kx is w0 + r - kx + P = (w0 - P) + q with
       // q = r - kx + K - 1 in [0, R + K - 2].
-      const float* src = gn[j] + (h - ky + P) * ms.row + (w0 - P) * ms.pix;
+      const float* src = rows.row[j][ky] + (w0 - P) * pix;
 #pragma GCC unroll 64
       for (int q = 0; q < R + K - 1; ++q) {
-        const auto gv = InRegister(hn::LoadU(d, src + q * ms.pix));
+        const auto gv = InRegister(hn::LoadU(d, src + q * pix));
 #pragma GCC unroll 32
         for (int r = 0; r < R; ++r) {
           const int kx = r + K - 1 - q;
@@ -289,7 +287,7 @@ constexpr int WeightGradTaps() {
 // For taps kx in [kx0, kx0 + KB) of row ky: acc[j][t] += sum_w gj[h, w] * x[h+ky-p, w+kx0+t-p].
 // `grow[j]` points at row h of gradient map j, `xrow` at input row h+ky-p (both at channel c0).
 template <int NG, int KB, class D>
-HWY_INLINE void WeightGradRow(D d, const Geom& g, const MapStrides& ms, const float* const* grow,
+HWY_INLINE void WeightGradRow(D d, const Geom& g, int64_t pix, const float* const* grow,
                               const float* xrow, int kx0, hn::Vec<D> (&acc)[NG][KB]) {
   for (int j = 0; j < NG; ++j)
     for (int t = 0; t < KB; ++t) acc[j][t] = hn::Zero(d);
@@ -299,7 +297,7 @@ HWY_INLINE void WeightGradRow(D d, const Geom& g, const MapStrides& ms, const fl
   const int64_t hi = std::max<int64_t>(lo, std::min<int64_t>(W, W + g.p - kx0 - KB + 1));
   auto one_column = [&](int64_t w, bool clip) HWY_ATTR {
     hn::Vec<D> gv[NG];
-    for (int j = 0; j < NG; ++j) gv[j] = hn::LoadU(d, grow[j] + w * ms.pix);
+    for (int j = 0; j < NG; ++j) gv[j] = hn::LoadU(d, grow[j] + w * pix);
     const float* xp = xrow + (w + kx0 - g.p) * g.C;
     for (int t = 0; t < KB; ++t) {
       if (clip) {

@@ -12,11 +12,15 @@ namespace HWY_NAMESPACE {
 
 void DwConvBackwardImpl(const ConvShape& s, const float* x, const float* w, const float* dy,
                         float* dx, float* dw, float* db) {
-  const float* gmaps[1] = {dy};
+  const Geom g(s);
+  const float* maps[1] = {dy};
   const float* wts[1] = {w};
   float* dws[1] = {dw};
   float* dbs[1] = {db};
-  ConvGradPass<1>(s, x, gmaps, /*blocked=*/false, wts, dx, dws, dbs);
+  ConvGradPass<1, /*Blocked=*/false>(s, x, wts, dx, dws, dbs, [](bool, int64_t, int64_t) {},
+      [&](auto d, int64_t c0, int64_t n, int64_t h, GradRows<1>& rows) HWY_ATTR {
+        NhwcRows<1>(d, g, maps, n, h, c0, rows);
+      });
 }
 
 }  // namespace HWY_NAMESPACE

@@ -1,13 +1,15 @@
 // Quadratic depthwise conv, backward. With A = Wa*x + ba and B = Wb*x + bb:
 //   gA = dy . B,  gB = dy . A,  gC = dy
 // then one gradient pass over (gA, gB, dy) gives dx, dWa, dWb, dWc and the bias gradients.
-// Only gA and gB are materialised (plus a copy of dy, all three in reused channel-blocked
-// scratch); A and B are either recomputed from x in registers (default) or read from the
-// forward's saved copies.
+// The gates are made row by row just before the pass needs them and live in a per-thread ring
+// of k rows (channel-blocked, in L2), never in full; A and B are either recomputed from x in
+// registers (default) or read from the forward's saved copies.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "quadconv_bwd.cc"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
+
+#include <vector>
 
 #include "conv_grad-inl.h"
 
@@ -15,84 +17,86 @@ HWY_BEFORE_NAMESPACE();
 namespace quadra {
 namespace HWY_NAMESPACE {
 
-// Writes gA = dy . B, gB = dy . A and a copy of dy for r output columns at (n, h, w0), channel
-// block c0, into the channel-blocked gate maps (see MapStrides).
-template <int R, class D, class GetA, class GetB>
-HWY_INLINE void StoreGates(D d, const Geom& g, const float* dy, int64_t n, int64_t h, int64_t w0,
-                           int64_t c0, GetA&& get_a, GetB&& get_b, float* ga, float* gb, float* gd) {
+// One row of gates for one channel block: gA = dy . B, gB = dy . A and a copy of dy, written
+// channel-blocked (pixel stride = lanes) to ga/gb/gd. A and B are recomputed from x in
+// registers, or read from the forward's saved copies.
+template <class D>
+HWY_INLINE void GateRow(D d, const Geom& g, const float* x, const float* dy, const float* packed_ab,
+                        const float* const* bias, const float* saved_a, const float* saved_b,
+                        int64_t n, int64_t h, int64_t c0, float* ga, float* gb, float* gd) {
   const int64_t L = static_cast<int64_t>(hn::Lanes(d));
-  const int64_t in = (n * g.H + h) * g.row_stride + w0 * g.C + c0;
-  const int64_t ob = MapOffset(g, true, n, c0) + (h * g.W + w0) * L;
-  for (int r = 0; r < R; ++r) {
-    const auto gy = hn::LoadU(d, dy + in + r * g.C);
-    hn::StoreU(hn::Mul(gy, get_b(r)), d, ga + ob + r * L);
-    hn::StoreU(hn::Mul(gy, get_a(r)), d, gb + ob + r * L);
-    hn::StoreU(gy, d, gd + ob + r * L);
+  const int64_t in_row = (n * g.H + h) * g.row_stride + c0;  // NHWC row at c0
+  auto store = [&](int64_t w, hn::Vec<D> a, hn::Vec<D> b) HWY_ATTR {
+    const auto gy = hn::LoadU(d, dy + in_row + w * g.C);
+    hn::StoreU(hn::Mul(gy, b), d, ga + w * L);
+    hn::StoreU(hn::Mul(gy, a), d, gb + w * L);
+    hn::StoreU(gy, d, gd + w * L);
+  };
+  if (saved_a) {
+    for (int64_t w = 0; w < g.W; ++w) {
+      store(w, hn::LoadU(d, saved_a + in_row + w * g.C), hn::LoadU(d, saved_b + in_row + w * g.C));
+    }
+    return;
   }
-}
-
-// Gates from A and B recomputed in registers.
-void GatesRecompute(const ConvShape& s, const float* x, const QuadWeights& qw, const float* dy,
-                    float* ga, float* gb, float* gd) {
-  const Geom g(s);
-  const float* wts[2] = {qw.wa, qw.wb};
-  const float* bias[2] = {qw.ba, qw.bb};
-  float* packed = Scratch(kScratchPacked, size_t(2) * s.WeightElements());
-  PackTaps<2>(g, wts, packed);
-  const int64_t rows = s.n * s.h;
   constexpr int R = CorrColumns<2>();
-#pragma omp parallel for schedule(static) num_threads(NumThreads())
-  for (int64_t row = 0; row < rows; ++row) {
-    const int64_t n = row / g.H, h = row % g.H;
-    const float* xn = x + n * g.img_stride;
-    ForChannelBlocks(g.C, [&](auto d, int64_t c0) HWY_ATTR {
-      ForColumnBlocks<R>(g.W, g.p, [&](auto r_tag, int64_t w0) HWY_ATTR {
-        constexpr int NR = decltype(r_tag)::value;
-        constexpr bool CL = decltype(r_tag)::clip;
-        hn::Vec<decltype(d)> acc[2][NR];
-        CorrBlock<2, NR, CL>(d, g, xn, h, w0, c0, packed, bias, acc);
-        StoreGates<NR>(d, g, dy, n, h, w0, c0, [&](int r) HWY_ATTR { return acc[0][r]; },
-                       [&](int r) HWY_ATTR { return acc[1][r]; }, ga, gb, gd);
-      });
-    });
-  }
-}
-
-// Gates from the forward's saved A and B (NHWC).
-void GatesSaved(const ConvShape& s, const float* a, const float* b, const float* dy, float* ga,
-                float* gb, float* gd) {
-  const Geom g(s);
-  const int64_t rows = s.n * s.h;
-#pragma omp parallel for schedule(static) num_threads(NumThreads())
-  for (int64_t row = 0; row < rows; ++row) {
-    const int64_t n = row / g.H, h = row % g.H;
-    ForChannelBlocks(g.C, [&](auto d, int64_t c0) HWY_ATTR {
-      const int64_t in = row * g.row_stride + c0;
-      for (int64_t w = 0; w < g.W; ++w) {
-        StoreGates<1>(d, g, dy, n, h, w, c0, [&](int) HWY_ATTR { return hn::LoadU(d, a + in + w * g.C); },
-                      [&](int) HWY_ATTR { return hn::LoadU(d, b + in + w * g.C); }, ga, gb, gd);
-      }
-    });
-  }
+  ForColumnBlocks<R>(g.W, g.p, [&](auto r_tag, int64_t w0) HWY_ATTR {
+    constexpr int NR = decltype(r_tag)::value;
+    hn::Vec<D> acc[2][NR];
+    CorrBlock<2, NR, decltype(r_tag)::clip>(d, g, x + n * g.img_stride, h, w0, c0, packed_ab, bias, acc);
+    for (int r = 0; r < NR; ++r) store(w0 + r, acc[0][r], acc[1][r]);
+  });
 }
 
 void QuadConvBackwardImpl(const ConvShape& s, const float* x, const QuadWeights& qw, const float* dy,
                           const float* saved_a, const float* saved_b, const QuadGrads& qg) {
-  const size_t count = static_cast<size_t>(s.Elements());
-  float* ga = Scratch(kScratchGradA, count);
-  float* gb = Scratch(kScratchGradB, count);
-  float* gd = Scratch(kScratchGradY, count);
-  if (saved_a && saved_b) {
-    GatesSaved(s, saved_a, saved_b, dy, ga, gb, gd);
-  } else {
-    GatesRecompute(s, x, qw, dy, ga, gb, gd);
+  const Geom g(s);
+  const int threads = NumThreads();
+  // Each thread keeps the last k rows of (gA, gB, dy) of the channel stripe it works on, so
+  // the gates never exist in full: they are made just before the gradient pass needs them.
+  const int64_t ring_size = 3 * int64_t(g.k) * g.W * g.C;
+  float* rings = Scratch(kScratchGates, size_t(threads) * ring_size);
+  const float* bias_ab[2] = {qw.ba, qw.bb};
+  float* packed_ab = nullptr;
+  if (!saved_a) {
+    const float* wts_ab[2] = {qw.wa, qw.wb};
+    packed_ab = Scratch(kScratchPackedAB, size_t(2) * s.WeightElements());
+    PackTaps<2>(g, wts_ab, packed_ab);
   }
-  const float* gmaps[3] = {ga, gb, gd};
+  constexpr int kPad = 8;  // next-row counters a cache line apart
+  std::vector<int64_t> next(size_t(threads) * kPad, 0);
+
   const float* wts[3] = {qw.wa, qw.wb, qw.wc};
   float* dws[3] = {qg.dwa, qg.dwb, qg.dwc};
   const bool all_db = qg.dba && qg.dbb && qg.dbc;
   float* dbs[3] = {all_db ? qg.dba : nullptr, qg.dbb, qg.dbc};
-  ConvGradPass<3>(s, x, gmaps, /*blocked=*/true, wts, qg.dx, dws, dbs);
+  // Ring layout per thread: channel block at c0 (width L) owns [c0 * 3k * W, + 3k * W * L):
+  // map j, slot i at + (j * k + i) * W * L.
+  auto block_ring = [&](int64_t c0) { return rings + omp_get_thread_num() * ring_size + c0 * 3 * g.k * g.W; };
+  auto prepare = [&](bool first, int64_t n, int64_t h) HWY_ATTR {
+    int64_t& nxt = next[size_t(omp_get_thread_num()) * kPad];
+    // A new band or a new image: start from the first gate row that output row h reads.
+    if (first || h == 0) nxt = std::max<int64_t>(0, h - g.p);
+    for (const int64_t last = std::min<int64_t>(g.H - 1, h + g.p); nxt <= last; ++nxt) {
+      const int64_t slot = nxt % g.k;
+      ForChannelBlocks(g.C, [&](auto d, int64_t c0) HWY_ATTR {
+        const int64_t len = g.W * static_cast<int64_t>(hn::Lanes(d));
+        float* ring = block_ring(c0);
+        GateRow(d, g, x, dy, packed_ab, bias_ab, saved_a, saved_b, n, nxt, c0, ring + slot * len,
+                ring + (g.k + slot) * len, ring + (2 * g.k + slot) * len);
+      });
+    }
+  };
+  auto row_table = [&](auto d, int64_t c0, int64_t, int64_t h, GradRows<3>& rows) HWY_ATTR {
+    const int64_t len = g.W * static_cast<int64_t>(hn::Lanes(d));
+    const float* ring = block_ring(c0);
+    rows.pix = static_cast<int64_t>(hn::Lanes(d));
+    for (int ky = 0; ky < g.k; ++ky) {
+      const int64_t src = h - ky + g.p;
+      if (src < 0 || src >= g.H) continue;
+      for (int j = 0; j < 3; ++j) rows.row[j][ky] = ring + (j * g.k + src % g.k) * len;
+    }
+  };
+  ConvGradPass<3, /*Blocked=*/true>(s, x, wts, qg.dx, dws, dbs, prepare, row_table);
 }
 
 }  // namespace HWY_NAMESPACE

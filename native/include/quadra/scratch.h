@@ -5,7 +5,7 @@
 
 namespace quadra {
 
-enum ScratchSlot { kScratchGradA = 0, kScratchGradB, kScratchGradY, kScratchPartials, kScratchPacked, kScratchSlots };
+enum ScratchSlot { kScratchGates = 0, kScratchPartials, kScratchPacked, kScratchPackedAB, kScratchSlots };
 
 // Asks for transparent huge pages on the 2 MB-aligned part of [p, p + bytes) (a hint; no-op
 // where unsupported). Best before the memory is first touched.
