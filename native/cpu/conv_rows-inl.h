@@ -237,6 +237,42 @@ HWY_INLINE void GatherBlock(D d, const Geom& g, const GradRows<NG>& rows, int64_
   }
 }
 
+// Number of columns in a block of accumulators handed to an epilogue.
+template <class Acc>
+constexpr int BlockColumns() {
+  return static_cast<int>(std::extent<std::remove_reference_t<Acc>, 1>::value);
+}
+
+// One output row h of image `xn`, channel block c0: CorrBlock<NW> over every column, each
+// block's accumulators handed to epilogue(w0, acc) (acc is hn::Vec<D>[NW][BlockColumns]).
+template <int NW, class D, class Epilogue>
+HWY_INLINE void CorrRow(D d, const Geom& g, const float* xn, int64_t h, int64_t c0,
+                        const float* packed, const float* const* bias, Epilogue&& epilogue) {
+  ForColumnBlocks<CorrColumns<NW>()>(g.W, g.p, [&](auto r_tag, int64_t w0) HWY_ATTR {
+    hn::Vec<D> acc[NW][decltype(r_tag)::value];
+    CorrBlock<NW, decltype(r_tag)::value, decltype(r_tag)::clip>(d, g, xn, h, w0, c0, packed, bias, acc);
+    epilogue(w0, acc);
+  });
+}
+
+// Every output row in parallel: epilogue(d, acc, o) with o the NHWC offset of the block's
+// first output pixel at channel c0.
+template <int NW, class Epilogue>
+HWY_INLINE void CorrAllRows(const ConvShape& s, const float* x, const float* packed,
+                            const float* const* bias, Epilogue&& epilogue) {
+  const Geom g(s);
+  const int64_t rows = s.n * s.h;
+#pragma omp parallel for schedule(static) num_threads(NumThreads())
+  for (int64_t row = 0; row < rows; ++row) {
+    const int64_t n = row / g.H, h = row % g.H;
+    ForChannelBlocks(g.C, [&](auto d, int64_t c0) HWY_ATTR {
+      CorrRow<NW>(d, g, x + n * g.img_stride, h, c0, packed, bias, [&](int64_t w0, auto& acc) HWY_ATTR {
+        epilogue(d, acc, row * g.row_stride + w0 * g.C + c0);
+      });
+    });
+  }
+}
+
 // GatherBlock for interior columns with a compile-time kernel size K: along a row, the R
 // outputs and K taps touch only R + K - 1 distinct source columns, so each is loaded once and
 // feeds every output it reaches, with the K weights of the row held in registers (K + R + 1

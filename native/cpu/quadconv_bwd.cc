@@ -38,12 +38,8 @@ HWY_INLINE void GateRow(D d, const Geom& g, const float* x, const float* dy, con
     }
     return;
   }
-  constexpr int R = CorrColumns<2>();
-  ForColumnBlocks<R>(g.W, g.p, [&](auto r_tag, int64_t w0) HWY_ATTR {
-    constexpr int NR = decltype(r_tag)::value;
-    hn::Vec<D> acc[2][NR];
-    CorrBlock<2, NR, decltype(r_tag)::clip>(d, g, x + n * g.img_stride, h, w0, c0, packed_ab, bias, acc);
-    for (int r = 0; r < NR; ++r) store(w0 + r, acc[0][r], acc[1][r]);
+  CorrRow<2>(d, g, x + n * g.img_stride, h, c0, packed_ab, bias, [&](int64_t w0, auto& acc) HWY_ATTR {
+    for (int r = 0; r < BlockColumns<decltype(acc)>(); ++r) store(w0 + r, acc[0][r], acc[1][r]);
   });
 }
 

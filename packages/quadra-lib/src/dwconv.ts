@@ -1,9 +1,9 @@
-import { allocFloat32 } from './alloc.js';
 import { callNative } from './call-native.js';
+import { checkConvCall, outputBuffers } from './conv-args.js';
 import { nativeOrNull } from './native.js';
 import { dwconv2dBackwardRef, dwconv2dRef } from './reference/dwconv.js';
 import type { ConvShape, DwConvBackwardOptions, DwConvOptions, DwGrads, DwWeights } from './types.js';
-import { checkF32, checkKernel, checkNoOverlap, checkObject, checkOptionalF32, checkShape } from './validate.js';
+import { checkF32, checkNoOverlap, checkObject, checkOptionalF32 } from './validate.js';
 
 function checkWeights(weights: unknown, taps: number, c: number): DwWeights {
   const w = checkObject<Record<string, unknown>>('weights', weights);
@@ -17,13 +17,10 @@ function checkWeights(weights: unknown, taps: number, c: number): DwWeights {
  * const y = dwconv2d(x, { n: 8, h: 56, w: 56, c: 64 }, { w, b }, 7); // w [7, 7, 64], b [64]
  */
 export function dwconv2d(x: Float32Array, shape: ConvShape, weights: DwWeights, k: number, opts: DwConvOptions = {}): Float32Array {
-  const s = checkShape(shape);
-  checkKernel(k);
-  const count = s.n * s.h * s.w * s.c;
-  checkF32('x', x, count);
-  const w = checkWeights(weights, k * k * s.c, s.c);
+  const { s, count, taps } = checkConvCall(x, shape, k);
+  const w = checkWeights(weights, taps, s.c);
   const o = checkObject<DwConvOptions>('opts', opts);
-  const y = o.out === undefined ? allocFloat32(count) : checkF32('opts.out', o.out, count);
+  const y = outputBuffers('opts', o, { out: count }).out;
   checkNoOverlap('opts.out', y, 'x', x);
   const native = nativeOrNull();
   if (native) callNative(() => native.dwconvForward(x, s, k, w.w, w.b, y));
@@ -35,18 +32,11 @@ export function dwconv2d(x: Float32Array, shape: ConvShape, weights: DwWeights, 
 export function dwconv2dBackward(
   x: Float32Array, shape: ConvShape, weights: DwWeights, k: number, dy: Float32Array, opts: DwConvBackwardOptions = {},
 ): DwGrads {
-  const s = checkShape(shape);
-  checkKernel(k);
-  const count = s.n * s.h * s.w * s.c;
-  const taps = k * k * s.c;
-  checkF32('x', x, count);
+  const { s, count, taps } = checkConvCall(x, shape, k);
   const w = checkWeights(weights, taps, s.c);
   checkF32('dy', dy, count);
   const o = checkObject<DwConvBackwardOptions>('opts', opts);
-  const out = o.out === undefined ? {} : checkObject<Partial<DwGrads>>('opts.out', o.out);
-  const pick = (key: keyof DwGrads, length: number) =>
-    out[key] === undefined ? allocFloat32(length) : checkF32(`opts.out.${key}`, out[key], length);
-  const g: DwGrads = { dx: pick('dx', count), dw: pick('dw', taps), db: pick('db', s.c) };
+  const g: DwGrads = outputBuffers('opts.out', o.out, { dx: count, dw: taps, db: s.c });
   checkNoOverlap('opts.out.dx', g.dx, 'x', x);
   checkNoOverlap('opts.out.dx', g.dx, 'dy', dy);
   const native = nativeOrNull();

@@ -1,10 +1,10 @@
-import { allocFloat32 } from './alloc.js';
 import { callNative } from './call-native.js';
+import { checkConvCall, outputBuffers } from './conv-args.js';
 import { nativeOrNull } from './native.js';
 import { correlate } from './reference/depthwise.js';
 import { quadconv2dBackwardRef, quadconv2dRef } from './reference/quadconv.js';
 import type { ConvShape, QuadConvBackwardOptions, QuadConvOptions, QuadGrads, QuadWeights, SavedAB } from './types.js';
-import { checkF32, checkKernel, checkNoOverlap, checkObject, checkOptionalF32, checkShape } from './validate.js';
+import { checkF32, checkNoOverlap, checkObject, checkOptionalF32 } from './validate.js';
 
 function checkWeights(weights: unknown, taps: number, c: number): QuadWeights {
   const w = checkObject<Record<string, unknown>>('weights', weights);
@@ -35,13 +35,10 @@ function checkSaved(name: string, saved: unknown, x: Float32Array): SavedAB {
  * const y = quadconv2d(x, shape, { wa, wb, wc, ba, bb, bc }, k); // weights [k, k, C], biases [C]
  */
 export function quadconv2d(x: Float32Array, shape: ConvShape, weights: QuadWeights, k: number, opts: QuadConvOptions = {}): Float32Array {
-  const s = checkShape(shape);
-  checkKernel(k);
-  const count = s.n * s.h * s.w * s.c;
-  checkF32('x', x, count);
-  const w = checkWeights(weights, k * k * s.c, s.c);
+  const { s, count, taps } = checkConvCall(x, shape, k);
+  const w = checkWeights(weights, taps, s.c);
   const o = checkObject<QuadConvOptions>('opts', opts);
-  const y = o.out === undefined ? allocFloat32(count) : checkF32('opts.out', o.out, count);
+  const y = outputBuffers('opts', o, { out: count }).out;
   checkNoOverlap('opts.out', y, 'x', x);
   const save = o.save === undefined ? undefined : checkSaved('opts.save', o.save, x);
   const native = nativeOrNull();
@@ -66,22 +63,14 @@ export function quadconv2dBackward(
   x: Float32Array, shape: ConvShape, weights: QuadWeights, k: number, dy: Float32Array,
   opts: QuadConvBackwardOptions = {},
 ): QuadGrads {
-  const s = checkShape(shape);
-  checkKernel(k);
-  const count = s.n * s.h * s.w * s.c;
-  const taps = k * k * s.c;
-  checkF32('x', x, count);
+  const { s, count, taps } = checkConvCall(x, shape, k);
   const w = checkWeights(weights, taps, s.c);
   checkF32('dy', dy, count);
   const o = checkObject<QuadConvBackwardOptions>('opts', opts);
   const saved = o.saved === undefined ? undefined : checkSaved('opts.saved', o.saved, x);
-  const out = o.out === undefined ? {} : checkObject<Partial<QuadGrads>>('opts.out', o.out);
-  const pick = (key: keyof QuadGrads, length: number) =>
-    out[key] === undefined ? allocFloat32(length) : checkF32(`opts.out.${key}`, out[key], length);
-  const g: QuadGrads = {
-    dx: pick('dx', count), dwa: pick('dwa', taps), dba: pick('dba', s.c), dwb: pick('dwb', taps),
-    dbb: pick('dbb', s.c), dwc: pick('dwc', taps), dbc: pick('dbc', s.c),
-  };
+  const g: QuadGrads = outputBuffers('opts.out', o.out, {
+    dx: count, dwa: taps, dba: s.c, dwb: taps, dbb: s.c, dwc: taps, dbc: s.c,
+  });
   checkNoOverlap('opts.out.dx', g.dx, 'x', x);
   checkNoOverlap('opts.out.dx', g.dx, 'dy', dy);
   const native = nativeOrNull();

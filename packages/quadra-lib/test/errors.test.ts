@@ -7,6 +7,7 @@ import {
   quadconv2dBackward, requireNative, setThreads, ShapeError,
 } from '../src/index.js';
 import type { NativeModule } from '../src/native.js';
+import { thrown } from './helpers.js';
 
 const s = { n: 1, h: 4, w: 5, c: 3 };
 const k = 3;
@@ -17,12 +18,7 @@ const good = () => ({ wa: f(taps), ba: f(3), wb: f(taps), bb: f(3), wc: f(taps),
 
 type Thrower = () => unknown;
 function expectError(fn: Thrower, type: new (...a: never[]) => Error, name: RegExp) {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
+  const err = thrown(fn);
   expect(err, 'expected a throw').toBeInstanceOf(type);
   expect((err as Error).message).toMatch(name);
 }
@@ -116,12 +112,7 @@ describe.skipIf(nativeLoadError() !== null)('native binding checks', () => {
   ];
   for (const [what, fn, type, re] of cases) {
     it(`throws ${type} for ${what}`, () => {
-      let err: unknown;
-      try {
-        fn();
-      } catch (e) {
-        err = e;
-      }
+      const err = thrown(fn);
       expect(err).toBeInstanceOf(Error);
       expect((err as Error).name).toBe(type);
       expect((err as Error).message).toMatch(re);

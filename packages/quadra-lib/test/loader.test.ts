@@ -8,16 +8,12 @@ import { describe, expect, it } from 'vitest';
 
 import { loadNative, NativeLoadError } from '../src/index.js';
 import { packageRoot } from '../src/native.js';
+import { thrown } from './helpers.js';
 
 describe('native loader', () => {
   it('explains a missing binary', () => {
     const dir = mkdtempSync(join(tmpdir(), 'quadra-empty-'));
-    let err: unknown;
-    try {
-      loadNative(dir);
-    } catch (e) {
-      err = e;
-    }
+    const err = thrown(() => loadNative(dir));
     expect(err).toBeInstanceOf(NativeLoadError);
     const msg = (err as Error).message;
     expect(msg).toContain(`${process.platform}-${process.arch}`);
@@ -33,12 +29,7 @@ describe('native loader', () => {
     const dir = mkdtempSync(join(tmpdir(), 'quadra-broken-'));
     mkdirSync(join(dir, 'build', 'Release'), { recursive: true });
     writeFileSync(join(dir, 'build', 'Release', 'quadra.node'), 'not an ELF file');
-    let err: unknown;
-    try {
-      loadNative(dir);
-    } catch (e) {
-      err = e;
-    }
+    const err = thrown(() => loadNative(dir));
     expect(err).toBeInstanceOf(NativeLoadError);
     expect((err as Error).message).toMatch(/loading .*quadra\.node failed/);
     expect((err as Error).message).toMatch(/loader said: .*(invalid ELF|too short)/);

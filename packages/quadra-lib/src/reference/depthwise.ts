@@ -13,73 +13,60 @@ export function zerosLike(like: FloatArray, length: number): FloatArray {
   return like instanceof Float64Array ? new Float64Array(length) : new Float32Array(length);
 }
 
-/** out[n,h,w,c] = b[c] + sum_{ky,kx} wt[ky,kx,c] * x[n, h+ky-p, w+kx-p, c] (zero outside). */
-export function correlate(x: FloatArray, s: ConvShape, wt: FloatArray, b: FloatArray | undefined, k: number): FloatArray {
+/**
+ * Calls visit(o, i, t) for every output element o (NHWC index), every tap t of the [k, k, C]
+ * weights, and the input element i = x[n, h+ky-p, w+kx-p, c] that tap reads (taps falling in
+ * the zero padding are skipped). All three primitives below are this loop.
+ */
+function forEachTap(s: ConvShape, k: number, visit: (o: number, i: number, t: number) => void): void {
   const { n: N, h: H, w: W, c: C } = s;
   const p = (k - 1) / 2;
-  const out = zerosLike(x, N * H * W * C);
   for (let n = 0; n < N; n++)
     for (let h = 0; h < H; h++)
       for (let w = 0; w < W; w++)
         for (let c = 0; c < C; c++) {
-          let acc = b ? b[c] : 0;
+          const o = ((n * H + h) * W + w) * C + c;
           for (let ky = 0; ky < k; ky++) {
             const ih = h + ky - p;
             if (ih < 0 || ih >= H) continue;
             for (let kx = 0; kx < k; kx++) {
               const iw = w + kx - p;
               if (iw < 0 || iw >= W) continue;
-              acc += wt[(ky * k + kx) * C + c] * x[((n * H + ih) * W + iw) * C + c];
+              visit(o, ((n * H + ih) * W + iw) * C + c, (ky * k + kx) * C + c);
             }
           }
-          out[((n * H + h) * W + w) * C + c] = acc;
         }
-  return out;
+}
+
+/** Rounds a float64 accumulator to the element type of `like`. */
+function castLike(like: FloatArray, a: Float64Array): FloatArray {
+  return like instanceof Float64Array ? a : Float32Array.from(a);
+}
+
+/** out[n,h,w,c] = b[c] + sum_{ky,kx} wt[ky,kx,c] * x[n, h+ky-p, w+kx-p, c] (zero outside). */
+export function correlate(x: FloatArray, s: ConvShape, wt: FloatArray, b: FloatArray | undefined, k: number): FloatArray {
+  const acc = new Float64Array(x.length);
+  if (b) for (let o = 0; o < acc.length; o++) acc[o] = b[o % s.c];
+  forEachTap(s, k, (o, i, t) => {
+    acc[o] += wt[t] * x[i];
+  });
+  return castLike(x, acc);
 }
 
 /** dx += the input gradient of `correlate` for output gradient g (scatter form). */
 export function correlateInputGrad(g: FloatArray, s: ConvShape, wt: FloatArray, k: number, dx: FloatArray): void {
-  const { n: N, h: H, w: W, c: C } = s;
-  const p = (k - 1) / 2;
-  for (let n = 0; n < N; n++)
-    for (let h = 0; h < H; h++)
-      for (let w = 0; w < W; w++)
-        for (let c = 0; c < C; c++) {
-          const gv = g[((n * H + h) * W + w) * C + c];
-          for (let ky = 0; ky < k; ky++) {
-            const ih = h + ky - p;
-            if (ih < 0 || ih >= H) continue;
-            for (let kx = 0; kx < k; kx++) {
-              const iw = w + kx - p;
-              if (iw < 0 || iw >= W) continue;
-              dx[((n * H + ih) * W + iw) * C + c] += wt[(ky * k + kx) * C + c] * gv;
-            }
-          }
-        }
+  forEachTap(s, k, (o, i, t) => {
+    dx[i] += wt[t] * g[o];
+  });
 }
 
 /** The weight and bias gradients of `correlate` for output gradient g. */
 export function correlateWeightGrad(x: FloatArray, g: FloatArray, s: ConvShape, k: number): { dw: FloatArray; db: FloatArray } {
-  const { n: N, h: H, w: W, c: C } = s;
-  const p = (k - 1) / 2;
-  const dw = new Float64Array(k * k * C);
-  const db = new Float64Array(C);
-  for (let n = 0; n < N; n++)
-    for (let h = 0; h < H; h++)
-      for (let w = 0; w < W; w++)
-        for (let c = 0; c < C; c++) {
-          const gv = g[((n * H + h) * W + w) * C + c];
-          db[c] += gv;
-          for (let ky = 0; ky < k; ky++) {
-            const ih = h + ky - p;
-            if (ih < 0 || ih >= H) continue;
-            for (let kx = 0; kx < k; kx++) {
-              const iw = w + kx - p;
-              if (iw < 0 || iw >= W) continue;
-              dw[(ky * k + kx) * C + c] += gv * x[((n * H + ih) * W + iw) * C + c];
-            }
-          }
-        }
-  const cast = (a: Float64Array) => (x instanceof Float64Array ? a : Float32Array.from(a));
-  return { dw: cast(dw), db: cast(db) };
+  const dw = new Float64Array(k * k * s.c);
+  const db = new Float64Array(s.c);
+  for (let o = 0; o < g.length; o++) db[o % s.c] += g[o];
+  forEachTap(s, k, (o, i, t) => {
+    dw[t] += g[o] * x[i];
+  });
+  return { dw: castLike(x, dw), db: castLike(x, db) };
 }
