@@ -24,8 +24,8 @@ namespace HWY_NAMESPACE {
 
 // Adds this row's contribution to the thread's dW_j and db_j partials for one channel block.
 template <int NG, bool Blocked, class D>
-HWY_INLINE void AccumulateWeightGrads(D d, const Geom& g, const GradRows<NG>& rows, const float* xn,
-                                      int64_t h, int64_t c0, float* const* dw_t, float* const* db_t) {
+HWY_INLINE void AccumulateWeightGrads(D d, const Geom& g, const GradRows<NG>& rows, int64_t h,
+                                      int64_t c0, float* const* dw_t, float* const* db_t) {
   constexpr int KB = WeightGradTaps<NG>();
   const int64_t pix = Pix<Blocked>(d, rows);
   const float* grow[NG];
@@ -41,7 +41,7 @@ HWY_INLINE void AccumulateWeightGrads(D d, const Geom& g, const GradRows<NG>& ro
   int ky0, ky1;
   RowTaps(g, h, &ky0, &ky1);
   for (int ky = ky0; ky < ky1; ++ky) {
-    const float* xrow = xn + (h + ky - g.p) * g.row_stride + c0;
+    const float* xrow = rows.x[ky];
     for (int kx0 = 0; kx0 < g.k;) {
       const int nb = std::min(KB, g.k - kx0);
       WithCount<KB>(nb, [&](auto kb_tag) HWY_ATTR {
@@ -95,10 +95,10 @@ HWY_INLINE void InputGradRow(D d, const Geom& g, const GradRows<NG>& rows, int64
 // The gradient pass: for every output row, dx (when non-null) and the dW/db partials. Each
 // thread takes a contiguous band of rows; per row, `prepare(first, n, h)` runs once (it may
 // compute map rows just in time; first = the thread's first row) and `rows(d, c0, n, h, maps)`
-// then fills the row table of each channel block. db[j] may be null only for all j together.
-// x and dx are NHWC.
+// then fills the row table of each channel block (maps and input rows). db[j] may be null only
+// for all j together. dx is NHWC.
 template <int NG, bool Blocked, class Prepare, class RowTable>
-void ConvGradPass(const ConvShape& s, const float* x, const float* const* wts, float* dx,
+void ConvGradPass(const ConvShape& s, const float* const* wts, float* dx,
                   float* const* dw, float* const* db, Prepare&& prepare, RowTable&& row_table) {
   const Geom g(s);
   const int threads = NumThreads();
@@ -129,7 +129,7 @@ void ConvGradPass(const ConvShape& s, const float* x, const float* const* wts, f
         GradRows<NG> maps;
         row_table(d, c0, n, h, maps);
         if (dx) InputGradRow<NG, Blocked>(d, g, maps, h, c0, packed, dx + row * g.row_stride + c0);
-        AccumulateWeightGrads<NG, Blocked>(d, g, maps, x + n * g.img_stride, h, c0, dw_t, db_t);
+        AccumulateWeightGrads<NG, Blocked>(d, g, maps, h, c0, dw_t, db_t);
       });
     }
 #pragma omp barrier
@@ -150,9 +150,12 @@ void ConvGradPass(const ConvShape& s, const float* x, const float* const* wts, f
 
 // Row tables for NHWC maps (the caller's arrays): nothing to compute.
 template <int NG, class D>
-HWY_INLINE void NhwcRows(D, const Geom& g, const float* const* maps, int64_t n, int64_t h,
-                         int64_t c0, GradRows<NG>& rows) {
+HWY_INLINE void NhwcRows(D, const Geom& g, const float* x, const float* const* maps, int64_t n,
+                         int64_t h, int64_t c0, GradRows<NG>& rows) {
   rows.pix = g.C;
+  int x0, x1;
+  RowTaps(g, h, &x0, &x1);
+  for (int ky = x0; ky < x1; ++ky) rows.x[ky] = x + n * g.img_stride + (h + ky - g.p) * g.row_stride + c0;
   int ky0, ky1;
   // Source rows h - ky + p inside the image.
   ky0 = static_cast<int>(std::max<int64_t>(0, h + g.p - g.H + 1));

@@ -66,10 +66,13 @@ struct Geom {
 // row[j][ky] points at map j's row h - ky + p (set for the ky whose row lies in the image), and
 // consecutive pixels are `pix` floats apart. Maps are either the caller's NHWC arrays
 // (pix = C) or rows the kernels wrote themselves in channel-blocked form (pix = lanes, each row
-// of a channel block contiguous; Blocked = true makes pix a compile-time constant).
+// of a channel block contiguous; Blocked = true makes pix a compile-time constant). The input
+// rows x[ky] come in the same layout.
 template <int NG>
 struct GradRows {
   const float* row[NG][kMaxKernel];
+  // The input rows the weight gradient reads: x[ky] is x's row h + ky - p, same pixel stride.
+  const float* x[kMaxKernel];
   int64_t pix;
 };
 
@@ -212,14 +215,21 @@ HWY_INLINE void GatherBlock(D d, const Geom& g, const GradRows<NG>& rows, int64_
   const int64_t pix = Pix<Blocked>(d, rows);
   const int64_t L = static_cast<int64_t>(hn::Lanes(d));
   const float* pk = packed + c0 * NG * g.k * g.k;
-  for (int r = 0; r < R; ++r) acc[r] = hn::Zero(d);
+  // Narrow blocks (borders, leftovers) would be bound by FMA latency with one chain per
+  // column: keep partial sums per map and per ky parity, as many as fit in 12 registers.
+  constexpr int M = (NG * R <= 12) ? NG : 1;
+  constexpr int S = (2 * M * R <= 12) ? 2 : 1;
+  hn::Vec<D> part[S][M][R];
+  for (int si = 0; si < S; ++si)
+    for (int m = 0; m < M; ++m)
+      for (int r = 0; r < R; ++r) part[si][m][r] = hn::Zero(d);
   // Source row h - ky + p must be in [0, H): ky in (h + p - H, h + p].
   const int ky0 = static_cast<int>(std::max<int64_t>(0, h + g.p - g.H + 1));
   const int ky1 = static_cast<int>(std::min<int64_t>(g.k, h + g.p + 1));
   // Source column w0 + r - kx + p must be in [0, W): taps used by at least one column.
   const int kx0 = Clip ? static_cast<int>(std::max<int64_t>(0, w0 + g.p - g.W + 1)) : 0;
   const int kx1 = Clip ? static_cast<int>(std::min<int64_t>(g.k, w0 + R + g.p)) : g.k;
-  for (int ky = ky0; ky < ky1; ++ky) {
+  auto tap_row = [&](int ky, hn::Vec<D>(&sums)[M][R]) HWY_ATTR {
     for (int kx = kx0; kx < kx1; ++kx) {
       const float* wp = pk + (int64_t(ky) * g.k + kx) * NG * L;
       for (int j = 0; j < NG; ++j) {
@@ -230,10 +240,23 @@ HWY_INLINE void GatherBlock(D d, const Geom& g, const GradRows<NG>& rows, int64_
             const int64_t col = w0 + r - kx + g.p;
             if (col < 0 || col >= g.W) continue;
           }
-          acc[r] = hn::MulAdd(wv, hn::LoadU(d, sp + r * pix), acc[r]);
+          sums[j % M][r] = hn::MulAdd(wv, hn::LoadU(d, sp + r * pix), sums[j % M][r]);
         }
       }
     }
+  };
+  int ky = ky0;
+  if constexpr (S == 2) {
+    for (; ky + 1 < ky1; ky += 2) {
+      tap_row(ky, part[0]);
+      tap_row(ky + 1, part[S - 1]);
+    }
+  }
+  for (; ky < ky1; ++ky) tap_row(ky, part[0]);
+  for (int r = 0; r < R; ++r) {
+    acc[r] = part[0][0][r];
+    for (int m = 1; m < M; ++m) acc[r] = hn::Add(acc[r], part[0][m][r]);
+    for (int m = 0; m < M && S == 2; ++m) acc[r] = hn::Add(acc[r], part[S - 1][m][r]);
   }
 }
 
@@ -321,7 +344,7 @@ constexpr int WeightGradTaps() {
 }
 
 // For taps kx in [kx0, kx0 + KB) of row ky: acc[j][t] += sum_w gj[h, w] * x[h+ky-p, w+kx0+t-p].
-// `grow[j]` points at row h of gradient map j, `xrow` at input row h+ky-p (both at channel c0).
+// `grow[j]` points at row h of gradient map j, `xrow` at input row h+ky-p (same layout).
 template <int NG, int KB, class D>
 HWY_INLINE void WeightGradRow(D d, const Geom& g, int64_t pix, const float* const* grow,
                               const float* xrow, int kx0, hn::Vec<D> (&acc)[NG][KB]) {
@@ -334,13 +357,13 @@ HWY_INLINE void WeightGradRow(D d, const Geom& g, int64_t pix, const float* cons
   auto one_column = [&](int64_t w, bool clip) HWY_ATTR {
     hn::Vec<D> gv[NG];
     for (int j = 0; j < NG; ++j) gv[j] = hn::LoadU(d, grow[j] + w * pix);
-    const float* xp = xrow + (w + kx0 - g.p) * g.C;
+    const float* xp = xrow + (w + kx0 - g.p) * pix;
     for (int t = 0; t < KB; ++t) {
       if (clip) {
         const int64_t iw = w + kx0 + t - g.p;
         if (iw < 0 || iw >= W) continue;
       }
-      const auto xv = InRegister(hn::LoadU(d, xp + t * g.C));
+      const auto xv = InRegister(hn::LoadU(d, xp + t * pix));
       for (int j = 0; j < NG; ++j) acc[j][t] = hn::MulAdd(gv[j], xv, acc[j][t]);
     }
   };

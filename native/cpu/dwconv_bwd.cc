@@ -17,9 +17,9 @@ void DwConvBackwardImpl(const ConvShape& s, const float* x, const float* w, cons
   const float* wts[1] = {w};
   float* dws[1] = {dw};
   float* dbs[1] = {db};
-  ConvGradPass<1, /*Blocked=*/false>(s, x, wts, dx, dws, dbs, [](bool, int64_t, int64_t) {},
+  ConvGradPass<1, /*Blocked=*/false>(s, wts, dx, dws, dbs, [](bool, int64_t, int64_t) {},
       [&](auto d, int64_t c0, int64_t n, int64_t h, GradRows<1>& rows) HWY_ATTR {
-        NhwcRows<1>(d, g, maps, n, h, c0, rows);
+        NhwcRows<1>(d, g, x, maps, n, h, c0, rows);
       });
 }
 

@@ -17,15 +17,18 @@ HWY_BEFORE_NAMESPACE();
 namespace quadra {
 namespace HWY_NAMESPACE {
 
-// One row of gates for one channel block: gA = dy . B, gB = dy . A and a copy of dy, written
-// channel-blocked (pixel stride = lanes) to ga/gb/gd. A and B are recomputed from x in
+// One row of gates for one channel block: gA = dy . B, gB = dy . A and copies of dy and x,
+// written channel-blocked (pixel stride = lanes) to ga/gb/gd/gx. A and B are recomputed from x in
 // registers, or read from the forward's saved copies.
 template <class D>
 HWY_INLINE void GateRow(D d, const Geom& g, const float* x, const float* dy, const float* packed_ab,
                         const float* const* bias, const float* saved_a, const float* saved_b,
-                        int64_t n, int64_t h, int64_t c0, float* ga, float* gb, float* gd) {
+                        int64_t n, int64_t h, int64_t c0, float* ga, float* gb, float* gd,
+                        float* gx) {
   const int64_t L = static_cast<int64_t>(hn::Lanes(d));
   const int64_t in_row = (n * g.H + h) * g.row_stride + c0;  // NHWC row at c0
+  // x's row too, in the same layout, for the weight gradient.
+  for (int64_t w = 0; w < g.W; ++w) hn::StoreU(hn::LoadU(d, x + in_row + w * g.C), d, gx + w * L);
   auto store = [&](int64_t w, hn::Vec<D> a, hn::Vec<D> b) HWY_ATTR {
     const auto gy = hn::LoadU(d, dy + in_row + w * g.C);
     hn::StoreU(hn::Mul(gy, b), d, ga + w * L);
@@ -49,7 +52,8 @@ void QuadConvBackwardImpl(const ConvShape& s, const float* x, const QuadWeights&
   const int threads = NumThreads();
   // Each thread keeps the last k rows of (gA, gB, dy) of the channel stripe it works on, so
   // the gates never exist in full: they are made just before the gradient pass needs them.
-  const int64_t ring_size = 3 * int64_t(g.k) * g.W * g.C;
+  constexpr int kMaps = 4;  // gA, gB, dy, x
+  const int64_t ring_size = kMaps * int64_t(g.k) * g.W * g.C;
   float* rings = Scratch(kScratchGates, size_t(threads) * ring_size);
   const float* bias_ab[2] = {qw.ba, qw.bb};
   float* packed_ab = nullptr;
@@ -65,9 +69,11 @@ void QuadConvBackwardImpl(const ConvShape& s, const float* x, const QuadWeights&
   float* dws[3] = {qg.dwa, qg.dwb, qg.dwc};
   const bool all_db = qg.dba && qg.dbb && qg.dbc;
   float* dbs[3] = {all_db ? qg.dba : nullptr, qg.dbb, qg.dbc};
-  // Ring layout per thread: channel block at c0 (width L) owns [c0 * 3k * W, + 3k * W * L):
+  // Ring layout per thread: channel block at c0 (width L) owns [c0 * 4k * W, + 4k * W * L):
   // map j, slot i at + (j * k + i) * W * L.
-  auto block_ring = [&](int64_t c0) { return rings + omp_get_thread_num() * ring_size + c0 * 3 * g.k * g.W; };
+  auto block_ring = [&](int64_t c0) {
+    return rings + omp_get_thread_num() * ring_size + c0 * kMaps * g.k * g.W;
+  };
   auto prepare = [&](bool first, int64_t n, int64_t h) HWY_ATTR {
     int64_t& nxt = next[size_t(omp_get_thread_num()) * kPad];
     // A new band or a new image: start from the first gate row that output row h reads.
@@ -78,7 +84,7 @@ void QuadConvBackwardImpl(const ConvShape& s, const float* x, const QuadWeights&
         const int64_t len = g.W * static_cast<int64_t>(hn::Lanes(d));
         float* ring = block_ring(c0);
         GateRow(d, g, x, dy, packed_ab, bias_ab, saved_a, saved_b, n, nxt, c0, ring + slot * len,
-                ring + (g.k + slot) * len, ring + (2 * g.k + slot) * len);
+                ring + (g.k + slot) * len, ring + (2 * g.k + slot) * len, ring + (3 * g.k + slot) * len);
       });
     }
   };
@@ -87,12 +93,15 @@ void QuadConvBackwardImpl(const ConvShape& s, const float* x, const QuadWeights&
     const float* ring = block_ring(c0);
     rows.pix = static_cast<int64_t>(hn::Lanes(d));
     for (int ky = 0; ky < g.k; ++ky) {
-      const int64_t src = h - ky + g.p;
-      if (src < 0 || src >= g.H) continue;
-      for (int j = 0; j < 3; ++j) rows.row[j][ky] = ring + (j * g.k + src % g.k) * len;
+      const int64_t src = h - ky + g.p;  // gradient maps: flipped taps
+      if (src >= 0 && src < g.H) {
+        for (int j = 0; j < 3; ++j) rows.row[j][ky] = ring + (j * g.k + src % g.k) * len;
+      }
+      const int64_t xr = h + ky - g.p;  // input rows for the weight gradient
+      if (xr >= 0 && xr < g.H) rows.x[ky] = ring + (3 * g.k + xr % g.k) * len;
     }
   };
-  ConvGradPass<3, /*Blocked=*/true>(s, x, wts, qg.dx, dws, dbs, prepare, row_table);
+  ConvGradPass<3, /*Blocked=*/true>(s, wts, qg.dx, dws, dbs, prepare, row_table);
 }
 
 }  // namespace HWY_NAMESPACE
