@@ -23,18 +23,19 @@ function fmt(ms: number | null, digits = 2) {
 function printQuad(r: QuadBenchResult, m: Machine) {
   console.log(`\nquadconv2d  N=${r.n} H=${r.h} W=${r.w} C=${r.c} k=${r.k}   (median of ${r.runs} runs)`);
   console.log(`  floor at ${m.peakGflops.toFixed(0)} GFLOP/s: forward ${r.floor_fwd_ms.toFixed(2)} ms, forward+backward ${r.floor_fwdbwd_ms.toFixed(2)} ms`);
-  console.log('  implementation            fwd ms   fwd+bwd ms   fwd vs ours   fwd+bwd vs ours');
+  console.log(`  ${'implementation'.padEnd(30)}   fwd ms   fwd+bwd ms   fwd vs ours   fwd+bwd vs ours`);
   const best = Math.min(r.fwdbwd_ms, r.fwdbwd_saved_ms);
   const line = (name: string, f: number | null, fb: number | null) => {
     const rf = f === null ? '     n/a' : `${(f / r.fwd_ms).toFixed(2)}x`.padStart(8);
     const rb = fb === null ? '     n/a' : `${(fb / best).toFixed(2)}x`.padStart(8);
-    console.log(`  ${name.padEnd(24)} ${fmt(f)}   ${fmt(fb)}      ${rf}       ${rb}`);
+    console.log(`  ${name.padEnd(30)} ${fmt(f)}   ${fmt(fb)}      ${rf}       ${rb}`);
   };
   line('QuadraLib fused', r.fwd_ms, r.fwdbwd_ms);
   line('QuadraLib fused (saved)', null, r.fwdbwd_saved_ms);
   for (const [name, p] of Object.entries(r.peers)) {
-    line(name === 'unfused' ? 'QuadraLib unfused' : name, p.fwd_ms, p.fwdbwd_ms);
-    if (p.note) console.log(`  ${''.padEnd(24)} (${p.note})`);
+    const runs = p.fwdbwd_runs !== undefined ? ` (${p.runs}/${p.fwdbwd_runs} runs)` : '';
+    line((name === 'unfused' ? 'QuadraLib unfused' : name) + runs, p.fwd_ms, p.fwdbwd_ms);
+    if (p.note) console.log(`  ${''.padEnd(30)} (${p.note})`);
   }
   console.log(`  fused forward: ${r.fwd_gflops.toFixed(0)} GFLOP/s = ${(100 * r.fwd_peak_frac).toFixed(0)} % of peak; ` +
     `forward+backward: ${r.fwdbwd_gflops.toFixed(0)} GFLOP/s = ${(100 * r.fwdbwd_peak_frac).toFixed(0)} % of peak`);
@@ -50,7 +51,7 @@ program
   .option('--runs <n>', 'timed runs per measurement (>= 20)', '30')
   .option('--warmup <n>', 'warm-up runs', '5')
   .option('--peers <list>', 'peers to run: unfused,tfjs-wasm,tfjs-cpu (or none)', 'unfused,tfjs-wasm,tfjs-cpu')
-  .option('--peer-budget <ms>', 'time budget per slow-peer measurement (at least 3 runs)', '6000')
+  .option('--peer-budget <ms>', 'time budget per slow-peer measurement (one run when a call takes over a quarter of it)', '8000')
   .action(async (opts: { json?: boolean; configs: string; runs: string; warmup: string; peers: string; peerBudget: string }) => {
     const machine = describeMachine();
     if (!opts.json) {

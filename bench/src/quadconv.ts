@@ -9,7 +9,7 @@ import {
 
 import type { Machine } from './machine.js';
 import { tfQuadConv, useBackend } from './tfjs.js';
-import { timeIt, type TimeOptions, type Timing } from './timing.js';
+import { timeIt, timeSlow, type TimeOptions, type Timing } from './timing.js';
 
 export interface QuadBenchOptions {
   runs: number;
@@ -32,7 +32,7 @@ export interface QuadBenchResult {
   floor_fwdbwd_ms: number;
   peak_gflops: number;
   runs: number;
-  peers: Record<string, { fwd_ms: number | null; fwdbwd_ms: number | null; runs: number; note?: string }>;
+  peers: Record<string, { fwd_ms: number | null; fwdbwd_ms: number | null; runs: number; fwdbwd_runs?: number; note?: string }>;
 }
 
 function seeded(seed: number) {
@@ -80,22 +80,21 @@ export async function benchQuadConv(s: ConvShape, k: number, o: QuadBenchOptions
   }, ours);
 
   const peers: QuadBenchResult['peers'] = {};
-  const slow: TimeOptions = { warmup: 1, minRuns: 3, maxRuns: o.runs, budgetMs: o.peerBudgetMs };
   if (o.peers.includes('unfused')) peers.unfused = unfused(s, k, x, w, dy, ours);
   for (const backend of ['wasm', 'cpu'] as const) {
     if (!o.peers.includes(`tfjs-${backend}`)) continue;
     await useBackend(backend);
     const t = tfQuadConv({ x, dy, ...w }, s.n, s.h, s.w, s.c, k);
-    const f = timeIt(t.forward, slow);
+    const f = timeSlow(t.forward, o.peerBudgetMs, o.runs);
     let fb: Timing | null = null;
     let note: string | undefined;
     try {
-      fb = timeIt(t.forwardBackward, slow);
+      fb = timeSlow(t.forwardBackward, o.peerBudgetMs, o.runs);
     } catch (err) {
       note = `no backward: ${(err instanceof Error ? err.message : String(err)).split('\n')[0].slice(0, 100)}`;
     }
     t.dispose();
-    peers[`tfjs-${backend}`] = { fwd_ms: f.median, fwdbwd_ms: fb?.median ?? null, runs: f.runs, note };
+    peers[`tfjs-${backend}`] = { fwd_ms: f.median, fwdbwd_ms: fb?.median ?? null, runs: f.runs, fwdbwd_runs: fb?.runs ?? 0, note };
   }
 
   const flops = quadFlops(s, k);

@@ -26,3 +26,15 @@ export function timeIt(fn: () => void, o: TimeOptions): Timing {
   times.sort((a, b) => a - b);
   return { median: times[times.length >> 1], min: times[0], runs: times.length };
 }
+
+/**
+ * For slow peers (seconds per call): a first call decides. If it took more than a quarter of the
+ * budget it is the single sample (runs = 1); otherwise it counts as warm-up and timeIt follows.
+ */
+export function timeSlow(fn: () => void, budgetMs: number, maxRuns: number): Timing {
+  const t0 = performance.now();
+  fn();
+  const first = performance.now() - t0;
+  if (first > budgetMs / 4) return { median: first, min: first, runs: 1 };
+  return timeIt(fn, { warmup: 0, minRuns: 3, maxRuns, budgetMs });
+}

@@ -50,8 +50,9 @@ void QuadConvBackwardImpl(const ConvShape& s, const float* x, const QuadWeights&
                           const float* saved_a, const float* saved_b, const QuadGrads& qg) {
   const Geom g(s);
   const int threads = NumThreads();
-  // Each thread keeps the last k rows of (gA, gB, dy) of the channel stripe it works on, so
-  // the gates never exist in full: they are made just before the gradient pass needs them.
+  // Each thread keeps the last k rows of gA, gB, dy and x (channel-blocked) for the rows it
+  // works on, so the gates never exist in full: they are made just before the gradient pass
+  // needs them, and every map the pass reads is dense in cache.
   constexpr int kMaps = 4;  // gA, gB, dy, x
   const int64_t ring_size = kMaps * int64_t(g.k) * g.W * g.C;
   float* rings = Scratch(kScratchGates, size_t(threads) * ring_size);
