@@ -119,15 +119,25 @@ struct Cols {
 
 // Calls f(Cols<n, clip>(), w0) over a row of W columns: the left border [0, p) and right
 // border [W - p, W) as clipped blocks, the interior in blocks of R (and one shorter block).
-template <int R, class F>
+// With Absorb, the borders are absorbed into full clipped blocks of R at each end instead, so
+// every block but possibly the last has R columns (better for kernels whose clipped blocks run
+// as fast as unclipped ones, i.e. CorrBlock).
+template <int R, bool Absorb = false, class F>
 HWY_INLINE void ForColumnBlocks(int64_t W, int p, F&& f) {
-  const int64_t lo = std::min<int64_t>(p, W);
-  const int64_t hi = std::max<int64_t>(lo, W - p);
   auto block = [&](auto clip_tag, int64_t w0, int64_t n) HWY_ATTR {
     WithCount<R>(static_cast<int>(n), [&](auto n_tag) HWY_ATTR {
       f(Cols<decltype(n_tag)::value, decltype(clip_tag)::value>(), w0);
     });
   };
+  if constexpr (Absorb) {
+    int64_t w = 0;
+    for (; w < p && w < W; w += R) block(std::true_type(), w, std::min<int64_t>(R, W - w));
+    for (; w + R <= W - p; w += R) f(Cols<R, false>(), w);
+    for (; w < W; w += R) block(std::true_type(), w, std::min<int64_t>(R, W - w));
+    return;
+  }
+  const int64_t lo = std::min<int64_t>(p, W);
+  const int64_t hi = std::max<int64_t>(lo, W - p);
   int64_t w = 0;
   for (; w < lo; w += R) block(std::true_type(), w, std::min<int64_t>(R, lo - w));
   w = lo;
@@ -271,7 +281,7 @@ constexpr int BlockColumns() {
 template <int NW, class D, class Epilogue>
 HWY_INLINE void CorrRow(D d, const Geom& g, const float* xn, int64_t h, int64_t c0,
                         const float* packed, const float* const* bias, Epilogue&& epilogue) {
-  ForColumnBlocks<CorrColumns<NW>()>(g.W, g.p, [&](auto r_tag, int64_t w0) HWY_ATTR {
+  ForColumnBlocks<CorrColumns<NW>(), /*Absorb=*/true>(g.W, g.p, [&](auto r_tag, int64_t w0) HWY_ATTR {
     hn::Vec<D> acc[NW][decltype(r_tag)::value];
     CorrBlock<NW, decltype(r_tag)::value, decltype(r_tag)::clip>(d, g, xn, h, w0, c0, packed, bias, acc);
     epilogue(w0, acc);
