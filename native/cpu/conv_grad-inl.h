@@ -152,17 +152,9 @@ void ConvGradPass(const ConvShape& s, const float* const* wts, float* dx,
 template <int NG, class D>
 HWY_INLINE void NhwcRows(D, const Geom& g, const float* x, const float* const* maps, int64_t n,
                          int64_t h, int64_t c0, GradRows<NG>& rows) {
-  rows.pix = g.C;
-  int x0, x1;
-  RowTaps(g, h, &x0, &x1);
-  for (int ky = x0; ky < x1; ++ky) rows.x[ky] = x + n * g.img_stride + (h + ky - g.p) * g.row_stride + c0;
-  int ky0, ky1;
-  // Source rows h - ky + p inside the image.
-  ky0 = static_cast<int>(std::max<int64_t>(0, h + g.p - g.H + 1));
-  ky1 = static_cast<int>(std::min<int64_t>(g.k, h + g.p + 1));
-  for (int j = 0; j < NG; ++j)
-    for (int ky = ky0; ky < ky1; ++ky)
-      rows.row[j][ky] = maps[j] + n * g.img_stride + (h - ky + g.p) * g.row_stride + c0;
+  const int64_t base = n * g.img_stride + c0;
+  FillGradRows<NG>(g, h, g.C, [&](int j, int64_t r) { return maps[j] + base + r * g.row_stride; },
+                   [&](int64_t r) { return x + base + r * g.row_stride; }, rows);
 }
 
 }  // namespace HWY_NAMESPACE

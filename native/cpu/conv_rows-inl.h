@@ -5,7 +5,9 @@
 //  CorrBlock   - NW correlations of one input with NW weight sets, R output pixels in registers
 //                (forward: NW = 3 for the quadratic conv, 2 for recomputing A and B, 1 for dwconv).
 //  GatherBlock - dx: sum over NG gradient maps, each correlated with its flipped weight set.
+//  GatherBlockK - GatherBlock for k = 3, 5, 7 with a register window over the source columns.
 //  WeightGradRow - dW: per tap, sum over a row of g[w] * x[w + tap]; KB taps in registers.
+//  CorrRow / CorrAllRows - CorrBlock over a row / over every row in parallel, with an epilogue.
 
 #if defined(QUADRA_CONV_ROWS_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef QUADRA_CONV_ROWS_INL_H_
@@ -174,6 +176,26 @@ HWY_INLINE void RowTaps(const Geom& g, int64_t h, int* lo, int* hi) {
   *hi = static_cast<int>(std::min<int64_t>(g.k, g.H + g.p - h));
 }
 
+// Taps ky in [lo, hi) whose gradient-map row h - ky + p (the flipped kernel) lies inside.
+HWY_INLINE void SourceRowTaps(const Geom& g, int64_t h, int* lo, int* hi) {
+  *lo = static_cast<int>(std::max<int64_t>(0, h + g.p - g.H + 1));
+  *hi = static_cast<int>(std::min<int64_t>(g.k, h + g.p + 1));
+}
+
+// Fills a row table for output row h: rows.row[j][ky] = map_row(j, h - ky + p) and
+// rows.x[ky] = x_row(h + ky - p), for the ky whose rows lie inside the image.
+template <int NG, class MapRow, class XRow>
+HWY_INLINE void FillGradRows(const Geom& g, int64_t h, int64_t pix, MapRow&& map_row, XRow&& x_row,
+                             GradRows<NG>& rows) {
+  rows.pix = pix;
+  int lo, hi;
+  SourceRowTaps(g, h, &lo, &hi);
+  for (int ky = lo; ky < hi; ++ky)
+    for (int j = 0; j < NG; ++j) rows.row[j][ky] = map_row(j, h - ky + g.p);
+  RowTaps(g, h, &lo, &hi);
+  for (int ky = lo; ky < hi; ++ky) rows.x[ky] = x_row(h + ky - g.p);
+}
+
 // acc[j][r] = bias_j + sum_{ky,kx} w_j[ky,kx] * x[h+ky-p, w0+r+kx-p] for one channel block.
 // `xn` points at image n, `packed` at the PackTaps<NW> weights, `bias[j]` may be null.
 template <int NW, int R, bool Clip, class D>
@@ -225,21 +247,13 @@ HWY_INLINE void GatherBlock(D d, const Geom& g, const GradRows<NG>& rows, int64_
   const int64_t pix = Pix<Blocked>(d, rows);
   const int64_t L = static_cast<int64_t>(hn::Lanes(d));
   const float* pk = packed + c0 * NG * g.k * g.k;
-  // Narrow blocks (borders, leftovers) would be bound by FMA latency with one chain per
-  // column: keep partial sums per map and per ky parity, as many as fit in 12 registers.
-  constexpr int M = (NG * R <= 12) ? NG : 1;
-  constexpr int S = (2 * M * R <= 12) ? 2 : 1;
-  hn::Vec<D> part[S][M][R];
-  for (int si = 0; si < S; ++si)
-    for (int m = 0; m < M; ++m)
-      for (int r = 0; r < R; ++r) part[si][m][r] = hn::Zero(d);
-  // Source row h - ky + p must be in [0, H): ky in (h + p - H, h + p].
-  const int ky0 = static_cast<int>(std::max<int64_t>(0, h + g.p - g.H + 1));
-  const int ky1 = static_cast<int>(std::min<int64_t>(g.k, h + g.p + 1));
+  for (int r = 0; r < R; ++r) acc[r] = hn::Zero(d);
+  int ky0, ky1;
+  SourceRowTaps(g, h, &ky0, &ky1);
   // Source column w0 + r - kx + p must be in [0, W): taps used by at least one column.
   const int kx0 = Clip ? static_cast<int>(std::max<int64_t>(0, w0 + g.p - g.W + 1)) : 0;
   const int kx1 = Clip ? static_cast<int>(std::min<int64_t>(g.k, w0 + R + g.p)) : g.k;
-  auto tap_row = [&](int ky, hn::Vec<D>(&sums)[M][R]) HWY_ATTR {
+  for (int ky = ky0; ky < ky1; ++ky) {
     for (int kx = kx0; kx < kx1; ++kx) {
       const float* wp = pk + (int64_t(ky) * g.k + kx) * NG * L;
       for (int j = 0; j < NG; ++j) {
@@ -250,23 +264,10 @@ HWY_INLINE void GatherBlock(D d, const Geom& g, const GradRows<NG>& rows, int64_
             const int64_t col = w0 + r - kx + g.p;
             if (col < 0 || col >= g.W) continue;
           }
-          sums[j % M][r] = hn::MulAdd(wv, hn::LoadU(d, sp + r * pix), sums[j % M][r]);
+          acc[r] = hn::MulAdd(wv, hn::LoadU(d, sp + r * pix), acc[r]);
         }
       }
     }
-  };
-  int ky = ky0;
-  if constexpr (S == 2) {
-    for (; ky + 1 < ky1; ky += 2) {
-      tap_row(ky, part[0]);
-      tap_row(ky + 1, part[S - 1]);
-    }
-  }
-  for (; ky < ky1; ++ky) tap_row(ky, part[0]);
-  for (int r = 0; r < R; ++r) {
-    acc[r] = part[0][0][r];
-    for (int m = 1; m < M; ++m) acc[r] = hn::Add(acc[r], part[0][m][r]);
-    for (int m = 0; m < M && S == 2; ++m) acc[r] = hn::Add(acc[r], part[S - 1][m][r]);
   }
 }
 
@@ -323,8 +324,8 @@ HWY_INLINE void GatherBlockK(D d, const Geom& g, const GradRows<NG>& rows, int64
   const int64_t L = static_cast<int64_t>(hn::Lanes(d));
   const float* pk = packed + c0 * NG * K * K;
   for (int r = 0; r < R; ++r) acc[r] = hn::Zero(d);
-  const int ky0 = static_cast<int>(std::max<int64_t>(0, h + P - g.H + 1));
-  const int ky1 = static_cast<int>(std::min<int64_t>(K, h + P + 1));
+  int ky0, ky1;
+  SourceRowTaps(g, h, &ky0, &ky1);
   for (int ky = ky0; ky < ky1; ++ky) {
     for (int j = 0; j < NG; ++j) {
       const float* wp = pk + int64_t(ky) * K * NG * L + j * L;

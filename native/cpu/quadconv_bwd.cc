@@ -72,35 +72,26 @@ void QuadConvBackwardImpl(const ConvShape& s, const float* x, const QuadWeights&
   float* dbs[3] = {all_db ? qg.dba : nullptr, qg.dbb, qg.dbc};
   // Ring layout per thread: channel block at c0 (width L) owns [c0 * 4k * W, + 4k * W * L):
   // map j, slot i at + (j * k + i) * W * L.
-  auto block_ring = [&](int64_t c0) {
-    return rings + omp_get_thread_num() * ring_size + c0 * kMaps * g.k * g.W;
+  auto ring_row = [&](int64_t c0, int64_t len, int map, int64_t r) {
+    return rings + omp_get_thread_num() * ring_size + c0 * kMaps * g.k * g.W + (map * g.k + r % g.k) * len;
   };
   auto prepare = [&](bool first, int64_t n, int64_t h) HWY_ATTR {
     int64_t& nxt = next[size_t(omp_get_thread_num()) * kPad];
     // A new band or a new image: start from the first gate row that output row h reads.
     if (first || h == 0) nxt = std::max<int64_t>(0, h - g.p);
     for (const int64_t last = std::min<int64_t>(g.H - 1, h + g.p); nxt <= last; ++nxt) {
-      const int64_t slot = nxt % g.k;
       ForChannelBlocks(g.C, [&](auto d, int64_t c0) HWY_ATTR {
         const int64_t len = g.W * static_cast<int64_t>(hn::Lanes(d));
-        float* ring = block_ring(c0);
-        GateRow(d, g, x, dy, packed_ab, bias_ab, saved_a, saved_b, n, nxt, c0, ring + slot * len,
-                ring + (g.k + slot) * len, ring + (2 * g.k + slot) * len, ring + (3 * g.k + slot) * len);
+        GateRow(d, g, x, dy, packed_ab, bias_ab, saved_a, saved_b, n, nxt, c0, ring_row(c0, len, 0, nxt),
+                ring_row(c0, len, 1, nxt), ring_row(c0, len, 2, nxt), ring_row(c0, len, 3, nxt));
       });
     }
   };
   auto row_table = [&](auto d, int64_t c0, int64_t, int64_t h, GradRows<3>& rows) HWY_ATTR {
     const int64_t len = g.W * static_cast<int64_t>(hn::Lanes(d));
-    const float* ring = block_ring(c0);
-    rows.pix = static_cast<int64_t>(hn::Lanes(d));
-    for (int ky = 0; ky < g.k; ++ky) {
-      const int64_t src = h - ky + g.p;  // gradient maps: flipped taps
-      if (src >= 0 && src < g.H) {
-        for (int j = 0; j < 3; ++j) rows.row[j][ky] = ring + (j * g.k + src % g.k) * len;
-      }
-      const int64_t xr = h + ky - g.p;  // input rows for the weight gradient
-      if (xr >= 0 && xr < g.H) rows.x[ky] = ring + (3 * g.k + xr % g.k) * len;
-    }
+    FillGradRows<3>(g, h, static_cast<int64_t>(hn::Lanes(d)),
+                    [&](int j, int64_t r) -> const float* { return ring_row(c0, len, j, r); },
+                    [&](int64_t r) -> const float* { return ring_row(c0, len, 3, r); }, rows);
   };
   ConvGradPass<3, /*Blocked=*/true>(s, wts, qg.dx, dws, dbs, prepare, row_table);
 }
