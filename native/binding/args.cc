@@ -70,4 +70,37 @@ void CheckNoAlias(Napi::Env env, const float* out, int64_t out_len, const std::s
   }
 }
 
+F32Span Float32Span(Napi::Env env, Napi::Value v, const std::string& name) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    ThrowType(env, name + ": expected a Float32Array");
+  }
+  auto arr = v.As<Napi::Float32Array>();
+  return {arr.Data(), static_cast<int64_t>(arr.ElementLength())};
+}
+
+double NumberArg(Napi::Env env, Napi::Value v, const std::string& name) {
+  if (!v.IsNumber()) ThrowType(env, name + ": expected a number");
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d)) ThrowRange(env, name + ": expected a finite number, got " + v.ToString().Utf8Value());
+  return d;
+}
+
+bool BoolArg(Napi::Env env, Napi::Value v, const std::string& name, bool fallback) {
+  if (v.IsUndefined()) return fallback;
+  if (!v.IsBoolean()) ThrowType(env, name + ": expected a boolean");
+  return v.As<Napi::Boolean>().Value();
+}
+
+int64_t CheckedProduct(Napi::Env env, int64_t a, int64_t b, const std::string& what) {
+  constexpr int64_t kMax = int64_t(1) << 53;
+  if (a != 0 && b > kMax / a) ThrowRange(env, what + ": " + std::to_string(a) + " x " + std::to_string(b) + " elements is too many");
+  return a * b;
+}
+
+void CheckSameOrNoAlias(Napi::Env env, const float* out, int64_t out_len, const std::string& out_name,
+                        const float* in, int64_t in_len, const std::string& in_name) {
+  if (out == in && out_len == in_len) return;
+  CheckNoAlias(env, out, out_len, out_name, in, in_len, in_name);
+}
+
 }  // namespace quadra::binding

@@ -29,6 +29,26 @@ ConvShape ShapeArgs(Napi::Env env, Napi::Value shape, Napi::Value k);
 void CheckNoAlias(Napi::Env env, const float* out, int64_t out_len, const std::string& out_name,
                   const float* in, int64_t in_len, const std::string& in_name);
 
+// A Float32Array of any length (its data and element count).
+struct F32Span {
+  float* data;
+  int64_t size;
+};
+F32Span Float32Span(Napi::Env env, Napi::Value v, const std::string& name);
+
+// A finite number.
+double NumberArg(Napi::Env env, Napi::Value v, const std::string& name);
+// A boolean; undefined gives `fallback`.
+bool BoolArg(Napi::Env env, Napi::Value v, const std::string& name, bool fallback = false);
+
+// a * b for element counts, checked against 2^53 (JS safe integers).
+int64_t CheckedProduct(Napi::Env env, int64_t a, int64_t b, const std::string& what);
+
+// Like CheckNoAlias, but the output may be exactly the input (same start, same length): for
+// elementwise kernels that read element i before writing it.
+void CheckSameOrNoAlias(Napi::Env env, const float* out, int64_t out_len, const std::string& out_name,
+                        const float* in, int64_t in_len, const std::string& in_name);
+
 // Runs a kernel, turning its C++ exceptions into JS errors.
 template <class F>
 void RunKernel(Napi::Env env, F&& f);

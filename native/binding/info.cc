@@ -1,6 +1,7 @@
 // Module facts (version, SIMD target, threads) and the runtime settings.
 #include "args.h"
 #include "ops.h"
+#include "quadra/gemm.h"
 #include "quadra/scratch.h"
 
 namespace quadra::binding {
@@ -16,6 +17,7 @@ Napi::Value InfoJs(const Napi::CallbackInfo& info) {
   for (int i = 0; i < count; ++i) arr.Set(uint32_t(i), names[i]);
   o.Set("simdSupported", arr);
   o.Set("threads", NumThreads());
+  o.Set("gemm", GemmProvider());
   return o;
 }
 

@@ -1,0 +1,166 @@
+// GELU, erf form (PyTorch's default): gelu(x) = 0.5 x (1 + erf(x / sqrt 2)), its derivative
+// gelu'(x) = Phi(x) + x phi(x), and the fused bias + GELU used by linear -> GELU in training.
+//
+// erf: Highway 1.0.3 has no Erf, so we evaluate the complementary error function with the
+// rational-times-Gaussian form of Hastings (1955), as tabulated in Abramowitz & Stegun,
+// "Handbook of Mathematical Functions", formula 7.1.26:
+//   erfc(z) ~= (a1 t + a2 t^2 + a3 t^3 + a4 t^4 + a5 t^5) exp(-z^2),  t = 1 / (1 + p z),  z >= 0,
+// with |error| <= 1.5e-7 (plus float rounding, ~1e-7). For x < 0 we use 1 + erf(x/sqrt2) =
+// erfc(|x|/sqrt2) directly, which keeps GELU's small negative tail accurate (no 1 - erfc
+// cancellation). exp(-z^2) = exp(-x^2/2) is shared with the derivative's phi(x).
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "gelu.cc"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+#include <hwy/contrib/math/math-inl.h>
+
+#include <cstring>
+
+#include "quadra/dense.h"
+#include "quadra/errors.h"
+#include "quadra/parallel.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace quadra {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+using D = hn::ScalableTag<float>;
+using V = hn::Vec<D>;
+
+// Enough for the widest vector any target has (SVE's 2048 bits).
+constexpr int kMaxLanes = 64;
+
+// Returns 1 + erf(x / sqrt 2) (that is 2 Phi(x)) and writes exp(-x^2 / 2) to *gauss.
+HWY_INLINE V TwicePhi(D d, V x, V* gauss) {
+  const V p = hn::Set(d, 0.3275911f);
+  const V a1 = hn::Set(d, 0.254829592f), a2 = hn::Set(d, -0.284496736f), a3 = hn::Set(d, 1.421413741f);
+  const V a4 = hn::Set(d, -1.453152027f), a5 = hn::Set(d, 1.061405429f);
+  const V one = hn::Set(d, 1.0f);
+  const V z = hn::Mul(hn::Abs(x), hn::Set(d, 0.70710678118654752f));
+  const V t = hn::Div(one, hn::MulAdd(p, z, one));
+  V poly = hn::MulAdd(a5, t, a4);
+  poly = hn::MulAdd(poly, t, a3);
+  poly = hn::MulAdd(poly, t, a2);
+  poly = hn::MulAdd(poly, t, a1);
+  poly = hn::Mul(poly, t);
+  const V e = hn::Exp(d, hn::Neg(hn::Mul(z, z)));
+  *gauss = e;
+  const V erfc = hn::Mul(poly, e);  // erfc(|x| / sqrt 2)
+  // x >= 0: 2 - erfc; x < 0: erfc.
+  return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), erfc, hn::Sub(hn::Set(d, 2.0f), erfc));
+}
+
+HWY_INLINE V GeluV(D d, V x) {
+  V e;
+  return hn::Mul(hn::Mul(hn::Set(d, 0.5f), x), TwicePhi(d, x, &e));
+}
+
+// dy * (Phi(x) + x phi(x)), phi(x) = exp(-x^2/2) / sqrt(2 pi)
+HWY_INLINE V GeluGradV(D d, V x, V dy) {
+  V e;
+  const V phi2 = TwicePhi(d, x, &e);
+  const V deriv = hn::MulAdd(hn::Mul(x, hn::Set(d, 0.39894228040143268f)), e, hn::Mul(hn::Set(d, 0.5f), phi2));
+  return hn::Mul(dy, deriv);
+}
+
+void GeluRange(int64_t b, int64_t e, const float* x, float* y) {
+  const D d;
+  const int64_t N = hn::Lanes(d);
+  int64_t i = b;
+  for (; i + N <= e; i += N) hn::StoreU(GeluV(d, hn::LoadU(d, x + i)), d, y + i);
+  if (i < e) {
+    HWY_ALIGN float buf[kMaxLanes] = {};
+    const size_t rest = size_t(e - i);
+    std::memcpy(buf, x + i, rest * sizeof(float));
+    hn::Store(GeluV(d, hn::Load(d, buf)), d, buf);
+    std::memcpy(y + i, buf, rest * sizeof(float));
+  }
+}
+
+void GeluImpl(int64_t n, const float* x, float* y) {
+  const int threads = PlanThreads(n, int64_t(1) << 14);
+#pragma omp parallel num_threads(threads) if (threads > 1)
+  {
+    int64_t b, e;
+    ThreadRange(n, 16, &b, &e);
+    GeluRange(b, e, x, y);
+  }
+}
+
+void GeluBackwardImpl(int64_t n, const float* x, const float* dy, float* dx) {
+  const int threads = PlanThreads(n, int64_t(1) << 14);
+#pragma omp parallel num_threads(threads) if (threads > 1)
+  {
+    const D d;
+    const int64_t N = hn::Lanes(d);
+    int64_t b, e;
+    ThreadRange(n, 16, &b, &e);
+    int64_t i = b;
+    for (; i + N <= e; i += N) hn::StoreU(GeluGradV(d, hn::LoadU(d, x + i), hn::LoadU(d, dy + i)), d, dx + i);
+    if (i < e) {
+      HWY_ALIGN float bx[kMaxLanes] = {};
+      HWY_ALIGN float bd[kMaxLanes] = {};
+      const size_t rest = size_t(e - i);
+      std::memcpy(bx, x + i, rest * sizeof(float));
+      std::memcpy(bd, dy + i, rest * sizeof(float));
+      hn::Store(GeluGradV(d, hn::Load(d, bx), hn::Load(d, bd)), d, bx);
+      std::memcpy(dx + i, bx, rest * sizeof(float));
+    }
+  }
+}
+
+void BiasGeluImpl(int64_t rows, int64_t cols, float* h, const float* bias, float* y) {
+  const int threads = PlanThreads(rows * cols, int64_t(1) << 14);
+#pragma omp parallel num_threads(threads) if (threads > 1)
+  {
+    const D d;
+    const int64_t N = hn::Lanes(d);
+    int64_t r0, r1;
+    ThreadRange(rows, 1, &r0, &r1);
+    for (int64_t r = r0; r < r1; ++r) {
+      float* hr = h + r * cols;
+      float* yr = y + r * cols;
+      int64_t c = 0;
+      for (; c + N <= cols; c += N) {
+        const V v = hn::Add(hn::LoadU(d, hr + c), hn::LoadU(d, bias + c));
+        hn::StoreU(v, d, hr + c);
+        hn::StoreU(GeluV(d, v), d, yr + c);
+      }
+      if (c < cols) {
+        HWY_ALIGN float buf[kMaxLanes] = {};
+        for (int64_t j = c; j < cols; ++j) buf[j - c] = hr[j] = hr[j] + bias[j];
+        hn::Store(GeluV(d, hn::Load(d, buf)), d, buf);
+        std::memcpy(yr + c, buf, size_t(cols - c) * sizeof(float));
+      }
+    }
+  }
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace quadra
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace quadra {
+
+HWY_EXPORT(GeluImpl);
+HWY_EXPORT(GeluBackwardImpl);
+HWY_EXPORT(BiasGeluImpl);
+
+void Gelu(int64_t n, const float* x, float* y) {
+  QUADRA_CHECK_ARG(n >= 0, "gelu: negative length");
+  if (n > 0) HWY_DYNAMIC_DISPATCH(GeluImpl)(n, x, y);
+}
+
+void GeluBackward(int64_t n, const float* x, const float* dy, float* dx) {
+  QUADRA_CHECK_ARG(n >= 0, "geluBackward: negative length");
+  if (n > 0) HWY_DYNAMIC_DISPATCH(GeluBackwardImpl)(n, x, dy, dx);
+}
+
+void BiasGelu(int64_t rows, int64_t cols, float* h, const float* bias, float* y) {
+  QUADRA_CHECK_ARG(rows >= 1 && cols >= 1, "biasGelu: rows and cols must be positive");
+  HWY_DYNAMIC_DISPATCH(BiasGeluImpl)(rows, cols, h, bias, y);
+}
+
+}  // namespace quadra
+#endif  // HWY_ONCE

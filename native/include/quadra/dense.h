@@ -1,0 +1,76 @@
+// Dense kernels the tensor core calls on hot paths: linear layers (over Sgemm), layer norm, GELU,
+// elementwise/broadcast arithmetic, reductions and fused optimizer steps. All float32 row-major,
+// plain pointers; the binding checks buffer lengths and aliasing, these check sizes and never abort.
+#pragma once
+#include <cstdint>
+
+namespace quadra {
+
+// ---- linear (native/cpu/linear.cc): PyTorch layout, w is [out, in] ----
+struct LinearDims {
+  int64_t rows, in, out;
+};
+// y[rows, out] = x[rows, in] * w^T + bias (bias may be null).
+void LinearForward(const LinearDims& d, const float* x, const float* w, const float* bias, float* y);
+// dx = dy * w, dw = dy^T * x, db = column sums of dy. A null output is skipped; with `accumulate`
+// the results are added to the outputs' contents.
+void LinearBackward(const LinearDims& d, const float* x, const float* w, const float* dy, float* dx,
+                    float* dw, float* db, bool accumulate);
+
+// ---- layer norm over the last axis (native/cpu/layernorm.cc) ----
+// y = (x - mean) * rstd * gamma + beta; gamma/beta may be null (1 and 0). mean/rstd: [rows].
+void LayerNormForward(int64_t rows, int64_t cols, const float* x, const float* gamma, const float* beta,
+                      float eps, float* y, float* mean, float* rstd);
+// Any of dx, dgamma, dbeta may be null (skipped). dgamma/dbeta are overwritten.
+void LayerNormBackward(int64_t rows, int64_t cols, const float* x, const float* gamma, const float* mean,
+                       const float* rstd, const float* dy, float* dx, float* dgamma, float* dbeta);
+
+// ---- GELU, erf form (native/cpu/gelu.cc) ----
+void Gelu(int64_t n, const float* x, float* y);
+// dx = dy * gelu'(x)
+void GeluBackward(int64_t n, const float* x, const float* dy, float* dx);
+// h[r, :] += bias (in place), y = gelu(h), in one pass.
+void BiasGelu(int64_t rows, int64_t cols, float* h, const float* bias, float* y);
+
+// ---- elementwise and broadcast (native/cpu/elementwise.cc) ----
+enum class BinaryOp { kAdd, kSub, kMul, kDiv };
+// out[i] = a[i] op b[i]. out may be a or b exactly.
+void BinarySame(BinaryOp op, int64_t n, const float* a, const float* b, float* out);
+// out[r, c] = a[r, c] op b[c]. out may be a exactly.
+void BinaryRow(BinaryOp op, int64_t rows, int64_t cols, const float* a, const float* b, float* out);
+// out[i] = a[i] op s. out may be a exactly.
+void BinaryScalar(BinaryOp op, int64_t n, const float* a, float s, float* out);
+// out = alpha * x (out may be x exactly).
+void Scale(int64_t n, const float* x, float alpha, float* out);
+// y += alpha * x
+void Axpy(int64_t n, float alpha, const float* x, float* y);
+
+// ---- fused residual (native/cpu/scale_add.cc) ----
+// out[r, c] = x[r, c] + gamma[c] * z[r, c] (out may be x exactly).
+void ScaleAdd(int64_t rows, int64_t cols, const float* x, const float* z, const float* gamma, float* out);
+// dz = dy * gamma, dgamma = sum over rows of dy * z; either may be null.
+void ScaleAddBackward(int64_t rows, int64_t cols, const float* z, const float* gamma, const float* dy,
+                      float* dz, float* dgamma);
+
+// ---- reductions (native/cpu/reduce.cc) ----
+// out[c] = sum_r x[r, c]; with `accumulate`, added to out.
+void SumRows(int64_t rows, int64_t cols, const float* x, float* out, bool accumulate = false);
+// out[r] = sum_c x[r, c]
+void SumCols(int64_t rows, int64_t cols, const float* x, float* out);
+
+// ---- optimizer steps, in place (native/cpu/optim.cc) ----
+struct AdamWParams {
+  float lr, beta1, beta2, eps, weight_decay;
+  int64_t step;  // >= 1, the step being taken (bias correction)
+};
+void AdamWStep(int64_t n, float* param, const float* grad, float* m, float* v, const AdamWParams& p);
+
+struct SgdParams {
+  float lr, momentum, dampening, weight_decay;
+  bool nesterov;
+  bool first_step;  // the momentum buffer holds no history yet: it is set to the gradient
+};
+// momentum_buf may be null only when momentum == 0.
+void SgdStep(int64_t n, float* param, const float* grad, float* momentum_buf, const SgdParams& p);
+
+}  // namespace quadra
