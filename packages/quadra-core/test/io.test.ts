@@ -215,6 +215,13 @@ describe('safetensors layout as the reference implementation writes it', () => {
     expect(parseSafetensors(file, { copy: true }).tensors.get('weight')!.data.buffer).not.toBe(file.buffer);
   });
 
+  it('reads a JSON -0 in shape or offsets as 0', () => {
+    const bytes = buildFile('{"x":{"dtype":"F32","shape":[-0, 2],"data_offsets":[-0,0]}}');
+    const x = parseSafetensors(bytes).tensors.get('x')!;
+    expect(Object.is(x.shape[0], 0)).toBe(true);
+    expect(x.data.length).toBe(0);
+  });
+
   it('accepts a null "__metadata__" and extra fields, as the reference does', () => {
     const bytes = buildFile({ __metadata__: null, x: { dtype: 'F32', shape: [], data_offsets: [0, 4], extra: 1 } }, f32le(2));
     const r = parseSafetensors(bytes);

@@ -192,7 +192,8 @@ export function parseSafetensors(bytes: Uint8Array, options: ParseOptions = {}):
       fail(`"data_offsets" [${b}, ${e}] span ${e - b} bytes; expected ${expected} (shape ${fmtShape(dims as number[])} x ${itemSize} bytes for ${dtype})`, name);
     }
     if (e > dataLen) fail(`"data_offsets" [${b}, ${e}] run past the end of the ${dataLen}-byte data buffer`, name);
-    entries.push({ name, dtype: dtype as string, shape: (dims as number[]).slice(), numel, begin: b, end: e });
+    // `+ 0` turns a JSON "-0" into 0.
+    entries.push({ name, dtype: dtype as string, shape: (dims as number[]).map((d) => d + 0), numel, begin: b + 0, end: e + 0 });
   }
 
   // The data buffer must be tiled exactly: no overlaps, no gaps, nothing after the last tensor.
