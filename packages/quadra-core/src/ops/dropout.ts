@@ -1,0 +1,59 @@
+/** Dropout (per element) and drop-path (per sample, stochastic depth). Identity when not training. */
+import { record } from '../autograd/node.js';
+import { kernels } from '../backends/dispatch.js';
+import { ArgumentError } from '../errors.js';
+import { defaultGenerator, type Generator } from '../random.js';
+import { emptyLike, type Tensor } from '../tensor.js';
+import { checkTensor } from './util.js';
+
+function masked(op: string, x: Tensor, mask: Tensor): Tensor {
+  const y = emptyLike(x);
+  const K = kernels(x);
+  const mode = mask.size === x.size ? 'same' : 'row';
+  if (mode === 'same') K.Binary('mul', x.data(), mask.data(), y.data(), 'same');
+  else {
+    // per-sample mask [N]: scale each sample's block
+    const per = x.size / mask.size;
+    const xd = x.data();
+    const yd = y.data();
+    const md = mask.data();
+    for (let n = 0; n < mask.size; n++) K.Scale(xd.subarray(n * per, (n + 1) * per), md[n], yd.subarray(n * per, (n + 1) * per));
+  }
+  record(op, [x], [y], [mask], ([g]) => [masked(op, g!, mask)]);
+  return y;
+}
+
+function checkP(op: string, p: number): void {
+  if (!(p >= 0 && p < 1)) throw new ArgumentError(`${op}: p must be in [0, 1), got ${p}`);
+}
+
+/** Zeroes elements with probability p and scales the rest by 1/(1−p). */
+export function dropout(x: Tensor, p: number, training: boolean, gen: Generator = defaultGenerator): Tensor {
+  checkTensor('dropout: x', x);
+  checkP('dropout', p);
+  if (!training || p === 0) return x;
+  const mask = emptyLike(x);
+  const md = mask.data();
+  const keepScale = 1 / (1 - p);
+  for (let i = 0; i < md.length; i++) md[i] = gen.uniform() < p ? 0 : keepScale;
+  const y = masked('Dropout', x, mask);
+  mask.dispose();
+  return y;
+}
+
+/**
+ * Drops each sample's whole residual branch with probability p (scaling survivors by 1/(1−p)),
+ * as timm's drop_path: x is [N, ...].
+ */
+export function dropPath(x: Tensor, p: number, training: boolean, gen: Generator = defaultGenerator): Tensor {
+  checkTensor('dropPath: x', x);
+  checkP('dropPath', p);
+  if (!training || p === 0 || x.ndim === 0) return x;
+  const n = x.shape[0];
+  const mask = emptyLike(x, [n]);
+  const md = mask.data();
+  for (let i = 0; i < n; i++) md[i] = gen.uniform() < p ? 0 : 1 / (1 - p);
+  const y = masked('DropPath', x, mask);
+  mask.dispose();
+  return y;
+}

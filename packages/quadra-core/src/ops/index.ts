@@ -1,0 +1,13 @@
+export { tensor, zeros, ones, full, zerosLike, onesLike, arange, randn, rand, truncNormal, type CreateOptions, type RandomOptions } from './creation.js';
+export { reshape, view, flatten, permute, contiguous, slice, concat, split, chunk } from './shape-ops.js';
+export { add, sub, mul, div, type Operand } from './binary.js';
+export { sum, mean, sumTo } from './reduce.js';
+export { linear, matmul } from './linear.js';
+export { layerNorm } from './layer-norm.js';
+export { gelu } from './activation.js';
+export { scaleAdd, channelScale } from './scale.js';
+export { globalAvgPool } from './pool.js';
+export { softmax, logSoftmax, crossEntropy, type CrossEntropyOptions } from './softmax.js';
+export { dropout, dropPath } from './dropout.js';
+export { roll, pad, gather } from './movement.js';
+export { conv2d, quadConv2d, dwConv2d, type Conv2dOptions, type QuadConvParams, type QuadConvOptions } from './conv.js';

@@ -1,0 +1,66 @@
+/** Softmax and log-softmax over the last axis, and fused label-smoothed cross-entropy. */
+import { record } from '../autograd/node.js';
+import { kernels } from '../backends/dispatch.js';
+import { ArgumentError } from '../errors.js';
+import { emptyLike, type Tensor } from '../tensor.js';
+import { checkRank, checkTensor, rowsCols } from './util.js';
+
+function softmaxOp(x: Tensor, log: boolean): Tensor {
+  checkTensor(log ? 'logSoftmax: x' : 'softmax: x', x);
+  const { rows, cols } = rowsCols(x);
+  const y = emptyLike(x);
+  kernels(x).Softmax(x.data(), rows, cols, y.data(), log);
+  record(log ? 'LogSoftmax' : 'Softmax', [x], [y], [y], ([g]) => {
+    const dx = emptyLike(x);
+    kernels(x).SoftmaxGrad(y.data(), g!.data(), rows, cols, dx.data(), log);
+    return [dx];
+  });
+  return y;
+}
+
+/** exp(x) / Σ exp(x) over the last axis. */
+export const softmax = (x: Tensor): Tensor => softmaxOp(x, false);
+/** x − log Σ exp(x) over the last axis. */
+export const logSoftmax = (x: Tensor): Tensor => softmaxOp(x, true);
+
+export interface CrossEntropyOptions {
+  /** PyTorch's label_smoothing: targets become (1−ε)·onehot + ε/C. */
+  labelSmoothing?: number;
+}
+
+function checkLabels(labels: ArrayLike<number>, rows: number, cols: number): Int32Array {
+  if (!labels || typeof labels.length !== 'number') throw new ArgumentError('crossEntropy: labels must be an array of class indices');
+  if (labels.length !== rows) throw new ArgumentError(`crossEntropy: labels must have ${rows} entries (one per row of logits), got ${labels.length}`);
+  const out = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const v = labels[i];
+    if (!Number.isInteger(v) || v < 0 || v >= cols) throw new ArgumentError(`crossEntropy: labels[${i}] must be an integer in [0, ${cols - 1}], got ${v}`);
+    out[i] = v;
+  }
+  return out;
+}
+
+/**
+ * Mean cross-entropy of logits [N, classes] against integer labels, fused with log-softmax.
+ *
+ * @example
+ * const loss = crossEntropy(logits, [3, 1, 0], { labelSmoothing: 0.1 });
+ */
+export function crossEntropy(logits: Tensor, labels: ArrayLike<number>, opts: CrossEntropyOptions = {}): Tensor {
+  checkTensor('crossEntropy: logits', logits);
+  checkRank('crossEntropy', 'logits', logits, 2);
+  const [rows, cols] = logits.shape;
+  const eps = opts.labelSmoothing ?? 0;
+  if (!(eps >= 0 && eps <= 1)) throw new ArgumentError(`crossEntropy: labelSmoothing must be in [0, 1], got ${eps}`);
+  const lab = checkLabels(labels, rows, cols);
+  const probs = emptyLike(logits);
+  const loss = emptyLike(logits, []);
+  loss.data()[0] = kernels(logits).CrossEntropy(logits.data(), rows, cols, lab, eps, probs.data());
+  record('CrossEntropy', [logits], [loss], [probs], ([g]) => {
+    const dx = emptyLike(logits);
+    kernels(logits).CrossEntropyGrad(probs.data(), rows, cols, lab, eps, g!.data()[0] / rows, dx.data());
+    return [dx];
+  });
+  probs.dispose();
+  return loss;
+}
