@@ -117,7 +117,7 @@ export function parseSafetensors(bytes: Uint8Array, options: ParseOptions = {}):
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, 8 + headerLen));
-  } catch (e) {
+  } catch {
     return fail('header is not valid UTF-8');
   }
   let header: unknown;
