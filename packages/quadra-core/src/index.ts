@@ -14,3 +14,4 @@ export { setBackend, getBackend, supportMatrix, kernels, type BackendName, type 
 export { KERNEL_NAMES, type KernelName, type KernelTable } from './kernels/names.js';
 export * from './ops/index.js';
 export { QuadraError, ArgumentError, ShapeError, DTypeError, DeviceError, BackendUnavailableError, DisposedError } from './errors.js';
+export * from './io/index.js';
