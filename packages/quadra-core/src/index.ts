@@ -15,3 +15,5 @@ export { KERNEL_NAMES, type KernelName, type KernelTable } from './kernels/names
 export * from './ops/index.js';
 export { QuadraError, ArgumentError, ShapeError, DTypeError, DeviceError, BackendUnavailableError, DisposedError } from './errors.js';
 export * from './io/index.js';
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';

@@ -1,0 +1,44 @@
+/** In-place initialisers (no tape). */
+import { ArgumentError } from '../errors.js';
+import { defaultGenerator, type Generator } from '../random.js';
+import type { Tensor } from '../tensor.js';
+
+/** Normal(0, std) redrawn outside [a, b] (timm's trunc_normal_: a=-2, b=2 absolute). */
+export function truncNormal_(t: Tensor, std = 0.02, gen: Generator = defaultGenerator, a = -2, b = 2): Tensor {
+  if (!(std > 0)) throw new ArgumentError(`truncNormal_: std must be > 0, got ${std}`);
+  const d = t.data();
+  for (let i = 0; i < d.length; i++) {
+    let v: number;
+    do v = std * gen.normal();
+    while (v < a || v > b);
+    d[i] = v;
+  }
+  return t;
+}
+
+export function zeros_(t: Tensor): Tensor {
+  t.data().fill(0);
+  return t;
+}
+
+export function ones_(t: Tensor): Tensor {
+  t.data().fill(1);
+  return t;
+}
+
+export function constant_(t: Tensor, v: number): Tensor {
+  t.data().fill(v);
+  return t;
+}
+
+/** Glorot uniform: U(−a, a), a = gain·sqrt(6 / (fanIn + fanOut)); fans as PyTorch computes them. */
+export function xavierUniform_(t: Tensor, gain = 1, gen: Generator = defaultGenerator): Tensor {
+  if (t.ndim < 2) throw new ArgumentError(`xavierUniform_: needs at least 2 dimensions, got [${t.shape.join(', ')}]`);
+  const receptive = t.shape.slice(2).reduce((a, b) => a * b, 1);
+  const fanIn = t.shape[1] * receptive;
+  const fanOut = t.shape[0] * receptive;
+  const bound = gain * Math.sqrt(6 / (fanIn + fanOut));
+  const d = t.data();
+  for (let i = 0; i < d.length; i++) d[i] = (2 * gen.uniform() - 1) * bound;
+  return t;
+}

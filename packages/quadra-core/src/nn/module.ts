@@ -1,0 +1,141 @@
+/**
+ * Module: named parameters found from the object's own fields (Parameter, Module, arrays of
+ * modules), nested names joined by '.', train/eval mode, and state dicts by name.
+ */
+import { QuadraError } from '../errors.js';
+import type { FArray } from '../dtype.js';
+import { fmt } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { Parameter } from './parameter.js';
+
+/** A loadStateDict() whose keys or shapes did not match. */
+export class StateDictError extends QuadraError {
+  readonly missing: string[];
+  readonly unexpected: string[];
+  readonly mismatched: string[];
+  constructor(report: LoadReport) {
+    const parts = [
+      report.missing.length ? `missing keys: ${report.missing.join(', ')}` : '',
+      report.unexpected.length ? `unexpected keys: ${report.unexpected.join(', ')}` : '',
+      report.mismatched.length ? `shape mismatches: ${report.mismatched.join('; ')}` : '',
+    ].filter(Boolean);
+    super('QUADRA_STATE_DICT', `loadStateDict: ${parts.join('; ')}`);
+    this.missing = report.missing;
+    this.unexpected = report.unexpected;
+    this.mismatched = report.mismatched;
+  }
+}
+
+export interface LoadReport {
+  missing: string[];
+  unexpected: string[];
+  /** "name: expected [..], got [..]" */
+  mismatched: string[];
+}
+
+/** Anything with a shape and float data: a Tensor or a raw record from io. */
+export interface StateValue {
+  shape: readonly number[];
+  data: FArray | (() => FArray);
+}
+
+function valueData(v: StateValue | Tensor): FArray {
+  const d = (v as StateValue).data;
+  return typeof d === 'function' ? d.call(v) : d;
+}
+
+export abstract class Module {
+  training = true;
+
+  /** Direct children by field name (arrays of modules become name.i). */
+  namedChildren(): [string, Module][] {
+    const out: [string, Module][] = [];
+    for (const [k, v] of Object.entries(this)) {
+      if (v instanceof Module) out.push([k, v]);
+      else if (Array.isArray(v)) v.forEach((m, i) => m instanceof Module && out.push([`${k}.${i}`, m]));
+    }
+    return out;
+  }
+
+  /** This module's own parameters by field name. */
+  ownParameters(): [string, Parameter][] {
+    return Object.entries(this).filter((e): e is [string, Parameter] => e[1] instanceof Parameter);
+  }
+
+  *namedParameters(prefix = ''): Generator<[string, Parameter]> {
+    for (const [k, p] of this.ownParameters()) yield [prefix + k, p];
+    for (const [k, m] of this.namedChildren()) yield* m.namedParameters(`${prefix}${k}.`);
+  }
+
+  parameters(): Parameter[] {
+    return [...this.namedParameters()].map(([, p]) => p);
+  }
+
+  *namedModules(prefix = ''): Generator<[string, Module]> {
+    yield [prefix.replace(/\.$/, ''), this];
+    for (const [k, m] of this.namedChildren()) yield* m.namedModules(`${prefix}${k}.`);
+  }
+
+  /** Number of parameter elements. */
+  numParameters(): number {
+    return this.parameters().reduce((a, p) => a + p.size, 0);
+  }
+
+  train(mode = true): this {
+    for (const [, m] of this.namedModules()) m.training = mode;
+    return this;
+  }
+
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Drops every parameter's gradient. */
+  zeroGrad(): void {
+    for (const p of this.parameters()) {
+      p.grad?.dispose();
+      p.grad = null;
+    }
+  }
+
+  /** Parameters by dotted name (the tensors themselves, no copy). */
+  stateDict(): Map<string, Tensor> {
+    return new Map(this.namedParameters());
+  }
+
+  /**
+   * Copies values into the parameters by name. With `strict` (the default) any missing,
+   * unexpected or mis-shaped key throws a StateDictError naming every one; otherwise the
+   * matching keys load and the report lists the rest.
+   */
+  loadStateDict(dict: Map<string, StateValue | Tensor> | Record<string, StateValue | Tensor>, opts: { strict?: boolean } = {}): LoadReport {
+    const entries = dict instanceof Map ? dict : new Map(Object.entries(dict));
+    const own = this.stateDict();
+    const report: LoadReport = { missing: [], unexpected: [], mismatched: [] };
+    for (const k of own.keys()) if (!entries.has(k)) report.missing.push(k);
+    for (const [k, v] of entries) {
+      const p = own.get(k);
+      if (!p) report.unexpected.push(k);
+      else if (fmt(v.shape) !== fmt(p.shape)) report.mismatched.push(`${k}: expected ${fmt(p.shape)}, got ${fmt(v.shape)}`);
+    }
+    const strict = opts.strict ?? true;
+    const bad = report.missing.length + report.unexpected.length + report.mismatched.length;
+    if (strict && bad > 0) throw new StateDictError(report);
+    for (const [k, v] of entries) {
+      const p = own.get(k);
+      if (p && fmt(v.shape) === fmt(p.shape)) p.data().set(valueData(v));
+    }
+    return report;
+  }
+
+  /** Frees every parameter (and gradient). */
+  dispose(): void {
+    for (const p of this.parameters()) {
+      p.grad?.dispose();
+      p.grad = null;
+      p.dispose();
+    }
+  }
+
+  abstract forward(...args: Tensor[]): Tensor;
+}

@@ -1,0 +1,84 @@
+/** Optimizer base: parameters, per-parameter state buffers, and state dicts for checkpoints. */
+import { kernels } from '../backends/dispatch.js';
+export { kernels };
+import { ArgumentError } from '../errors.js';
+import { empty, type Tensor } from '../tensor.js';
+import { keep } from '../scope.js';
+import type { Parameter } from '../nn/parameter.js';
+
+export interface OptimizerState {
+  step: number;
+  lr: number;
+  /** Per parameter index, its named buffers as plain arrays. */
+  buffers: Record<string, Float32Array | Float64Array>[];
+}
+
+export abstract class Optimizer {
+  readonly params: Parameter[];
+  lr: number;
+  stepCount = 0;
+  protected buffers: Map<Parameter, Record<string, Tensor>> = new Map();
+
+  constructor(params: Iterable<Parameter>, lr: number) {
+    this.params = [...params];
+    if (this.params.length === 0) throw new ArgumentError('optimizer: params must not be empty');
+    if (!(lr >= 0)) throw new ArgumentError(`optimizer: lr must be >= 0, got ${lr}`);
+    this.lr = lr;
+  }
+
+  /** A zeroed state buffer shaped like the parameter, created on first use. */
+  protected buffer(p: Parameter, name: string): Tensor {
+    let b = this.buffers.get(p);
+    if (!b) this.buffers.set(p, (b = {}));
+    if (!b[name]) b[name] = keep(empty(p.shape, p.dtype, p.device));
+    return b[name];
+  }
+
+  protected hasBuffer(p: Parameter, name: string): boolean {
+    return !!this.buffers.get(p)?.[name];
+  }
+
+  /** Applies one update to every parameter with a gradient. */
+  step(): void {
+    this.stepCount++;
+    for (const p of this.params) if (p.grad) this.update(p, p.grad);
+  }
+
+  protected abstract update(p: Parameter, g: Tensor): void;
+
+  zeroGrad(): void {
+    for (const p of this.params) {
+      p.grad?.dispose();
+      p.grad = null;
+    }
+  }
+
+  stateDict(): OptimizerState {
+    return {
+      step: this.stepCount,
+      lr: this.lr,
+      buffers: this.params.map((p) => Object.fromEntries(Object.entries(this.buffers.get(p) ?? {}).map(([k, t]) => [k, t.data().slice()]))),
+    };
+  }
+
+  loadStateDict(s: OptimizerState): void {
+    if (!s || !Array.isArray(s.buffers) || s.buffers.length !== this.params.length) {
+      throw new ArgumentError(`optimizer.loadStateDict: expected buffers for ${this.params.length} parameters, got ${s?.buffers?.length}`);
+    }
+    this.stepCount = s.step;
+    this.lr = s.lr;
+    s.buffers.forEach((bufs, i) => {
+      const p = this.params[i];
+      for (const [name, data] of Object.entries(bufs)) {
+        if (data.length !== p.size) throw new ArgumentError(`optimizer.loadStateDict: buffer '${name}' of parameter ${i} has ${data.length} values, expected ${p.size}`);
+        this.buffer(p, name).data().set(data);
+      }
+    });
+  }
+
+  dispose(): void {
+    for (const b of this.buffers.values()) for (const t of Object.values(b)) t.dispose();
+    this.buffers.clear();
+  }
+}
+
