@@ -59,7 +59,7 @@ export class Tensor {
 
   /** The op that produced this tensor on the tape, if any. */
   get gradFn(): Node | null {
-    return this.node && !this.node.released ? this.node : null;
+    return this.node;
   }
 
   get gradFnOutput(): number {

@@ -48,8 +48,10 @@ export function sum(x: Tensor, axes?: number | readonly number[], keepDims = fal
   record('Sum', [x], [out], [], ([g]) => {
     const gk = emptyLike(g!, kept);
     gk.data().set(g!.data());
-    const r = binaryRaw('add', emptyLike(x), gk);
+    const z = emptyLike(x);
+    const r = binaryRaw('add', z, gk);
     gk.dispose();
+    z.dispose();
     return [r];
   });
   return out;

@@ -1,0 +1,150 @@
+/** nn modules, state dicts, optimizers against hand-computed steps, schedule and clipping. */
+import { describe, expect, it } from 'vitest';
+import * as q from '../src/index.js';
+import { relL2 } from './helpers.js';
+
+const { nn, optim } = q;
+
+class Tiny extends nn.Module {
+  stem = new nn.Conv2d(3, 8, 2, { stride: 2 });
+  blocks = [new nn.QuadraConv2d(8, 3), new nn.LayerNorm(8)];
+  head = new nn.Sequential(new nn.Linear(8, 4), new nn.GELU(), new nn.Linear(4, 2, { bias: false }));
+  forward(x: q.Tensor): q.Tensor {
+    return q.scope(() => this.head.forward(q.globalAvgPool(this.blocks[1].forward(this.blocks[0].forward(this.stem.forward(x))))));
+  }
+}
+
+describe('Module', () => {
+  it('names parameters like PyTorch and counts them', () => {
+    const m = new Tiny();
+    const names = [...m.stateDict().keys()];
+    expect(names).toEqual([
+      'stem.weight', 'stem.bias',
+      'blocks.0.conv1.weight', 'blocks.0.conv1.bias', 'blocks.0.conv2.weight', 'blocks.0.conv2.bias', 'blocks.0.conv3.weight', 'blocks.0.conv3.bias',
+      'blocks.1.weight', 'blocks.1.bias', 'head.0.weight', 'head.0.bias', 'head.2.weight',
+    ]);
+    expect(m.numParameters()).toBe(8 * 2 * 2 * 3 + 8 + 3 * (9 * 8 + 8) + 16 + 32 + 4 + 8);
+    m.eval();
+    expect([...m.namedModules()].every(([, mod]) => !mod.training)).toBe(true);
+  });
+
+  it('state dict round trip restores outputs; strict load names every bad key', () => {
+    const a = new Tiny();
+    const b = new Tiny();
+    const x = q.randn([2, 8, 8, 3]);
+    const ya = q.noGrad(() => a.forward(x));
+    b.loadStateDict(a.stateDict());
+    const yb = q.noGrad(() => b.forward(x));
+    expect(Array.from(yb.data())).toEqual(Array.from(ya.data()));
+    const bad = new Map<string, q.Tensor>(a.stateDict());
+    bad.delete('stem.bias');
+    bad.set('extra.weight', q.zeros([1]));
+    bad.set('head.0.weight', q.zeros([4, 7]));
+    try {
+      b.loadStateDict(bad);
+      expect.unreachable();
+    } catch (e) {
+      const err = e as q.nn.StateDictError;
+      expect(err).toBeInstanceOf(nn.StateDictError);
+      expect(err.missing).toEqual(['stem.bias']);
+      expect(err.unexpected).toEqual(['extra.weight']);
+      expect(err.mismatched[0]).toMatch(/head\.0\.weight: expected \[4, 8\], got \[4, 7\]/);
+    }
+    const report = b.loadStateDict(bad, { strict: false });
+    expect(report.missing).toEqual(['stem.bias']);
+  });
+
+  it('QuadraLinear computes (Wa x + ba)(Wb x + bb) + Wc x + bc', () => {
+    const m = new nn.QuadraLinear(5, 3);
+    for (const p of m.parameters()) p.data().set(q.randn([p.size]).data());
+    const x = q.randn([4, 5]);
+    const y = q.noGrad(() => m.forward(x)).data();
+    const lin = (l: q.nn.Linear) => q.noGrad(() => q.linear(x, l.weight, l.bias)).data();
+    const [a, b, c] = [lin(m.a), lin(m.b), lin(m.c)];
+    expect(relL2(y, a.map((v, i) => v * b[i] + c[i]))).toBeLessThan(1e-6);
+  });
+
+  it('layer constructors reject bad sizes', () => {
+    expect(() => new nn.Linear(0, 3)).toThrow(q.ArgumentError);
+    expect(() => new nn.DepthwiseConv2d(4, 4)).toThrow(/odd/);
+  });
+});
+
+function param(v: number): q.nn.Parameter {
+  return new nn.Parameter(q.tensor([v]));
+}
+
+function stepWith(opt: q.optim.Optimizer, p: q.nn.Parameter, g: number): number {
+  p.grad = q.tensor([g]);
+  opt.step();
+  return p.data()[0];
+}
+
+describe('optimizers', () => {
+  it('AdamW matches hand-computed steps (decoupled decay, bias correction)', () => {
+    const p = param(1);
+    const opt = new optim.AdamW([p], { lr: 0.1, weightDecay: 0.01 });
+    expect(stepWith(opt, p, 0.5)).toBeCloseTo(0.899, 6);
+    expect(stepWith(opt, p, 0.5)).toBeCloseTo(0.798101, 6);
+  });
+
+  it('AdamW skips decay on 1-D parameters on request', () => {
+    const p = new nn.Parameter(q.tensor([1, 1]));
+    const opt = new optim.AdamW([p], { lr: 0.1, weightDecay: 0.5, noDecay1d: true });
+    p.grad = q.tensor([0, 0]);
+    opt.step();
+    expect(p.data()[0]).toBeCloseTo(1, 7);
+  });
+
+  it('SGD with momentum and weight decay, and Nesterov', () => {
+    const p = param(1);
+    const opt = new optim.SGD([p], { lr: 0.1, momentum: 0.9, weightDecay: 0.1 });
+    expect(stepWith(opt, p, 0.5)).toBeCloseTo(0.94, 6);
+    expect(stepWith(opt, p, 0.5)).toBeCloseTo(0.8266, 6);
+    const n = param(1);
+    const nest = new optim.SGD([n], { lr: 0.1, momentum: 0.9, weightDecay: 0.1, nesterov: true });
+    expect(stepWith(nest, n, 0.5)).toBeCloseTo(0.886, 6);
+    expect(stepWith(nest, n, 0.5)).toBeCloseTo(0.725566, 6);
+  });
+
+  it('optimizer state dict resumes identically', () => {
+    const p = param(1);
+    const a = new optim.AdamW([p], { lr: 0.1 });
+    stepWith(a, p, 0.3);
+    const saved = a.stateDict();
+    const p2 = param(p.data()[0]);
+    const b = new optim.AdamW([p2], { lr: 0.1 });
+    b.loadStateDict(saved);
+    expect(stepWith(b, p2, -0.2)).toBe(stepWith(a, p, -0.2));
+  });
+
+  it('warm-up + cosine schedule', () => {
+    const s = new optim.WarmupCosine({ baseLr: 1, totalSteps: 10, warmupSteps: 2 });
+    expect([0, 1, 2, 6, 10].map((i) => s.lrAt(i))).toEqual([0, 0.5, 1, expect.closeTo(0.5, 12), 0]);
+  });
+
+  it('clipGradNorm scales to the max norm and returns the norm before', () => {
+    const p = new nn.Parameter(q.tensor([0, 0]));
+    p.grad = q.tensor([3, 4]);
+    expect(optim.clipGradNorm([p], 1)).toBeCloseTo(5, 6);
+    expect(Array.from(p.grad.data())).toEqual([expect.closeTo(0.6, 6), expect.closeTo(0.8, 6)]);
+  });
+
+  it('a tiny model trains: loss falls', () => {
+    const gen = new q.Generator(11);
+    const m = new nn.Sequential(new nn.Linear(4, 16, { generator: gen }), new nn.GELU(), new nn.Linear(16, 3, { generator: gen }));
+    const opt = new optim.AdamW(m.parameters(), { lr: 0.02 });
+    const x = q.randn([32, 4], { generator: gen });
+    const labels = Array.from({ length: 32 }, (_, i) => (x.data()[i * 4] > 0 ? 0 : x.data()[i * 4 + 1] > 0 ? 1 : 2));
+    const losses: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const loss = q.scope(() => q.crossEntropy(m.forward(x), labels));
+      losses.push(loss.item());
+      loss.backward();
+      loss.dispose();
+      opt.step();
+      opt.zeroGrad();
+    }
+    expect(losses[59]).toBeLessThan(losses[0] * 0.5);
+  });
+});
