@@ -153,8 +153,16 @@ export class Tensor {
   }
 }
 
-/** A new tensor owning fresh zeroed storage. */
+/**
+ * A new tensor with uninitialised contents (recycled buffers keep old values), for outputs a
+ * kernel overwrites completely. Use `zeros()` / `zerosLikeRaw()` when the contents matter.
+ */
 export function empty(shape: readonly number[], dtype: DType = 'float32', device: Device = 'cpu'): Tensor {
+  return new Tensor(new Storage(device, dtype, sizeOf(shape), undefined, false), shape);
+}
+
+/** A new zero-filled tensor. */
+export function zeroed(shape: readonly number[], dtype: DType = 'float32', device: Device = 'cpu'): Tensor {
   return new Tensor(new Storage(device, dtype, sizeOf(shape)), shape);
 }
 
@@ -164,7 +172,12 @@ export function fromArray(data: FArray, shape: readonly number[], device: Device
   return new Tensor(new Storage(device, dtype, data.length, data), shape);
 }
 
-/** An empty tensor with the dtype and device of `like`. */
+/** An uninitialised tensor with the dtype and device of `like`. */
 export function emptyLike(like: Tensor, shape: readonly number[] = like.shape): Tensor {
   return empty(shape, like.dtype, like.device);
+}
+
+/** A zero-filled tensor with the dtype and device of `like`. */
+export function zerosLikeRaw(like: Tensor, shape: readonly number[] = like.shape): Tensor {
+  return zeroed(shape, like.dtype, like.device);
 }

@@ -1,6 +1,6 @@
 /** Gradient buffers: seeds and in-place accumulation. */
 import { kernels } from '../backends/dispatch.js';
-import { emptyLike, type Tensor } from '../tensor.js';
+import { emptyLike, zerosLikeRaw, type Tensor } from '../tensor.js';
 
 export function onesLike(t: Tensor): Tensor {
   const o = emptyLike(t);
@@ -9,7 +9,7 @@ export function onesLike(t: Tensor): Tensor {
 }
 
 export function zerosOf(shape: readonly number[], like: Tensor): Tensor {
-  return emptyLike(like, shape);
+  return zerosLikeRaw(like, shape);
 }
 
 /** dst += src (same shape), in place. */

@@ -4,7 +4,7 @@ import type { Device } from '../device.js';
 import { ArgumentError, ShapeError } from '../errors.js';
 import { defaultGenerator, type Generator } from '../random.js';
 import { checkShape, fmt, sizeOf } from '../shape.js';
-import { empty, fromArray, type NestedArray, type Tensor } from '../tensor.js';
+import { empty, fromArray, zeroed, type NestedArray, type Tensor } from '../tensor.js';
 
 export interface CreateOptions {
   dtype?: DType;
@@ -54,7 +54,7 @@ export function tensor(values: NestedArray | FArray, shape?: readonly number[], 
 }
 
 export function zeros(shape: readonly number[], opts: CreateOptions = {}): Tensor {
-  return finish(empty(checkShape('shape', shape), opts.dtype, opts.device), opts);
+  return finish(zeroed(checkShape('shape', shape), opts.dtype, opts.device), opts);
 }
 
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
@@ -68,7 +68,7 @@ export function ones(shape: readonly number[], opts: CreateOptions = {}): Tensor
 }
 
 export function zerosLike(t: Tensor): Tensor {
-  return empty(t.shape, t.dtype, t.device);
+  return zeroed(t.shape, t.dtype, t.device);
 }
 
 export function onesLike(t: Tensor): Tensor {

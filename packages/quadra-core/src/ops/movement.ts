@@ -3,7 +3,7 @@ import { record } from '../autograd/node.js';
 import { kernels } from '../backends/dispatch.js';
 import { ArgumentError } from '../errors.js';
 import { normAxis } from '../shape.js';
-import { emptyLike, type Tensor } from '../tensor.js';
+import { emptyLike, zerosLikeRaw, type Tensor } from '../tensor.js';
 import { checkTensor } from './util.js';
 
 /**
@@ -40,7 +40,7 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[]): Te
   }
   const shape = x.shape.map((d, i) => d + pads[i][0] + pads[i][1]);
   const offsets = pads.map((p) => p[0]);
-  const y = emptyLike(x, shape);
+  const y = zerosLikeRaw(x, shape);
   kernels(x).CopyWindow(x.data(), x.shape, y.data(), shape, offsets, false);
   record('Pad', [x], [y], [], ([g]) => {
     const dx = emptyLike(x);
@@ -69,7 +69,7 @@ export function gather(x: Tensor, indices: ArrayLike<number>, axis = 0): Tensor 
   const y = emptyLike(x, x.shape.map((d, i) => (i === ax ? idx.length : d)));
   kernels(x).Gather(x.data(), x.shape, ax, idx, y.data(), false);
   record('Gather', [x], [y], [], ([g]) => {
-    const dx = emptyLike(x);
+    const dx = zerosLikeRaw(x);
     kernels(x).Gather(g!.data(), x.shape, ax, idx, dx.data(), true);
     return [dx];
   });

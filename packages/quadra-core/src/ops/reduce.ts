@@ -4,8 +4,10 @@ import { kernels } from '../backends/dispatch.js';
 import { ArgumentError } from '../errors.js';
 import { normAxis, sameShape, sizeOf } from '../shape.js';
 import { emptyLike, type Tensor } from '../tensor.js';
-import { binaryRaw } from './binary-raw.js';
 import { checkTensor } from './util.js';
+
+const ZERO = { float32: new Float32Array(1), float64: new Float64Array(1) };
+const zeroScalar = (x: Tensor) => ZERO[x.dtype];
 
 function axesOf(op: string, x: Tensor, axes?: number | readonly number[]): number[] {
   if (axes === undefined) return x.shape.map((_, i) => i);
@@ -46,12 +48,11 @@ export function sum(x: Tensor, axes?: number | readonly number[], keepDims = fal
   const out = emptyLike(x, keepDims ? kept : x.shape.filter((_, i) => !ax.includes(i)));
   kernels(x).ReduceSum(x.data(), x.shape, ax, out.data());
   record('Sum', [x], [out], [], ([g]) => {
-    const gk = emptyLike(g!, kept);
-    gk.data().set(g!.data());
-    const z = emptyLike(x);
-    const r = binaryRaw('add', z, gk);
+    // Broadcast g (kept-dims shape) back over x's shape.
+    const gk = g!.detach();
+    const r = emptyLike(x);
+    kernels(x).BroadcastBinary('add', gk.data(), kept, zeroScalar(x), [], r.data(), x.shape);
     gk.dispose();
-    z.dispose();
     return [r];
   });
   return out;

@@ -3,7 +3,7 @@ import { record } from '../autograd/node.js';
 import { kernels } from '../backends/dispatch.js';
 import { ArgumentError, ShapeError } from '../errors.js';
 import { fmt, normAxis, sizeOf } from '../shape.js';
-import { emptyLike, Tensor } from '../tensor.js';
+import { emptyLike, Tensor, zerosLikeRaw } from '../tensor.js';
 import { checkSame, checkTensor } from './util.js';
 
 function resolveShape(x: Tensor, shape: readonly number[]): number[] {
@@ -63,7 +63,7 @@ export function contiguous(x: Tensor): Tensor {
 
 /** Writes `g` (window shape) into a zero tensor of `shape` at `offsets`. */
 function embed(g: Tensor, shape: readonly number[], offsets: number[]): Tensor {
-  const out = emptyLike(g, shape);
+  const out = zerosLikeRaw(g, shape);
   kernels(g).CopyWindow(g.data(), g.shape, out.data(), shape, offsets, false);
   return out;
 }

@@ -2,7 +2,7 @@
 import { kernels } from '../backends/dispatch.js';
 export { kernels };
 import { ArgumentError } from '../errors.js';
-import { empty, type Tensor } from '../tensor.js';
+import { zeroed, type Tensor } from '../tensor.js';
 import { keep } from '../scope.js';
 import type { Parameter } from '../nn/parameter.js';
 
@@ -30,7 +30,7 @@ export abstract class Optimizer {
   protected buffer(p: Parameter, name: string): Tensor {
     let b = this.buffers.get(p);
     if (!b) this.buffers.set(p, (b = {}));
-    if (!b[name]) b[name] = keep(empty(p.shape, p.dtype, p.device));
+    if (!b[name]) b[name] = keep(zeroed(p.shape, p.dtype, p.device));
     return b[name];
   }
 

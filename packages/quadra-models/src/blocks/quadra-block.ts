@@ -1,0 +1,53 @@
+/**
+ * QuadraBlock (reference `QuadraBlock1_dw`), NHWC:
+ *   x = x + drop_path(γ1 ⊙ QuadConv_k(LN(x)))
+ *   x = x + drop_path(γ2 ⊙ Linear(rC→C)(GELU(Linear(C→rC)(LN(x)))))
+ * Field names follow the PyTorch state dict: norm1, QuadraConv.conv1|2|3, norm2, pwconv1, pwconv2, gamma1, gamma2.
+ */
+import { nn, type Tensor } from '@quadranet/core';
+import { layerScale, residual } from './layer-scale.js';
+import { Mlp } from './mlp.js';
+
+export interface BlockOptions {
+  kernelSize?: number;
+  expansion?: number;
+  dropPath?: number;
+  layerScaleInit?: number;
+}
+
+export class QuadraBlock extends nn.Module {
+  norm1: nn.LayerNorm;
+  QuadraConv: nn.QuadraConv2d;
+  norm2: nn.LayerNorm;
+  mlp: Mlp;
+  gamma1: nn.Parameter;
+  gamma2: nn.Parameter;
+  readonly drop: number;
+
+  constructor(readonly dim: number, opts: BlockOptions = {}) {
+    super();
+    this.norm1 = new nn.LayerNorm(dim, 1e-6);
+    this.QuadraConv = new nn.QuadraConv2d(dim, opts.kernelSize ?? 7);
+    this.norm2 = new nn.LayerNorm(dim, 1e-6);
+    this.mlp = new Mlp(dim, opts.expansion ?? 4);
+    this.gamma1 = layerScale(dim, opts.layerScaleInit);
+    this.gamma2 = layerScale(dim, opts.layerScaleInit);
+    this.drop = opts.dropPath ?? 0;
+  }
+
+  /** pwconv1/pwconv2 sit directly on the block in the reference state dict. */
+  override namedChildren(): [string, nn.Module][] {
+    return [['norm1', this.norm1], ['QuadraConv', this.QuadraConv], ['norm2', this.norm2], ['pwconv1', this.mlp.pwconv1], ['pwconv2', this.mlp.pwconv2]];
+  }
+
+  forward(x: Tensor): Tensor {
+    const h = this.norm1.forward(x);
+    const x1 = residual(x, this.QuadraConv.forward(h), this.gamma1, this.drop, this.training);
+    h.dispose();
+    const h2 = this.norm2.forward(x1);
+    const x2 = residual(x1, this.mlp.forward(h2), this.gamma2, this.drop, this.training);
+    h2.dispose();
+    x1.dispose();
+    return x2;
+  }
+}
