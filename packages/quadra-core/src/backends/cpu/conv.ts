@@ -1,9 +1,9 @@
 /** Native depthwise and quadratic depthwise convs (float32) from @quadranet/lib. */
 import { dwconv2d, dwconv2dBackward, quadconv2d, quadconv2dBackward, type QuadWeights } from '@quadranet/lib';
 import type { FArray } from '../../dtype.js';
+import { f32 } from './cast.js';
 import type { KernelTable } from '../../kernels/names.js';
 
-const f32 = (a: FArray): Float32Array => a as Float32Array;
 const f32w = (w: QuadWeights<FArray>): QuadWeights => w as QuadWeights;
 
 export const convCpu: Pick<KernelTable, 'QuadConv2d' | 'QuadConv2dGrad' | 'DwConv2d' | 'DwConv2dGrad'> = {
