@@ -1,5 +1,5 @@
 // Layer norm over the last axis, fused: one thread owns whole rows. A row (<= a few KB) stays in
-// L1 across the passes: mean, then the centred sum of squares (two-pass variance: no cancellation
+// L1 across the passes: mean (of the row shifted by its first element), then the centred sum of squares (two-pass variance: no cancellation
 // of E[x^2] - mean^2), then the output. The backward keeps per-thread dgamma/dbeta partials,
 // flushed from a block accumulator every kBlockRows rows to bound float rounding growth.
 #undef HWY_TARGET_INCLUDE
@@ -22,61 +22,69 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 constexpr int64_t kBlockRows = 64;
 
-float Sum(const float* p, int64_t n) {
+// sum (p[i] - shift). Shifting by a sample of the row (its first element) keeps the partial sums
+// small when the row's mean is large against its spread, so the mean keeps its precision.
+float ShiftedSum(const float* p, int64_t n, float shift) {
   const hn::ScalableTag<float> d;
   const int64_t N = hn::Lanes(d);
+  const auto vs = hn::Set(d, shift);
   auto s0 = hn::Zero(d), s1 = hn::Zero(d);
   int64_t i = 0;
   for (; i + 2 * N <= n; i += 2 * N) {
-    s0 = hn::Add(s0, hn::LoadU(d, p + i));
-    s1 = hn::Add(s1, hn::LoadU(d, p + i + N));
+    s0 = hn::Add(s0, hn::Sub(hn::LoadU(d, p + i), vs));
+    s1 = hn::Add(s1, hn::Sub(hn::LoadU(d, p + i + N), vs));
   }
   if (i + N <= n) {
-    s0 = hn::Add(s0, hn::LoadU(d, p + i));
+    s0 = hn::Add(s0, hn::Sub(hn::LoadU(d, p + i), vs));
     i += N;
   }
   float s = hn::GetLane(hn::SumOfLanes(d, hn::Add(s0, s1)));
-  for (; i < n; ++i) s += p[i];
+  for (; i < n; ++i) s += p[i] - shift;
   return s;
 }
 
-// sum (p[i] - mean)^2
-float CentredSquares(const float* p, int64_t n, float mean) {
+// Centred values are formed as (p[i] - shift) - dmean with mean = shift + dmean: p[i] - shift is
+// exact for nearby values, so the float rounding of mean itself does not enter.
+// Returns sum ((p[i] - shift) - dmean)^2.
+float CentredSquares(const float* p, int64_t n, float shift, float dmean) {
   const hn::ScalableTag<float> d;
   const int64_t N = hn::Lanes(d);
-  const auto vm = hn::Set(d, mean);
+  const auto vs = hn::Set(d, shift), vm = hn::Set(d, dmean);
   auto s0 = hn::Zero(d), s1 = hn::Zero(d);
   int64_t i = 0;
   for (; i + 2 * N <= n; i += 2 * N) {
-    const auto a = hn::Sub(hn::LoadU(d, p + i), vm);
-    const auto b = hn::Sub(hn::LoadU(d, p + i + N), vm);
+    const auto a = hn::Sub(hn::Sub(hn::LoadU(d, p + i), vs), vm);
+    const auto b = hn::Sub(hn::Sub(hn::LoadU(d, p + i + N), vs), vm);
     s0 = hn::MulAdd(a, a, s0);
     s1 = hn::MulAdd(b, b, s1);
   }
   if (i + N <= n) {
-    const auto a = hn::Sub(hn::LoadU(d, p + i), vm);
+    const auto a = hn::Sub(hn::Sub(hn::LoadU(d, p + i), vs), vm);
     s0 = hn::MulAdd(a, a, s0);
     i += N;
   }
   float s = hn::GetLane(hn::SumOfLanes(d, hn::Add(s0, s1)));
-  for (; i < n; ++i) s += (p[i] - mean) * (p[i] - mean);
+  for (; i < n; ++i) {
+    const float a = (p[i] - shift) - dmean;
+    s += a * a;
+  }
   return s;
 }
 
-void NormRow(const float* x, int64_t n, float mean, float rstd, const float* gamma, const float* beta,
-             float* y) {
+void NormRow(const float* x, int64_t n, float shift, float dmean, float rstd, const float* gamma,
+             const float* beta, float* y) {
   const hn::ScalableTag<float> d;
   const int64_t N = hn::Lanes(d);
-  const auto vm = hn::Set(d, mean), vr = hn::Set(d, rstd);
+  const auto vs = hn::Set(d, shift), vm = hn::Set(d, dmean), vr = hn::Set(d, rstd);
   int64_t i = 0;
   for (; i + N <= n; i += N) {
-    auto v = hn::Mul(hn::Sub(hn::LoadU(d, x + i), vm), vr);
+    auto v = hn::Mul(hn::Sub(hn::Sub(hn::LoadU(d, x + i), vs), vm), vr);
     if (gamma) v = hn::Mul(v, hn::LoadU(d, gamma + i));
     if (beta) v = hn::Add(v, hn::LoadU(d, beta + i));
     hn::StoreU(v, d, y + i);
   }
   for (; i < n; ++i) {
-    float v = (x[i] - mean) * rstd;
+    float v = ((x[i] - shift) - dmean) * rstd;
     if (gamma) v *= gamma[i];
     if (beta) v += beta[i];
     y[i] = v;
@@ -92,12 +100,13 @@ void LayerNormForwardImpl(int64_t rows, int64_t cols, const float* x, const floa
     ThreadRange(rows, 1, &r0, &r1);
     for (int64_t r = r0; r < r1; ++r) {
       const float* xr = x + r * cols;
-      const float m = Sum(xr, cols) / float(cols);
-      const float var = CentredSquares(xr, cols, m) / float(cols);
+      const float shift = xr[0];
+      const float dm = ShiftedSum(xr, cols, shift) / float(cols);
+      const float var = CentredSquares(xr, cols, shift, dm) / float(cols);
       const float rs = 1.0f / std::sqrt(var + eps);
-      mean[r] = m;
+      mean[r] = shift + dm;
       rstd[r] = rs;
-      NormRow(xr, cols, m, rs, gamma, beta, y + r * cols);
+      NormRow(xr, cols, shift, dm, rs, gamma, beta, y + r * cols);
     }
   }
 }

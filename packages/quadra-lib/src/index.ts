@@ -1,9 +1,24 @@
 /**
- * @quadranet/lib — QuadraLib's kernels for Node.js: the fused quadratic depthwise convolution
- * and the plain depthwise convolution, NHWC float32, zero-copy over Float32Array.
+ * @quadranet/lib — QuadraLib's kernels for Node.js: the fused quadratic depthwise convolution,
+ * the plain depthwise convolution, and the dense kernels the tensor core runs on (GEMM/linear,
+ * layer norm, GELU, elementwise/broadcast, reductions, optimizer steps); float32, zero-copy over
+ * Float32Array.
  */
 export { quadconv2d, quadconv2dBackward } from './quadconv.js';
 export { dwconv2d, dwconv2dBackward } from './dwconv.js';
+export { gemm, type GemmOptions } from './gemm.js';
+export {
+  linear, linearBackward, type LinearDims, type LinearOptions, type LinearBackwardOptions, type LinearGrads,
+} from './linear.js';
+export {
+  layerNorm, layerNormBackward, type LayerNormOptions, type LayerNormResult, type LayerNormBackwardOptions,
+  type LayerNormGrads,
+} from './layernorm.js';
+export { gelu, geluBackward, biasGelu, type GeluOptions, type BiasGeluOptions } from './gelu.js';
+export { binary, scale, axpy, type BinaryOpName, type BroadcastMode } from './elementwise.js';
+export { scaleAdd, scaleAddBackward, type ScaleAddBackwardOptions, type ScaleAddGrads } from './scale-add.js';
+export { sumRows, sumCols } from './reduce.js';
+export { adamwStep, sgdStep, type AdamWOptions, type SgdOptions } from './optim.js';
 export { info, setThreads, limitSimd, fmaPeakGflops, type QuadraInfo } from './info.js';
 export { allocFloat32 } from './alloc.js';
 export { loadNative, requireNative, nativeLoadError, type NativeModule } from './native.js';

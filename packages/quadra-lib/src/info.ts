@@ -16,6 +16,8 @@ export interface QuadraInfo {
   simdSupported: string[];
   /** OpenMP threads the kernels use (QUADRA_NUM_THREADS, default: one per core). */
   threads: number;
+  /** GEMM provider of the native module and its version (e.g. 'onednn 2.6.3'); 'reference' without it. */
+  gemm: string;
   /** Why the native module is not loaded, when it is not. */
   nativeError?: string;
   cuda: { available: boolean; reason: string };
@@ -29,11 +31,11 @@ export function info(): QuadraInfo {
   if (!native) {
     return {
       version: pkg.version, backend: 'reference', simd: 'none (reference TypeScript kernels)', simdSupported: [],
-      threads: 1, nativeError: nativeLoadError()?.message, cuda,
+      threads: 1, gemm: 'reference', nativeError: nativeLoadError()?.message, cuda,
     };
   }
   const n = native.info();
-  return { version: pkg.version, backend: 'native', simd: n.simd, simdSupported: n.simdSupported, threads: n.threads, cuda };
+  return { version: pkg.version, backend: 'native', simd: n.simd, simdSupported: n.simdSupported, threads: n.threads, gemm: n.gemm, cuda };
 }
 
 /** Sets the number of kernel threads (0 = one per core). Returns the number now in use. */

@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { NativeLoadError } from './errors.js';
+import type { BinaryOpName, BroadcastMode } from './reference/elementwise.js';
+import type { AdamWRefOptions, SgdRefOptions } from './reference/optim.js';
 import type { ConvShape, DwGrads, QuadGrads, QuadWeights, SavedAB } from './types.js';
 
 /** The raw surface of quadra.node (native/binding). Arguments are checked again in C++. */
@@ -15,7 +17,36 @@ export interface NativeModule {
   ): void;
   dwconvForward(x: Float32Array, shape: ConvShape, k: number, w: Float32Array, b: Float32Array | undefined, y: Float32Array): void;
   dwconvBackward(x: Float32Array, shape: ConvShape, k: number, w: Float32Array, dy: Float32Array, grads: Partial<DwGrads>): void;
-  info(): { version: string; simd: string; simdSupported: string[]; threads: number };
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+    a: Float32Array, b: Float32Array, beta: number, c: Float32Array,
+  ): void;
+  linear(x: Float32Array, w: Float32Array, bias: Float32Array | undefined, rows: number, inFeatures: number, outFeatures: number, y: Float32Array): void;
+  linearBackward(
+    x: Float32Array, w: Float32Array, dy: Float32Array, rows: number, inFeatures: number, outFeatures: number,
+    dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null, accumulate: boolean,
+  ): void;
+  layerNorm(
+    x: Float32Array, rows: number, cols: number, gamma: Float32Array | undefined, beta: Float32Array | undefined, eps: number,
+    y: Float32Array, mean: Float32Array, rstd: Float32Array,
+  ): void;
+  layerNormBackward(
+    x: Float32Array, rows: number, cols: number, gamma: Float32Array | undefined, mean: Float32Array, rstd: Float32Array,
+    dy: Float32Array, dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null,
+  ): void;
+  gelu(x: Float32Array, out: Float32Array): void;
+  geluBackward(x: Float32Array, dy: Float32Array, out: Float32Array): void;
+  biasGelu(h: Float32Array, bias: Float32Array, cols: number, out: Float32Array): void;
+  binary(op: BinaryOpName, a: Float32Array, b: Float32Array | number, out: Float32Array, mode: BroadcastMode): void;
+  scale(x: Float32Array, alpha: number, out: Float32Array): void;
+  axpy(alpha: number, x: Float32Array, y: Float32Array): void;
+  scaleAdd(x: Float32Array, z: Float32Array, gamma: Float32Array, cols: number, out: Float32Array): void;
+  scaleAddBackward(z: Float32Array, gamma: Float32Array, dy: Float32Array, cols: number, dz: Float32Array | null, dgamma: Float32Array | null): void;
+  sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
+  sumCols(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
+  adamwStep(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, options: AdamWRefOptions): void;
+  sgdStep(param: Float32Array, grad: Float32Array, momentumBuf: Float32Array | undefined, options: SgdRefOptions): void;
+  info(): { version: string; simd: string; simdSupported: string[]; threads: number; gemm: string };
   setThreads(n: number): number;
   limitSimd(target: string): string;
   fmaPeak(seconds?: number): number;
@@ -52,7 +83,7 @@ function explain(root: string, what: string, err: unknown): string {
   const looked = [join(root, 'build', 'Release'), join(root, 'prebuilds', platform)];
   const causes: string[] = [];
   if (/lib\w+\.so/.test(detail)) {
-    causes.push('a shared library it links is missing (on Debian: apt-get install libhwy1 libgomp1), or the build is from another machine');
+    causes.push('a shared library it links is missing (on Debian: apt-get install libhwy1 libgomp1 libdnnl2), or the build is from another machine');
   }
   if (/NODE_MODULE_VERSION|napi|symbol/i.test(detail)) {
     causes.push(`the binary was built for another Node.js (this is ${process.version}; Node-API 8 is required)`);
@@ -68,7 +99,7 @@ function explain(root: string, what: string, err: unknown): string {
     '  likely causes:',
     ...causes.map((c) => `    - ${c}`),
     '  fixes:',
-    '    - build it from source: pnpm --filter @quadranet/lib build:native (needs g++, cmake, libhwy-dev)',
+    '    - build it from source: pnpm --filter @quadranet/lib build:native (needs g++, cmake, libhwy-dev, libdnnl-dev on x86-64)',
     '    - or reinstall with npm_config_build_from_source=true',
     '    - or run on the plain-TypeScript reference kernels: QUADRA_BACKEND=reference',
   ].join('\n');

@@ -1,3 +1,11 @@
 export { correlate, correlateInputGrad, correlateWeightGrad, zerosLike, type FloatArray } from './depthwise.js';
 export { quadconv2dRef, quadconv2dBackwardRef } from './quadconv.js';
 export { dwconv2dRef, dwconv2dBackwardRef } from './dwconv.js';
+export { gemmRef, type GemmRefDims } from './gemm.js';
+export { linearRef, linearBackwardRef, type LinearRefDims, type LinearRefGrads } from './linear.js';
+export { layerNormRef, layerNormBackwardRef } from './layernorm.js';
+export { erf, geluScalar, geluGradScalar, geluRef, geluBackwardRef, biasGeluRef } from './gelu.js';
+export { binaryRef, scaleRef, axpyRef, type BinaryOpName, type BroadcastMode } from './elementwise.js';
+export { scaleAddRef, scaleAddBackwardRef } from './scale-add.js';
+export { sumRowsRef, sumColsRef } from './reduce.js';
+export { adamwStepRef, sgdStepRef, type AdamWRefOptions, type SgdRefOptions } from './optim.js';
