@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 
 import { describeMachine, type Machine } from './machine.js';
+import { benchBlock, type BlockBenchResult } from './block.js';
 import { benchQuadConv, type QuadBenchResult } from './quadconv.js';
 
 const DEFAULT_QUAD_CONFIGS = '8x56x56x64k7,8x14x14x256k7';
@@ -41,6 +42,26 @@ function printQuad(r: QuadBenchResult, m: Machine) {
     `forward+backward: ${r.fwdbwd_gflops.toFixed(0)} GFLOP/s = ${(100 * r.fwdbwd_peak_frac).toFixed(0)} % of peak`);
 }
 
+function printBlocks(rs: BlockBenchResult[], m: Machine) {
+  const r0 = rs[0];
+  console.log(`\nblocks  N=${r0.n} H=${r0.h} W=${r0.w} C=${r0.c} k=${r0.k}   (median of ${r0.runs} runs; fwd = inference, fwd+bwd = training step)`);
+  console.log(`  ${'implementation'.padEnd(34)}   fwd ms   fwd+bwd ms   peak MB   fwd vs ours   fwd+bwd vs ours`);
+  for (const r of rs) {
+    const name = r.op === 'quadrablock' ? 'QuadraBlock' : 'ConvNeXt block';
+    console.log(`  ${(name + ' (quadra-core)').padEnd(34)} ${fmt(r.fwd_ms)}   ${fmt(r.fwdbwd_ms)}  ${(r.peak_bytes / 2 ** 20).toFixed(1).padStart(8)}`);
+    for (const [peer, p] of Object.entries(r.peers)) {
+      const rf = p.fwd_ms === null ? '     n/a' : `${(p.fwd_ms / r.fwd_ms).toFixed(1)}x`.padStart(8);
+      const rb = p.fwdbwd_ms === null ? '     n/a' : `${(p.fwdbwd_ms / r.fwdbwd_ms).toFixed(1)}x`.padStart(8);
+      console.log(`  ${(name + ' ' + peer + (p.runs === 1 ? ' (1 run)' : '')).padEnd(34)} ${fmt(p.fwd_ms)}   ${fmt(p.fwdbwd_ms)}       n/a      ${rf}       ${rb}`);
+    }
+    console.log(`  ${'  floor at ' + m.peakGflops.toFixed(0) + ' GFLOP/s'.padEnd(10)}`.padEnd(36) + ` ${fmt(r.floor_fwd_ms)}   ${fmt(r.floor_fwdbwd_ms)}      (ours at ${(100 * r.floor_fwd_ms / r.fwd_ms).toFixed(0)} % / ${(100 * r.floor_fwdbwd_ms / r.fwdbwd_ms).toFixed(0)} % of peak)`);
+  }
+  if (rs.length === 2) {
+    const [qb, cb] = rs;
+    console.log(`  QuadraBlock / ConvNeXt block: fwd ${(qb.fwd_ms / cb.fwd_ms).toFixed(2)}x, fwd+bwd ${(qb.fwdbwd_ms / cb.fwdbwd_ms).toFixed(2)}x, peak memory ${(qb.peak_bytes / cb.peak_bytes).toFixed(2)}x`);
+  }
+}
+
 const program = new Command('bench').description('QuadraNet.ts benchmarks');
 
 program
@@ -66,6 +87,36 @@ program
       if (opts.json) console.log(JSON.stringify(r));
       else printQuad(r, machine);
     }
+  });
+
+program
+  .command('quadrablock')
+  .description('one QuadraBlock and one ConvNeXt block, forward and forward+backward, vs TensorFlow.js, with peak memory')
+  .option('--json', 'one JSON line per block: op, n, h, w, c, fwd_ms, fwdbwd_ms, peak_bytes, ...')
+  .option('--shape <NxHxWxCkK>', 'input shape and kernel size', '8x56x56x64k7')
+  .option('--runs <n>', 'timed runs per measurement', '20')
+  .option('--warmup <n>', 'warm-up runs', '3')
+  .option('--peers <list>', 'tfjs-wasm,tfjs-cpu (or none)', 'tfjs-wasm,tfjs-cpu')
+  .option('--blocks <list>', 'quadra,conv', 'quadra,conv')
+  .option('--peer-budget <ms>', 'time budget per slow-peer measurement', '8000')
+  .action(async (opts: { json?: boolean; shape: string; runs: string; warmup: string; peers: string; blocks: string; peerBudget: string }) => {
+    const machine = describeMachine();
+    const [{ s, k }] = parseConfigs(opts.shape);
+    if (!opts.json) {
+      console.log(`machine: ${machine.cpu}, ${machine.cores} cores; QuadraLib ${machine.simd}, ${machine.threads} threads; ` +
+        `measured fp32 FMA peak ${machine.peakGflops.toFixed(0)} GFLOP/s`);
+    }
+    const peers = opts.peers === 'none' ? [] : opts.peers.split(',');
+    const results: BlockBenchResult[] = [];
+    for (const kind of opts.blocks.split(',')) {
+      if (kind !== 'quadra' && kind !== 'conv') throw new Error(`--blocks: expected quadra and/or conv, got "${kind}"`);
+      const r = await benchBlock(kind, s.n, s.h, s.w, s.c, k, {
+        runs: Math.max(5, Number(opts.runs)), warmup: Number(opts.warmup), peers, peerBudgetMs: Number(opts.peerBudget),
+      }, machine);
+      if (opts.json) console.log(JSON.stringify(r));
+      results.push(r);
+    }
+    if (!opts.json) printBlocks(results, machine);
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

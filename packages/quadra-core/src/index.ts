@@ -5,7 +5,7 @@
 export { Tensor, empty, emptyLike, fromArray, type NestedArray } from './tensor.js';
 export type { DType, FArray } from './dtype.js';
 export type { Device } from './device.js';
-export { memory, resetPeak, type DeviceMemory } from './memory.js';
+export { memory, resetPeak, emptyCache, type DeviceMemory } from './memory.js';
 export { scope, keep } from './scope.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
 export type { BackwardOptions } from './autograd/backward.js';
