@@ -10,8 +10,10 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PNPM_VERSION = '12.4.2';
 // Debian packages the build needs beyond g++ and cmake: Highway (portable SIMD with run-time
-// dispatch). OpenMP (libgomp) comes with g++.
-const DEBIAN_PACKAGES = ['libhwy-dev'];
+// dispatch) and the GEMM provider: oneDNN on x86-64 (shared libdnnl.so.2), OpenBLAS's OpenMP build
+// elsewhere (linked statically). OpenMP (libgomp) comes with g++.
+const GEMM_PACKAGE = process.arch === 'x64' ? 'libdnnl-dev' : 'libopenblas-openmp-dev';
+const DEBIAN_PACKAGES = ['libhwy-dev', GEMM_PACKAGE];
 
 function log(msg) {
   console.error(`[setup] ${msg}`);

@@ -34,6 +34,7 @@ constexpr int kMaxLanes = 64;
 HWY_INLINE V TwicePhi(D d, V x) {
   const V one = hn::Set(d, 1.0f);
   const V z = hn::Mul(hn::Abs(x), hn::Set(d, 0.70710678118654752f));
+  // (A reciprocal estimate + Newton step instead of the divide measured no faster here.)
   const V t = hn::Div(one, hn::MulAdd(hn::Set(d, 0.5f), z, one));
   V p = hn::Set(d, 0.17087277f);
   p = hn::MulAdd(p, t, hn::Set(d, -0.82215223f));

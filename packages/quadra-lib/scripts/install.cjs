@@ -45,8 +45,8 @@ function main() {
   });
   if (res.status === 0) return 0;
   console.warn('@quadranet/lib: building the native module failed (see above). Likely causes: no C++ ' +
-    'compiler or cmake on PATH, or Highway/OpenMP headers missing (Debian: apt-get install g++ cmake ' +
-    'libhwy-dev). The reference kernels will be used until `pnpm --filter @quadranet/lib build:native` succeeds.');
+    'compiler or cmake on PATH, or Highway/OpenMP/GEMM headers missing (Debian: apt-get install g++ cmake ' +
+    'libhwy-dev, plus libdnnl-dev on x86-64 or libopenblas-openmp-dev elsewhere). The reference kernels will be used until `pnpm --filter @quadranet/lib build:native` succeeds.');
   return process.env.QUADRA_REQUIRE_NATIVE === '1' ? 1 : 0;
 }
 

@@ -81,6 +81,15 @@ forEachTarget('gemm/linear native vs reference', (target, ti) => {
       linearRef(x, w, b, dims, yRef);
       expect(relL2(y2, yRef)).toBeLessThanOrEqual(TOL);
     });
+
+    it('linear with a large output (>= 4M elements: the bias is added after the GEMM)', () => {
+      const r = rng(SEED + 6);
+      const dims = { rows: 16385, inFeatures: 9, outFeatures: 256 };
+      const x = randomF32(r, dims.rows * 9), w = randomF32(r, 256 * 9), b = randomF32(r, 256);
+      const yRef = new Float64Array(dims.rows * 256);
+      linearRef(x, w, b, dims, yRef);
+      expect(relL2(linear(x, w, b, dims), yRef)).toBeLessThanOrEqual(TOL);
+    });
   }
 });
 
