@@ -30,8 +30,8 @@ using V = hn::Vec<D>;
 // Enough for the widest vector any target has (SVE's 2048 bits).
 constexpr int kMaxLanes = 64;
 
-// Returns 1 + erf(x / sqrt 2), that is 2 Phi(x).
-HWY_INLINE V TwicePhi(D d, V x) {
+// 1 + erf(x / sqrt 2) from the erfc form: accurate to ~1e-6 relative in the far negative tail.
+HWY_INLINE V TwicePhiTail(D d, V x) {
   const V one = hn::Set(d, 1.0f);
   const V z = hn::Mul(hn::Abs(x), hn::Set(d, 0.70710678118654752f));
   // (A reciprocal estimate + Newton step instead of the divide measured no faster here.)
@@ -49,6 +49,42 @@ HWY_INLINE V TwicePhi(D d, V x) {
   const V erfc = hn::Mul(t, hn::Exp(d, hn::NegMulAdd(z, z, p)));  // erfc(|x| / sqrt 2)
   // x >= 0: 2 - erfc; x < 0: erfc.
   return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), erfc, hn::Sub(hn::Set(d, 2.0f), erfc));
+}
+
+// Below this x the rational erf's absolute error (~3e-7) would be large relative to Phi(x).
+constexpr float kTailStart = -2.5f;
+
+// 1 + erf(x / sqrt 2) with erf(t) ~= t P(t^2) / Q(t^2), t = min(|x| / sqrt 2, 4), P and Q of degree
+// 5. The coefficients are our own fit (least squares refined towards minimax on [0, 4] with numpy /
+// scipy); max |error| 6e-8 in exact arithmetic, 3.2e-7 evaluated in float32. 12 FMAs and one divide
+// instead of the erfc form's divide, 9 FMAs and exp: GELU over 25088 x 256 went 2.6 -> see RESULTS.
+HWY_INLINE V TwicePhiFast(D d, V x) {
+  const V t = hn::Min(hn::Mul(hn::Abs(x), hn::Set(d, 0.70710678118654752f)), hn::Set(d, 4.0f));
+  const V s = hn::Mul(t, t);
+  V p = hn::Set(d, 2.01594865e-06f);
+  p = hn::MulAdd(p, s, hn::Set(d, 2.86780441e-04f));
+  p = hn::MulAdd(p, s, hn::Set(d, 3.88439679e-03f));
+  p = hn::MulAdd(p, s, hn::Set(d, 5.31031937e-02f));
+  p = hn::MulAdd(p, s, hn::Set(d, 1.93274371e-01f));
+  p = hn::MulAdd(p, s, hn::Set(d, 1.12837903e+00f));
+  V q = hn::Set(d, 3.78419897e-05f);
+  q = hn::MulAdd(q, s, hn::Set(d, 1.19012256e-03f));
+  q = hn::MulAdd(q, s, hn::Set(d, 1.52041218e-02f));
+  q = hn::MulAdd(q, s, hn::Set(d, 1.15273218e-01f));
+  q = hn::MulAdd(q, s, hn::Set(d, 5.04616635e-01f));
+  q = hn::MulAdd(q, s, hn::Set(d, 1.0f));
+  const V e = hn::Min(hn::Div(hn::Mul(t, p), q), hn::Set(d, 1.0f));  // erf(|x| / sqrt 2)
+  const V one = hn::Set(d, 1.0f);
+  return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), hn::Sub(one, e), hn::Add(one, e));
+}
+
+// Returns 1 + erf(x / sqrt 2), that is 2 Phi(x): the rational form, and the erfc form only for
+// vectors that hold a lane below kTailStart (about 1 in 10 for unit-normal inputs).
+HWY_INLINE V TwicePhi(D d, V x) {
+  const auto tail = hn::Lt(x, hn::Set(d, kTailStart));
+  const V fast = TwicePhiFast(d, x);
+  if (HWY_LIKELY(hn::AllFalse(d, tail))) return fast;
+  return hn::IfThenElse(tail, TwicePhiTail(d, x), fast);
 }
 
 HWY_INLINE V GeluV(D d, V x) { return hn::Mul(hn::Mul(hn::Set(d, 0.5f), x), TwicePhi(d, x)); }

@@ -37,6 +37,13 @@ void Sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float al
   }
 }
 
+bool SgemmSerial(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
+                 int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) noexcept {
+  if (omp_get_max_threads() != 1) omp_set_num_threads(1);
+  return dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) ==
+         dnnl_success;
+}
+
 const char* GemmProvider() {
   static const std::string name = [] {
     const dnnl_version_t* v = dnnl_version();

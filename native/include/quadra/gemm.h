@@ -12,6 +12,12 @@ namespace quadra {
 void Sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
            int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc);
 
+// The same product on the calling thread only, for use inside our own parallel regions (nested
+// regions are inactive, so the provider runs serially there). Never throws: returns false when the
+// provider fails. The caller has checked the sizes (Sgemm's rules).
+bool SgemmSerial(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
+                 int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) noexcept;
+
 // The provider and its version, e.g. "onednn 2.6.3" or "openblas 0.3.21".
 const char* GemmProvider();
 

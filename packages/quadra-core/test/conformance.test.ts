@@ -38,6 +38,7 @@ const ops: [string, number, Build][] = [
   ['linear', 1e-5, (g, c) => ({ inputs: [rand32([3, c], g), rand32([c + 2, c], g), rand32([c + 2], g)], f: ([x, w, b]) => q.linear(x, w, b) })],
   ['matmul', 1e-5, (g, c) => ({ inputs: [rand32([2, 3, c], g), rand32([2, c, 5], g)], f: ([a, b]) => q.matmul(a, b) })],
   ['layerNorm', 1e-5, (g, c) => ({ inputs: [rand32([5, c], g, 2), rand32([c], g), rand32([c], g)], f: ([x, w, b]) => q.layerNorm(x, w, b, c === 1 ? 1e-2 : 1e-6) })], // C=1: var 0, rstd = 1/sqrt(eps) amplifies rounding
+  ['linearGelu', 1e-5, (g, c) => ({ inputs: [rand32([3, c], g), rand32([c + 2, c], g), rand32([c + 2], g)], f: ([x, w, b]) => q.linearGelu(x, w, b) })],
   ['gelu', 1e-5, (g, c) => ({ inputs: [rand32([3, c], g, 3)], f: ([x]) => q.gelu(x) })],
   ['scaleAdd', 1e-6, (g, c) => ({ inputs: [rand32([4, c], g), rand32([4, c], g), rand32([c], g)], f: ([x, z, s]) => q.scaleAdd(x, z, s) })],
   ['mul row + add same', 1e-6, (g, c) => ({ inputs: [rand32([3, c], g), rand32([c], g), rand32([3, c], g)], f: ([a, b, d]) => q.add(q.mul(a, b), d) })],

@@ -27,6 +27,7 @@ const cases: Case[] = [
   ['matmul shared', () => gradcheck(([a, b]) => q.matmul(a, b), [r(2, 3, 4), r(4, 2)])],
   ['layerNorm', () => gradcheck(([x, w, b]) => q.layerNorm(x, w, b, 1e-6), [r(3, 2, 7), r(7), r(7)])],
   ['layerNorm no affine', () => gradcheck(([x]) => q.layerNorm(x, null, null), [r(4, 9)])],
+  ['linearGelu', () => gradcheck(([x, w, b]) => q.linearGelu(x, w, b), [r(2, 3, 5), r(4, 5), r(4)])],
   ['gelu', () => gradcheck(([x]) => q.gelu(x), [rand64([40], g, 3)])],
   ['scaleAdd', () => gradcheck(([x, z, s]) => q.scaleAdd(x, z, s), [r(2, 3, 4), r(2, 3, 4), r(4)])],
   ['channelScale', () => gradcheck(([x, s]) => q.channelScale(x, s), [r(3, 5), r(5)])],

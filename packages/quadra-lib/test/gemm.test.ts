@@ -82,6 +82,19 @@ forEachTarget('gemm/linear native vs reference', (target, ti) => {
       expect(relL2(y2, yRef)).toBeLessThanOrEqual(TOL);
     });
 
+    it('dw split over threads by rows (rows >= 256 per thread) vs reference, overwrite and accumulate', () => {
+      const r = rng(SEED + 7);
+      const dims = { rows: 1537, inFeatures: 17, outFeatures: 65 };
+      const x = randomF32(r, dims.rows * 17), w = randomF32(r, 65 * 17), dy = randomF32(r, dims.rows * 65);
+      const ref = { dx: new Float64Array(dims.rows * 17), dw: new Float64Array(65 * 17), db: new Float64Array(65) };
+      linearBackwardRef(x, w, dy, dims, ref);
+      const dw = randomF32(r, 65 * 17);
+      linearBackward(x, w, dy, dims, { dx: null, dw, db: null });
+      expect(relL2(dw, ref.dw)).toBeLessThanOrEqual(TOL);
+      linearBackward(x, w, dy, dims, { dx: null, dw, db: null, accumulate: true });
+      expect(relL2(dw, ref.dw.map((v) => 2 * v))).toBeLessThanOrEqual(TOL);
+    });
+
     it('linear with a large output (>= 4M elements: the bias is added after the GEMM)', () => {
       const r = rng(SEED + 6);
       const dims = { rows: 16385, inFeatures: 9, outFeatures: 256 };

@@ -77,6 +77,8 @@ export interface KernelTable {
   LayerNorm(x: FArray, rows: number, cols: number, gamma: FArray | null, beta: FArray | null, eps: number, y: FArray, mean: FArray, rstd: FArray): void;
   LayerNormGrad(x: FArray, rows: number, cols: number, gamma: FArray | null, mean: FArray, rstd: FArray, dy: FArray, dx: FArray, dgamma: FArray | null, dbeta: FArray | null): void;
   Gelu(x: FArray, y: FArray): void;
+  /** h += bias (row-broadcast, in place), y = gelu(h): the epilogue of linear → GELU. */
+  BiasGelu(h: FArray, bias: FArray | null, cols: number, y: FArray): void;
   GeluGrad(x: FArray, dy: FArray, dx: FArray): void;
   /** out = x + gamma ⊙ z, gamma per last-axis channel. */
   ScaleAdd(x: FArray, z: FArray, gamma: FArray, cols: number, out: FArray): void;
@@ -109,7 +111,7 @@ export type KernelName = keyof KernelTable;
 
 export const KERNEL_NAMES: readonly KernelName[] = [
   'Axpy', 'Scale', 'Binary', 'BroadcastBinary', 'ReduceSum', 'SumRows', 'Gemm', 'Linear', 'LinearGrad',
-  'LayerNorm', 'LayerNormGrad', 'Gelu', 'GeluGrad', 'ScaleAdd', 'ScaleAddGrad', 'QuadConv2d', 'QuadConv2dGrad',
+  'LayerNorm', 'LayerNormGrad', 'Gelu', 'BiasGelu', 'GeluGrad', 'ScaleAdd', 'ScaleAddGrad', 'QuadConv2d', 'QuadConv2dGrad',
   'DwConv2d', 'DwConv2dGrad', 'Im2Col', 'Col2Im', 'Permute', 'CopyWindow', 'Roll', 'Gather', 'Softmax',
   'SoftmaxGrad', 'CrossEntropy', 'CrossEntropyGrad', 'AdamW', 'Sgd',
 ];

@@ -32,6 +32,40 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor | null): Tensor {
 }
 
 /**
+ * gelu(x·wᵀ + b) with the bias add and GELU fused into one pass after the GEMM; the pre-activation
+ * is kept for the backward only when recording.
+ *
+ * @example
+ * const h = linearGelu(x, w1, b1); // the first layer of a transformer/ConvNeXt MLP
+ */
+export function linearGelu(x: Tensor, w: Tensor, b?: Tensor | null): Tensor {
+  checkSame('linearGelu', { x, w, b });
+  checkRank('linearGelu', 'w', w, 2);
+  const [outF, inF] = w.shape;
+  checkLastDim('linearGelu', 'x', x, inF);
+  checkVector('linearGelu', 'b', b, outF);
+  const d = { rows: x.size / Math.max(inF, 1), inFeatures: inF, outFeatures: outF };
+  const shape = [...x.shape.slice(0, -1), outF];
+  const K = kernels(x);
+  const h = emptyLike(x, shape);
+  K.Linear(x.data(), w.data(), null, h.data(), d);
+  const y = emptyLike(x, shape);
+  K.BiasGelu(h.data(), b ? b.data() : null, outF, y.data());
+  record('LinearGelu', [x, w, b ?? null], [y], [x, w, h], ([g]) => {
+    const dh = emptyLike(h);
+    K.GeluGrad(h.data(), g!.data(), dh.data());
+    const dx = x.requiresGrad ? emptyLike(x) : null;
+    const dw = w.requiresGrad ? emptyLike(w) : null;
+    const db = b?.requiresGrad ? emptyLike(b) : null;
+    K.LinearGrad(x.data(), w.data(), dh.data(), d, dx?.data() ?? null, dw?.data() ?? null, db?.data() ?? null);
+    dh.dispose();
+    return [dx, dw, db];
+  });
+  h.dispose();
+  return y;
+}
+
+/**
  * Batched matrix product a[..., m, k] · b[..., k, n] with equal batch shapes, or a 2-D b shared
  * by every batch. Each batch is one GEMM call on zero-copy sub-views.
  */

@@ -1,5 +1,5 @@
 /** The inverted-bottleneck MLP shared by every block: Linear(C→rC) → GELU → Linear(rC→C). */
-import { gelu, nn, type Tensor } from '@quadranet/core';
+import { linear, linearGelu, nn, type Tensor } from '@quadranet/core';
 
 export class Mlp extends nn.Module {
   pwconv1: nn.Linear;
@@ -10,10 +10,8 @@ export class Mlp extends nn.Module {
     this.pwconv2 = new nn.Linear(expansion * dim, dim);
   }
   forward(x: Tensor): Tensor {
-    const h = this.pwconv1.forward(x);
-    const a = gelu(h);
-    h.dispose();
-    const y = this.pwconv2.forward(a);
+    const a = linearGelu(x, this.pwconv1.weight, this.pwconv1.bias);
+    const y = linear(a, this.pwconv2.weight, this.pwconv2.bias);
     a.dispose();
     return y;
   }

@@ -1,9 +1,9 @@
 /** Native elementwise kernels, reductions and optimizer steps from @quadranet/lib. */
-import { adamwStep, axpy, binary, gelu, geluBackward, scale, scaleAdd, scaleAddBackward, sgdStep, sumRows } from '@quadranet/lib';
+import { adamwStep, axpy, biasGelu, binary, gelu, geluBackward, scale, scaleAdd, scaleAddBackward, sgdStep, sumRows } from '@quadranet/lib';
 import type { KernelTable } from '../../kernels/names.js';
 import { f32, f32n } from './cast.js';
 
-export const elementwiseCpu: Pick<KernelTable, 'Axpy' | 'Scale' | 'Binary' | 'Gelu' | 'GeluGrad' | 'ScaleAdd' | 'ScaleAddGrad' | 'SumRows' | 'AdamW' | 'Sgd'> = {
+export const elementwiseCpu: Pick<KernelTable, 'Axpy' | 'Scale' | 'Binary' | 'Gelu' | 'BiasGelu' | 'GeluGrad' | 'ScaleAdd' | 'ScaleAddGrad' | 'SumRows' | 'AdamW' | 'Sgd'> = {
   Axpy(alpha, x, y) {
     axpy(alpha, f32(x), f32(y));
   },
@@ -15,6 +15,10 @@ export const elementwiseCpu: Pick<KernelTable, 'Axpy' | 'Scale' | 'Binary' | 'Ge
   },
   Gelu(x, y) {
     gelu(f32(x), { out: f32(y) });
+  },
+  BiasGelu(h, bias, cols, y) {
+    if (bias) biasGelu(f32(h), f32(bias), cols, { out: f32(y) });
+    else gelu(f32(h), { out: f32(y) });
   },
   GeluGrad(x, dy, dx) {
     geluBackward(f32(x), f32(dy), { out: f32(dx) });

@@ -91,7 +91,7 @@ export function erf(x: number): number {
 export const gelu1 = (x: number): number => 0.5 * x * (1 + erf(x * SQRT1_2));
 export const geluGrad1 = (x: number): number => 0.5 * (1 + erf(x * SQRT1_2)) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
 
-export const elementwiseRef: Pick<KernelTable, 'Axpy' | 'Scale' | 'Binary' | 'BroadcastBinary' | 'Gelu' | 'GeluGrad' | 'ScaleAdd' | 'ScaleAddGrad'> = {
+export const elementwiseRef: Pick<KernelTable, 'Axpy' | 'Scale' | 'Binary' | 'BroadcastBinary' | 'Gelu' | 'BiasGelu' | 'GeluGrad' | 'ScaleAdd' | 'ScaleAddGrad'> = {
   Axpy(alpha, x, y) {
     for (let i = 0; i < y.length; i++) y[i] += alpha * x[i];
   },
@@ -102,6 +102,12 @@ export const elementwiseRef: Pick<KernelTable, 'Axpy' | 'Scale' | 'Binary' | 'Br
   BroadcastBinary: broadcastBinary,
   Gelu(x, y) {
     for (let i = 0; i < y.length; i++) y[i] = gelu1(x[i]);
+  },
+  BiasGelu(h, bias, cols, y) {
+    for (let i = 0; i < y.length; i++) {
+      if (bias) h[i] += bias[i % cols];
+      y[i] = gelu1(h[i]);
+    }
   },
   GeluGrad(x, dy, dx) {
     for (let i = 0; i < dx.length; i++) dx[i] = dy[i] * geluGrad1(x[i]);
