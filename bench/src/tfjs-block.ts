@@ -53,7 +53,8 @@ export function tfBlock(kind: BlockKind, n: number, h: number, wd: number, c: nu
     w1: t([c, r * c], 6), b1: tf.zeros([r * c]), w2: t([r * c, c], 7), b2: tf.zeros([c]),
     gamma1: tf.fill([c], 0.5), gamma2: tf.fill([c], 0.5),
   };
-  const names = Object.keys(w);
+  // tf.grads needs every argument on the path to the output: the ConvNeXt block uses a subset.
+  const names = kind === 'quadra' ? Object.keys(w) : ['fa', 'ba', 'g1', 'be1', 'w1', 'b1', 'w2', 'b2', 'gamma1'];
   const forward = () => {
     tf.tidy(() => block(kind, x, w, c, r).dataSync());
   };

@@ -148,3 +148,25 @@ describe('optimizers', () => {
     expect(losses[59]).toBeLessThan(losses[0] * 0.5);
   });
 });
+
+describe('state dict through a safetensors file', () => {
+  it('save → load → loadStateDict gives the same outputs', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'quadra-sd-'));
+    try {
+      const a = new Tiny();
+      const b = new Tiny();
+      const file = join(dir, 'tiny.safetensors');
+      q.saveTensors(file, a.stateDict(), { format: 'quadranet' });
+      const { tensors, metadata } = q.loadTensors(file);
+      expect(metadata.format).toBe('quadranet');
+      b.loadStateDict(tensors);
+      const x = q.randn([1, 6, 6, 3]);
+      expect(Array.from(q.noGrad(() => b.forward(x)).data())).toEqual(Array.from(q.noGrad(() => a.forward(x)).data()));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -20,6 +20,7 @@ program
     console.log(`  backend : ${i.backend}`);
     console.log(`  simd    : ${i.simd}${i.simdSupported.length ? ` (supported: ${i.simdSupported.join(', ')})` : ''}`);
     console.log(`  threads : ${i.threads}`);
+    console.log(`  gemm    : ${i.gemm ?? 'none (reference)'}`);
     console.log(`  cuda    : ${i.cuda.available ? 'available' : `unavailable (${i.cuda.reason})`}`);
     if (i.nativeError) console.log(`\n${i.nativeError}`);
   });

@@ -24,3 +24,4 @@ export {
   hwcToDepthwiseOihw,
   type RawTensorLike,
 } from './layout.js';
+export { saveTensors, loadTensors } from './tensors.js';

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+/** The `quadra` command line: `quadra info [--json] [--ops]` (training and inference commands follow). */
+import { getBackend, supportMatrix } from '@quadranet/core';
+import { info } from '@quadranet/lib';
+import { Command } from 'commander';
+
+const program = new Command('quadra').description('QuadraNet.ts command line');
+
+program
+  .command('info')
+  .description('native module, SIMD target, threads, GEMM provider, CUDA status; --ops: which backend runs each kernel')
+  .option('--json', 'print one JSON object')
+  .option('--ops', 'the kernel support matrix, generated from the kernel registry')
+  .action((opts: { json?: boolean; ops?: boolean }) => {
+    const i = info();
+    const ops = opts.ops ? supportMatrix() : undefined;
+    if (opts.json) {
+      console.log(JSON.stringify({ ...i, backend: getBackend(), ...(ops ? { ops } : {}) }));
+      return;
+    }
+    console.log(`QuadraNet.ts ${i.version}`);
+    console.log(`  backend : ${getBackend()} (${i.backend === 'native' ? 'native module loaded' : 'reference kernels only'})`);
+    console.log(`  simd    : ${i.simd}${i.simdSupported.length ? ` (supported: ${i.simdSupported.join(', ')})` : ''}`);
+    console.log(`  threads : ${i.threads}`);
+    console.log(`  gemm    : ${i.gemm ?? 'none (reference)'}`);
+    console.log(`  cuda    : ${i.cuda.available ? 'available' : `unavailable (${i.cuda.reason})`}`);
+    if (i.nativeError) console.log(`\n${i.nativeError}`);
+    if (ops) {
+      console.log(`\n  ${'kernel'.padEnd(18)} ${'ref'.padEnd(5)} ${'cpu'.padEnd(10)} cuda`);
+      for (const o of ops) console.log(`  ${o.kernel.padEnd(18)} ${(o.ref ? 'yes' : '-').padEnd(5)} ${o.cpu.padEnd(10)} ${o.cuda ? 'yes' : '-'}`);
+    }
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
