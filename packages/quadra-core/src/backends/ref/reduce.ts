@@ -1,4 +1,5 @@
 /** Reference reductions. */
+import { sumRowsRef } from '@quadranet/lib/reference';
 import type { KernelTable } from '../../kernels/names.js';
 import { stridesOf } from '../../shape.js';
 
@@ -22,9 +23,5 @@ export const reduceRef: Pick<KernelTable, 'ReduceSum' | 'SumRows'> = {
     }
     for (let i = 0; i < out.length; i++) out[i] = acc[i];
   },
-  SumRows(x, rows, cols, out) {
-    const acc = new Float64Array(cols);
-    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) acc[c] += x[r * cols + c];
-    for (let c = 0; c < cols; c++) out[c] = acc[c];
-  },
+  SumRows: sumRowsRef,
 };
