@@ -3,7 +3,8 @@
  * modules), nested names joined by '.', train/eval mode, and state dicts by name.
  */
 import { QuadraError } from '../errors.js';
-import type { FArray } from '../dtype.js';
+import type { DType, FArray } from '../dtype.js';
+import { zeroed } from '../tensor.js';
 import { fmt } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { Parameter } from './parameter.js';
@@ -126,6 +127,23 @@ export abstract class Module {
       if (p && fmt(v.shape) === fmt(p.shape)) p.data().set(valueData(v));
     }
     return report;
+  }
+
+  /**
+   * Converts every parameter to `dtype` in place (new storage, same names). float64 runs on the
+   * reference backend: it exists for finite-difference checks of whole blocks.
+   */
+  to(dtype: DType): this {
+    for (const [, m] of this.namedModules()) {
+      for (const [key, v] of Object.entries(m)) {
+        if (!(v instanceof Parameter) || v.dtype === dtype) continue;
+        const t = zeroed(v.shape, dtype, v.device);
+        t.data().set(v.data());
+        v.dispose();
+        (m as unknown as Record<string, unknown>)[key] = new Parameter(t);
+      }
+    }
+    return this;
   }
 
   /** Frees every parameter (and gradient). */
