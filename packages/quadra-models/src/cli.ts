@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-/** The `quadra` command line: `quadra info [--json] [--ops]` (training and inference commands follow). */
+/** The `quadra` command line: info, train, eval (and infer, xor). */
 import { getBackend, supportMatrix } from '@quadranet/core';
 import { info } from '@quadranet/lib';
 import { Command } from 'commander';
+import { addTrainCommands } from './cli/train-command.js';
 
 const program = new Command('quadra').description('QuadraNet.ts command line');
 
@@ -30,6 +31,8 @@ program
       for (const o of ops) console.log(`  ${o.kernel.padEnd(18)} ${(o.ref ? 'yes' : '-').padEnd(5)} ${o.cpu.padEnd(10)} ${o.cuda ? 'yes' : '-'}`);
     }
   });
+
+addTrainCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);

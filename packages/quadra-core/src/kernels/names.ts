@@ -66,6 +66,8 @@ export interface KernelTable {
   Binary(op: BinaryOp, a: FArray, b: FArray, out: FArray, mode: BinaryMode): void;
   /** General NumPy broadcasting. */
   BroadcastBinary(op: BinaryOp, a: FArray, aShape: readonly number[], b: FArray, bShape: readonly number[], out: FArray, outShape: readonly number[]): void;
+  /** out[r, :] = s[r] · x[r, :] (per-sample masks: drop path). */
+  RowScale(x: FArray, rows: number, cols: number, s: FArray, out: FArray): void;
   /** out = sum of x over `axes` (out has the kept-dims shape's size). */
   ReduceSum(x: FArray, shape: readonly number[], axes: readonly number[], out: FArray): void;
   /** out[c] = Σ_r x[r, c] */
@@ -110,7 +112,7 @@ export interface KernelTable {
 export type KernelName = keyof KernelTable;
 
 export const KERNEL_NAMES: readonly KernelName[] = [
-  'Axpy', 'Scale', 'Binary', 'BroadcastBinary', 'ReduceSum', 'SumRows', 'Gemm', 'Linear', 'LinearGrad',
+  'Axpy', 'Scale', 'RowScale', 'Binary', 'BroadcastBinary', 'ReduceSum', 'SumRows', 'Gemm', 'Linear', 'LinearGrad',
   'LayerNorm', 'LayerNormGrad', 'Gelu', 'BiasGelu', 'GeluGrad', 'ScaleAdd', 'ScaleAddGrad', 'QuadConv2d', 'QuadConv2dGrad',
   'DwConv2d', 'DwConv2dGrad', 'Im2Col', 'Col2Im', 'Permute', 'CopyWindow', 'Roll', 'Gather', 'Softmax',
   'SoftmaxGrad', 'CrossEntropy', 'CrossEntropyGrad', 'AdamW', 'Sgd',

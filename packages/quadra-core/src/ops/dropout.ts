@@ -12,12 +12,8 @@ function masked(op: string, x: Tensor, mask: Tensor): Tensor {
   const mode = mask.size === x.size ? 'same' : 'row';
   if (mode === 'same') K.Binary('mul', x.data(), mask.data(), y.data(), 'same');
   else {
-    // per-sample mask [N]: scale each sample's block
-    const per = x.size / mask.size;
-    const xd = x.data();
-    const yd = y.data();
-    const md = mask.data();
-    for (let n = 0; n < mask.size; n++) K.Scale(xd.subarray(n * per, (n + 1) * per), md[n], yd.subarray(n * per, (n + 1) * per));
+    // per-sample mask [N]: one scale per sample's block
+    K.RowScale(x.data(), mask.size, x.size / mask.size, mask.data(), y.data());
   }
   record(op, [x], [y], [mask], ([g]) => [masked(op, g!, mask)]);
   return y;

@@ -34,5 +34,8 @@ export function moduleMacs(m: nn.Module, h: number, w: number): number {
     return ho * wo * m.outChannels * m.inChannels * m.kernelSize * m.kernelSize;
   }
   if (m instanceof nn.Linear) return px * m.inFeatures * m.outFeatures;
-  return 0;
+  if (m instanceof nn.DepthwiseConv2d) return px * m.kernelSize * m.kernelSize * m.channels;
+  // Anything else: the sum of its children at the same resolution (attention's two batched
+  // products are not counted).
+  return m.namedChildren().reduce((a, [, c]) => a + moduleMacs(c, h, w), 0);
 }

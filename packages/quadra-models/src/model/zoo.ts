@@ -1,7 +1,7 @@
 /**
  * The model zoo: quadranet36_{xxs,xs,t,s,b} (depths [3,3,27,3]) and quadranet25_* ([2,3,18,2]) with
- * C = 16/32/64/96/128, plus the same macro design with ConvNeXt blocks (and the other baselines
- * as their blocks land).
+ * C = 16/32/64/96/128, plus the same macro design with ConvNeXt, HorNet (gⁿConv) and Swin blocks:
+ * convnext36_t, hornet25_xs, swin36_s, ...
  */
 import { ArgumentError } from '@quadranet/core';
 import { QuadraNet, type QuadraNetOptions } from './quadranet.js';
@@ -10,7 +10,7 @@ export const WIDTHS = { xxs: 16, xs: 32, t: 64, s: 96, b: 128 } as const;
 export const DEPTHS = { 36: [3, 3, 27, 3], 25: [2, 3, 18, 2] } as const;
 export type Size = keyof typeof WIDTHS;
 
-const FAMILIES = { quadranet: 'quadra', convnext: 'conv' } as const;
+const FAMILIES = { quadranet: 'quadra', convnext: 'conv', hornet: 'hor', swin: 'swin' } as const;
 
 /** Every zoo name: quadranet36_t, quadranet25_xs, convnext36_t, ... */
 export function modelNames(): string[] {

@@ -46,9 +46,17 @@ export function broadcastBinary(
 }
 
 /** Same-shape/row/scalar kernels from @quadranet/lib's references; general broadcasting here. */
-export const elementwiseRef: Pick<KernelTable, 'Axpy' | 'Scale' | 'Binary' | 'BroadcastBinary' | 'Gelu' | 'BiasGelu' | 'GeluGrad' | 'ScaleAdd' | 'ScaleAddGrad'> = {
+export const elementwiseRef: Pick<KernelTable, 'Axpy' | 'Scale' | 'RowScale' | 'Binary' | 'BroadcastBinary' | 'Gelu' | 'BiasGelu' | 'GeluGrad' | 'ScaleAdd' | 'ScaleAddGrad'> = {
   Axpy: axpyRef,
   Scale: scaleRef,
+  RowScale(x, rows, cols, s, out) {
+    for (let r = 0; r < rows; r++) {
+      const f = s[r];
+      const o = r * cols;
+      if (f === 0) out.fill(0, o, o + cols);
+      else for (let c = 0; c < cols; c++) out[o + c] = f * x[o + c];
+    }
+  },
   Binary: binaryRef,
   BroadcastBinary: broadcastBinary,
   Gelu: geluRef,

@@ -1,0 +1,57 @@
+/**
+ * Batch preparation: uint8 images → normalised float32 NHWC, with training augmentation (random
+ * crop after zero padding, horizontal flip). Each batch's randomness comes from its own seed, so a
+ * batch is the same wherever and whenever it is made (worker or main thread, before or after resume).
+ */
+import { Generator } from '@quadranet/core';
+
+export interface BatchSpec {
+  /** Indices into the image set. */
+  indices: Int32Array;
+  /** Augment with this seed; no augmentation when null (evaluation). */
+  seed: number | null;
+  pad: number;
+  flip: boolean;
+}
+
+export interface SetView {
+  images: Uint8Array;
+  h: number;
+  w: number;
+  c: number;
+  mean: number;
+  std: number;
+}
+
+/** Writes the batch into `out` ([B, H, W, C] float32). */
+export function prepareBatch(set: SetView, spec: BatchSpec, out: Float32Array): void {
+  const { h, w, c } = set;
+  const px = h * w * c;
+  const scale = 1 / (255 * set.std);
+  const shift = set.mean / set.std;
+  const g = spec.seed === null ? null : new Generator(spec.seed);
+  for (let b = 0; b < spec.indices.length; b++) {
+    const src = spec.indices[b] * px;
+    const dst = b * px;
+    let dy = 0;
+    let dx = 0;
+    let flip = false;
+    if (g) {
+      dy = g.int(2 * spec.pad + 1) - spec.pad;
+      dx = g.int(2 * spec.pad + 1) - spec.pad;
+      flip = spec.flip && g.uniform() < 0.5;
+    }
+    for (let y = 0; y < h; y++) {
+      const sy = y + dy;
+      for (let x = 0; x < w; x++) {
+        const sx0 = flip ? w - 1 - x : x;
+        const sx = sx0 + dx;
+        for (let ch = 0; ch < c; ch++) {
+          const inside = sy >= 0 && sy < h && sx >= 0 && sx < w;
+          const v = inside ? set.images[src + (sy * w + sx) * c + ch] : 0;
+          out[dst + (y * w + x) * c + ch] = v * scale - shift;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,68 @@
+/** Training configuration (the CLI's flags) and the model it builds. */
+import { ArgumentError } from '@quadranet/core';
+import { createModel } from '../model/zoo.js';
+import { PATCH4_STEM, SMALL_IMAGE_STEM, type QuadraNet, type StemOptions } from '../model/quadranet.js';
+
+export type StemName = 'small' | 'patch2' | 'patch4';
+
+export interface TrainConfig {
+  model: string;
+  dataset: 'fashion-mnist' | 'synthetic';
+  dataDir?: string;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  weightDecay: number;
+  /** Warm-up length in epochs (may be fractional). */
+  warmup: number;
+  labelSmoothing: number;
+  dropPath: number;
+  /** Max gradient norm; 0 disables clipping. */
+  clipGrad: number;
+  seed: number;
+  stem: StemName;
+  /** Depthwise kernel size for every stage (default 7). */
+  kernelSize?: number;
+  /** Random-crop padding in pixels. */
+  cropPad: number;
+  /** Batch-preparation worker threads (0: on the main thread). */
+  workers: number;
+  /** Limit the training set (0: all), for quick runs. */
+  limit: number;
+}
+
+export const DEFAULTS: Omit<TrainConfig, 'model' | 'dataset'> = {
+  epochs: 10, batchSize: 128, lr: 2e-3, weightDecay: 0.05, warmup: 1, labelSmoothing: 0.1, dropPath: 0.1,
+  clipGrad: 5, seed: 0, stem: 'patch2', cropPad: 2, workers: 1, limit: 0,
+};
+
+const STEMS: Record<StemName, StemOptions> = { small: SMALL_IMAGE_STEM, patch2: { kernel: 2, stride: 2, padding: 0 }, patch4: PATCH4_STEM };
+
+export function checkConfig(c: TrainConfig): TrainConfig {
+  const pos = (name: string, v: number) => {
+    if (!(Number.isFinite(v) && v > 0)) throw new ArgumentError(`--${name} must be a positive number, got ${v}`);
+  };
+  const nonneg = (name: string, v: number) => {
+    if (!(Number.isFinite(v) && v >= 0)) throw new ArgumentError(`--${name} must be >= 0, got ${v}`);
+  };
+  if (!Number.isInteger(c.epochs) || c.epochs < 1) throw new ArgumentError(`--epochs must be a positive integer, got ${c.epochs}`);
+  if (!Number.isInteger(c.batchSize) || c.batchSize < 1) throw new ArgumentError(`--batch-size must be a positive integer, got ${c.batchSize}`);
+  pos('lr', c.lr);
+  nonneg('weight-decay', c.weightDecay);
+  nonneg('warmup', c.warmup);
+  nonneg('clip-grad', c.clipGrad);
+  nonneg('crop-pad', c.cropPad);
+  if (!(c.labelSmoothing >= 0 && c.labelSmoothing < 1)) throw new ArgumentError(`--label-smoothing must be in [0, 1), got ${c.labelSmoothing}`);
+  if (!(c.dropPath >= 0 && c.dropPath < 1)) throw new ArgumentError(`--drop-path must be in [0, 1), got ${c.dropPath}`);
+  if (!(c.stem in STEMS)) throw new ArgumentError(`--stem must be one of ${Object.keys(STEMS).join(', ')}, got ${c.stem}`);
+  if (c.dataset !== 'fashion-mnist' && c.dataset !== 'synthetic') throw new ArgumentError(`--dataset must be fashion-mnist or synthetic, got ${c.dataset}`);
+  return c;
+}
+
+/** The zoo model for a 1-channel, 10-class image set with the configured stem. */
+export function buildModel(c: TrainConfig, inChannels = 1, numClasses = 10): QuadraNet {
+  return createModel(c.model, {
+    numClasses, inChannels, stem: STEMS[c.stem], dropPathRate: c.dropPath,
+    kernelSizes: c.kernelSize ? [c.kernelSize, c.kernelSize, c.kernelSize, c.kernelSize] : undefined,
+  });
+}
