@@ -4,6 +4,7 @@ import { getBackend, supportMatrix } from '@quadranet/core';
 import { info } from '@quadranet/lib';
 import { Command } from 'commander';
 import { addTrainCommands } from './cli/train-command.js';
+import { formatXorReport, runXor } from './xor/index.js';
 
 const program = new Command('quadra').description('QuadraNet.ts command line');
 
@@ -33,6 +34,16 @@ program
   });
 
 addTrainCommands(program);
+
+program
+  .command('xor')
+  .description("the paper's Figure 2: one quadratic neuron, a perceptron and a 10-unit MLP on XOR; writes xor.svg and xor.json")
+  .option('--out <dir>', 'output folder', 'runs/xor')
+  .option('--seed <n>', 'seed', '1')
+  .option('--steps <n>', 'training steps', '200')
+  .action((o: { out: string; seed: string; steps: string }) => {
+    console.log(formatXorReport(runXor({ outDir: o.out, seed: Number(o.seed), steps: Number(o.steps) })));
+  });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);

@@ -21,3 +21,4 @@ export { train, evaluate, loadDataset, type TrainHooks, type TrainResult, type S
 export { buildModel, checkConfig, DEFAULTS as TRAIN_DEFAULTS, type TrainConfig, type StemName } from './train/config.js';
 export { saveCheckpoint, loadCheckpoint, readCheckpointState, CheckpointError, CHECKPOINT_FORMAT, type TrainState } from './train/checkpoint.js';
 export { curvesSvg, type EpochMetrics } from './train/curves.js';
+export { runXor, formatXorReport, XOR_CORNERS, XOR_MODELS, type XorOptions, type XorResult, type XorModelResult, type XorModelKey } from './xor/index.js';
