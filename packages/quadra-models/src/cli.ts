@@ -3,6 +3,7 @@
 import { getBackend, supportMatrix } from '@quadranet/core';
 import { info } from '@quadranet/lib';
 import { Command } from 'commander';
+import { addInferCommand } from './cli/infer-command.js';
 import { addTrainCommands } from './cli/train-command.js';
 import { formatXorReport, runXor } from './xor/index.js';
 
@@ -34,6 +35,7 @@ program
   });
 
 addTrainCommands(program);
+addInferCommand(program);
 
 program
   .command('xor')

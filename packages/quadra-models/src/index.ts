@@ -22,3 +22,5 @@ export { buildModel, checkConfig, DEFAULTS as TRAIN_DEFAULTS, type TrainConfig, 
 export { saveCheckpoint, loadCheckpoint, readCheckpointState, CheckpointError, CHECKPOINT_FORMAT, type TrainState } from './train/checkpoint.js';
 export { curvesSvg, type EpochMetrics } from './train/curves.js';
 export { runXor, formatXorReport, XOR_CORNERS, XOR_MODELS, type XorOptions, type XorResult, type XorModelResult, type XorModelKey } from './xor/index.js';
+export { loadPyTorchStateDict, toPyTorchStateDict, fromTorchLayout } from './interop/pytorch.js';
+export { infer, modelFrom, type InferOptions } from './interop/infer.js';

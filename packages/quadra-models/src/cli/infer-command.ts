@@ -1,0 +1,19 @@
+/** `quadra infer`: PyTorch-layout weights and input in, logits out. */
+import type { Command } from 'commander';
+import { infer } from '../interop/infer.js';
+
+export function addInferCommand(program: Command): void {
+  program
+    .command('infer')
+    .description('logits for an NCHW safetensors `input` with weights saved from a PyTorch QuadraNet state_dict()')
+    .requiredOption('--model <name|config.json>', 'zoo name (quadranet36_t, ...) or a JSON file of QuadraNet options')
+    .option('--num-classes <n>', 'classes of the head', Number)
+    .option('--in-channels <n>', 'input channels', Number)
+    .requiredOption('--weights <file>', 'safetensors with the reference parameter names, PyTorch layouts')
+    .requiredOption('--input <file>', 'safetensors with a tensor `input` (N, C, H, W)')
+    .requiredOption('--output <file>', 'safetensors to write `logits` (N, classes) into')
+    .action((o: { model: string; numClasses?: number; inChannels?: number; weights: string; input: string; output: string }) => {
+      const logits = infer(o);
+      console.log(`wrote logits [${logits.shape.join(', ')}] to ${o.output}`);
+    });
+}

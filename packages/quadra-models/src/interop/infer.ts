@@ -1,0 +1,38 @@
+/** Inference on PyTorch-layout files: weights and an NCHW `input` in, `logits` out (safetensors). */
+import { readFileSync } from 'node:fs';
+import { ArgumentError, loadTensors, nchwToNhwc, noGrad, saveTensors, tensor, type Tensor } from '@quadranet/core';
+import { createModel } from '../model/zoo.js';
+import { PATCH4_STEM, QuadraNet, type QuadraNetOptions } from '../model/quadranet.js';
+import { loadPyTorchStateDict } from './pytorch.js';
+
+export interface InferOptions {
+  /** A zoo name, or a JSON file with QuadraNet options (depths, dims, kernelSizes, stem, ...). */
+  model: string;
+  numClasses?: number;
+  inChannels?: number;
+  weights: string;
+  input: string;
+  output: string;
+}
+
+export function modelFrom(spec: string, overrides: Partial<QuadraNetOptions> = {}): QuadraNet {
+  const o = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as Partial<QuadraNetOptions>;
+  if (spec.endsWith('.json')) {
+    const cfg = JSON.parse(readFileSync(spec, 'utf8')) as QuadraNetOptions;
+    return new QuadraNet({ stem: PATCH4_STEM, ...cfg, ...o });
+  }
+  return createModel(spec, o);
+}
+
+/** Runs the model on the file's `input` (N, C, H, W) and writes `logits` (N, classes); returns the logits. */
+export function infer(o: InferOptions): Tensor {
+  const model = modelFrom(o.model, { numClasses: o.numClasses, inChannels: o.inChannels }).eval();
+  loadPyTorchStateDict(model, loadTensors(o.weights).tensors);
+  const inp = loadTensors(o.input).tensors.get('input');
+  if (!inp || inp.ndim !== 4) throw new ArgumentError(`${o.input}: needs a tensor 'input' of shape (N, C, H, W)`);
+  const nhwc = nchwToNhwc({ shape: [...inp.shape], data: inp.data() as Float32Array });
+  const logits = noGrad(() => model.forward(tensor(nhwc.data, nhwc.shape)));
+  saveTensors(o.output, { logits });
+  model.dispose();
+  return logits;
+}
