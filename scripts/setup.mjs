@@ -13,7 +13,8 @@ const PNPM_VERSION = '12.4.2';
 // dispatch) and the GEMM provider: oneDNN on x86-64 (shared libdnnl.so.2), OpenBLAS's OpenMP build
 // elsewhere (linked statically). OpenMP (libgomp) comes with g++.
 const GEMM_PACKAGE = process.arch === 'x64' ? 'libdnnl-dev' : 'libopenblas-openmp-dev';
-const DEBIAN_PACKAGES = ['libhwy-dev', GEMM_PACKAGE];
+// Fashion-MNIST (IDX files under /usr/share/datasets/fashion-mnist) for the demo and training.
+const DEBIAN_PACKAGES = ['libhwy-dev', GEMM_PACKAGE, 'dataset-fashion-mnist'];
 
 function log(msg) {
   console.error(`[setup] ${msg}`);
