@@ -5,10 +5,10 @@
  * memory() and the arithmetic floor at the measured FMA peak.
  */
 import { memory, noGrad, randn, resetPeak, emptyCache, type Tensor } from '@quadranet/core';
-import { ConvBlock, QuadraBlock } from '@quadranet/models';
+import { BLOCKS, moduleMacs, type BlockKind } from '@quadranet/models';
 
 import type { Machine } from './machine.js';
-import { tfBlock, type BlockKind } from './tfjs-block.js';
+import { tfBlock } from './tfjs-block.js';
 import { useBackend } from './tfjs.js';
 import { timeIt, timeSlow, type Timing } from './timing.js';
 
@@ -27,7 +27,7 @@ export interface PeerResult {
 }
 
 export interface BlockBenchResult {
-  op: 'quadrablock' | 'convblock';
+  op: string;
   n: number; h: number; w: number; c: number; k: number;
   fwd_ms: number;
   fwdbwd_ms: number;
@@ -39,22 +39,22 @@ export interface BlockBenchResult {
   peers: Record<string, PeerResult>;
 }
 
-/** Forward FLOPs: two 1x1 layers (2·C·rC each per pixel) + the spatial mixer (3 or 1 depthwise k×k). */
-export function blockFlops(kind: BlockKind, px: number, c: number, k: number, r = 4): number {
-  const mixers = kind === 'quadra' ? 3 : 1;
-  return px * (4 * r * c * c + mixers * 2 * k * k * c);
-}
+export const BLOCK_NAMES: Record<BlockKind, string> = {
+  quadra: 'quadrablock', conv: 'convblock', hor: 'horblock', swin: 'swinblock', skip: 'skipblock',
+};
 
 export async function benchBlock(kind: BlockKind, n: number, h: number, w: number, c: number, k: number, o: BlockBenchOptions, machine: Machine): Promise<BlockBenchResult> {
-  const block = kind === 'quadra' ? new QuadraBlock(c, { kernelSize: k }) : new ConvBlock(c, { kernelSize: k });
+  // Stage 2 settings (HorNet order 4; Swin shifted windows) at the given width.
+  const block = BLOCKS[kind](c, { stage: 2, index: 1, kernelSize: k, expansion: 4 });
   // Layer scale 0.5 instead of 1e-6 so the branches matter numerically; the work is the same.
   for (const [name, p] of block.namedParameters()) if (name.startsWith('gamma')) p.data().fill(0.5);
   const x = randn([n, h, w, c]);
   const dy = randn([n, h, w, c]);
   const fwdOnce = () => noGrad(() => block.forward(x).dispose());
+  const trainable = block.parameters().length > 0; // the skip block has nothing to train
   const trainOnce = () => {
     const y: Tensor = block.forward(x);
-    y.backward(dy);
+    if (trainable) y.backward(dy);
     y.dispose();
     block.zeroGrad();
   };
@@ -68,14 +68,15 @@ export async function benchBlock(kind: BlockKind, n: number, h: number, w: numbe
   resetPeak('cpu');
   trainOnce();
   const peak = memory().cpu.peak - base;
-  const flops = blockFlops(kind, n * h * w, c, k);
+  // FLOPs = 2 × the counted MACs (1×1 layers and depthwise convs; attention products not counted).
+  const flops = 2 * n * moduleMacs(block, h, w);
   const floorFwd = flops / (machine.peakGflops * 1e6);
   const peers: Record<string, PeerResult> = {};
-  for (const peer of o.peers) {
+  for (const peer of kind === 'quadra' || kind === 'conv' ? o.peers : []) {
     const backend = peer === 'tfjs-wasm' ? 'wasm' : peer === 'tfjs-cpu' ? 'cpu' : null;
     if (!backend) throw new Error(`--peers: unknown peer "${peer}" (tfjs-wasm, tfjs-cpu)`);
     await useBackend(backend);
-    const t = tfBlock(kind, n, h, w, c, k);
+    const t = tfBlock(kind as 'quadra' | 'conv', n, h, w, c, k);
     const f = timeSlow(t.forward, o.peerBudgetMs, 10);
     const r: PeerResult = { fwd_ms: f.median, fwdbwd_ms: null, runs: f.runs };
     if (backend === 'cpu') r.fwdbwd_ms = timeSlow(t.forwardBackward, o.peerBudgetMs, 5).median;
@@ -87,7 +88,7 @@ export async function benchBlock(kind: BlockKind, n: number, h: number, w: numbe
   x.dispose();
   dy.dispose();
   return {
-    op: kind === 'quadra' ? 'quadrablock' : 'convblock', n, h, w, c, k,
+    op: BLOCK_NAMES[kind], n, h, w, c, k,
     fwd_ms: fwd.median, fwdbwd_ms: fb.median, peak_bytes: peak,
     floor_fwd_ms: floorFwd, floor_fwdbwd_ms: 3 * floorFwd, runs: fwd.runs, peers,
   };

@@ -3,6 +3,8 @@
 import { Command } from 'commander';
 
 import { describeMachine, type Machine } from './machine.js';
+import type { BlockKind } from '@quadranet/models';
+
 import { benchBlock, type BlockBenchResult } from './block.js';
 import { benchQuadConv, type QuadBenchResult } from './quadconv.js';
 
@@ -47,7 +49,7 @@ function printBlocks(rs: BlockBenchResult[], m: Machine) {
   console.log(`\nblocks  N=${r0.n} H=${r0.h} W=${r0.w} C=${r0.c} k=${r0.k}   (median of ${r0.runs} runs; fwd = inference, fwd+bwd = training step)`);
   console.log(`  ${'implementation'.padEnd(34)}   fwd ms   fwd+bwd ms   peak MB   fwd vs ours   fwd+bwd vs ours`);
   for (const r of rs) {
-    const name = r.op === 'quadrablock' ? 'QuadraBlock' : 'ConvNeXt block';
+    const name = { quadrablock: 'QuadraBlock', convblock: 'ConvNeXt block', horblock: 'HorNet block (g^4)', swinblock: 'Swin block', skipblock: 'Skip block' }[r.op] ?? r.op;
     console.log(`  ${(name + ' (quadra-core)').padEnd(34)} ${fmt(r.fwd_ms)}   ${fmt(r.fwdbwd_ms)}  ${(r.peak_bytes / 2 ** 20).toFixed(1).padStart(8)}`);
     for (const [peer, p] of Object.entries(r.peers)) {
       const rf = p.fwd_ms === null ? '     n/a' : `${(p.fwd_ms / r.fwd_ms).toFixed(1)}x`.padStart(8);
@@ -56,9 +58,12 @@ function printBlocks(rs: BlockBenchResult[], m: Machine) {
     }
     console.log(`  ${'  floor at ' + m.peakGflops.toFixed(0) + ' GFLOP/s'.padEnd(10)}`.padEnd(36) + ` ${fmt(r.floor_fwd_ms)}   ${fmt(r.floor_fwdbwd_ms)}      (ours at ${(100 * r.floor_fwd_ms / r.fwd_ms).toFixed(0)} % / ${(100 * r.floor_fwdbwd_ms / r.fwdbwd_ms).toFixed(0)} % of peak)`);
   }
-  if (rs.length === 2) {
-    const [qb, cb] = rs;
-    console.log(`  QuadraBlock / ConvNeXt block: fwd ${(qb.fwd_ms / cb.fwd_ms).toFixed(2)}x, fwd+bwd ${(qb.fwdbwd_ms / cb.fwdbwd_ms).toFixed(2)}x, peak memory ${(qb.peak_bytes / cb.peak_bytes).toFixed(2)}x`);
+  const qb = rs.find((r) => r.op === 'quadrablock');
+  if (qb) {
+    for (const r of rs) {
+      if (r === qb || r.op === 'skipblock') continue;
+      console.log(`  QuadraBlock vs ${r.op}: throughput fwd ${(r.fwd_ms / qb.fwd_ms).toFixed(2)}x, training ${(r.fwdbwd_ms / qb.fwdbwd_ms).toFixed(2)}x; training memory ${(100 * (1 - qb.peak_bytes / r.peak_bytes)).toFixed(0)} % less`);
+    }
   }
 }
 
@@ -97,7 +102,7 @@ program
   .option('--runs <n>', 'timed runs per measurement', '20')
   .option('--warmup <n>', 'warm-up runs', '3')
   .option('--peers <list>', 'tfjs-wasm,tfjs-cpu (or none)', 'tfjs-wasm,tfjs-cpu')
-  .option('--blocks <list>', 'quadra,conv', 'quadra,conv')
+  .option('--blocks <list>', 'any of quadra,conv,hor,swin,skip', 'quadra,conv')
   .option('--peer-budget <ms>', 'time budget per slow-peer measurement', '8000')
   .action(async (opts: { json?: boolean; shape: string; runs: string; warmup: string; peers: string; blocks: string; peerBudget: string }) => {
     const machine = describeMachine();
@@ -109,8 +114,8 @@ program
     const peers = opts.peers === 'none' ? [] : opts.peers.split(',');
     const results: BlockBenchResult[] = [];
     for (const kind of opts.blocks.split(',')) {
-      if (kind !== 'quadra' && kind !== 'conv') throw new Error(`--blocks: expected quadra and/or conv, got "${kind}"`);
-      const r = await benchBlock(kind, s.n, s.h, s.w, s.c, k, {
+      if (!['quadra', 'conv', 'hor', 'swin', 'skip'].includes(kind)) throw new Error(`--blocks: expected quadra, conv, hor, swin, skip; got "${kind}"`);
+      const r = await benchBlock(kind as BlockKind, s.n, s.h, s.w, s.c, k, {
         runs: Math.max(5, Number(opts.runs)), warmup: Number(opts.warmup), peers, peerBudgetMs: Number(opts.peerBudget),
       }, machine);
       if (opts.json) console.log(JSON.stringify(r));
