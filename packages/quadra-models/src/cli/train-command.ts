@@ -33,6 +33,8 @@ export function addTrainCommands(program: Command): void {
     .option('--seed <n>', 'seed for init, shuffling, augmentation and drop path', num, DEFAULTS.seed)
     .option('--stem <kind>', 'small (3x3/1) | patch2 (2x2/2) | patch4 (4x4/4)', DEFAULTS.stem)
     .option('--kernel-size <k>', 'depthwise kernel size for every stage (default 7)', num)
+    .option('--depths <list>', "override the model's depths, e.g. 2,2,6,2", (v: string) => v.split(',').map(Number))
+    .option('--width <C>', "override the model's base width C (stages C, 2C, 4C, 8C)", num)
     .option('--crop-pad <px>', 'random-crop padding', num, DEFAULTS.cropPad)
     .option('--limit <n>', 'use only the first n training images (0: all)', num, DEFAULTS.limit)
     .option('--workers <n>', 'batch-preparation worker threads (0: main thread)', num, DEFAULTS.workers)
@@ -47,7 +49,7 @@ export function addTrainCommands(program: Command): void {
         epochs: o.epochs as number, batchSize: o.batchSize as number, lr: o.lr as number, weightDecay: o.weightDecay as number,
         warmup: o.warmup as number, labelSmoothing: o.labelSmoothing as number, dropPath: o.dropPath as number,
         clipGrad: o.clipGrad as number, seed: o.seed as number, stem: o.stem as TrainConfig['stem'],
-        kernelSize: o.kernelSize as number | undefined, cropPad: o.cropPad as number, workers: o.workers as number, limit: o.limit as number,
+        kernelSize: o.kernelSize as number | undefined, depths: o.depths as number[] | undefined, width: o.width as number | undefined, cropPad: o.cropPad as number, workers: o.workers as number, limit: o.limit as number,
       });
       const json = o.json === true;
       let bar: cliProgress.SingleBar | null = null;

@@ -1,7 +1,7 @@
 /** Training configuration (the CLI's flags) and the model it builds. */
 import { ArgumentError } from '@quadranet/core';
 import { createModel } from '../model/zoo.js';
-import { PATCH4_STEM, SMALL_IMAGE_STEM, type QuadraNet, type StemOptions } from '../model/quadranet.js';
+import { PATCH4_STEM, QuadraNet, SMALL_IMAGE_STEM, type StemOptions } from '../model/quadranet.js';
 
 export type StemName = 'small' | 'patch2' | 'patch4';
 
@@ -23,6 +23,10 @@ export interface TrainConfig {
   stem: StemName;
   /** Depthwise kernel size for every stage (default 7). */
   kernelSize?: number;
+  /** Override the zoo name's depths (e.g. [2, 2, 6, 2]). */
+  depths?: number[];
+  /** Override the zoo name's base width C (stages C, 2C, 4C, 8C). */
+  width?: number;
   /** Random-crop padding in pixels. */
   cropPad: number;
   /** Batch-preparation worker threads (0: on the main thread). */
@@ -61,8 +65,14 @@ export function checkConfig(c: TrainConfig): TrainConfig {
 
 /** The zoo model for a 1-channel, 10-class image set with the configured stem. */
 export function buildModel(c: TrainConfig, inChannels = 1, numClasses = 10): QuadraNet {
-  return createModel(c.model, {
-    numClasses, inChannels, stem: STEMS[c.stem], dropPathRate: c.dropPath,
+  const base = createModel(c.model, { numClasses: 1 });
+  const depths = c.depths ?? base.options.depths;
+  const C = c.width ?? base.options.dims[0];
+  base.dispose();
+  if (depths.length !== 4 || !depths.every((d) => Number.isInteger(d) && d >= 0)) throw new ArgumentError(`--depths needs four non-negative integers, got ${depths.join(',')}`);
+  if (!Number.isInteger(C) || C < 1) throw new ArgumentError(`--width must be a positive integer, got ${C}`);
+  return new QuadraNet({
+    depths, dims: [C, 2 * C, 4 * C, 8 * C], block: base.options.block, numClasses, inChannels, stem: STEMS[c.stem], dropPathRate: c.dropPath,
     kernelSizes: c.kernelSize ? [c.kernelSize, c.kernelSize, c.kernelSize, c.kernelSize] : undefined,
   });
 }
