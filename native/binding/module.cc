@@ -25,6 +25,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("scaleAddBackward", Napi::Function::New(env, ScaleAddBackwardJs, "scaleAddBackward"));
   exports.Set("sumRows", Napi::Function::New(env, SumRowsJs, "sumRows"));
   exports.Set("sumCols", Napi::Function::New(env, SumColsJs, "sumCols"));
+  exports.Set("permute", Napi::Function::New(env, PermuteJs, "permute"));
+  exports.Set("copyWindow", Napi::Function::New(env, CopyWindowJs, "copyWindow"));
+  exports.Set("roll", Napi::Function::New(env, RollJs, "roll"));
+  exports.Set("gather", Napi::Function::New(env, GatherJs, "gather"));
+  exports.Set("softmax", Napi::Function::New(env, SoftmaxJs, "softmax"));
+  exports.Set("softmaxBackward", Napi::Function::New(env, SoftmaxBackwardJs, "softmaxBackward"));
   exports.Set("adamwStep", Napi::Function::New(env, AdamWStepJs, "adamwStep"));
   exports.Set("sgdStep", Napi::Function::New(env, SgdStepJs, "sgdStep"));
   exports.Set("info", Napi::Function::New(env, InfoJs, "info"));
