@@ -1,7 +1,7 @@
 /**
  * @quadranet/lib — QuadraLib's kernels for Node.js: the fused quadratic depthwise convolution,
  * the plain depthwise convolution, and the dense kernels the tensor core runs on (GEMM/linear,
- * layer norm, GELU, elementwise/broadcast, reductions, optimizer steps); float32, zero-copy over
+ * layer norm, GELU, elementwise/broadcast, reductions, softmax, data movement, optimizer steps); float32, zero-copy over
  * Float32Array.
  */
 export { quadconv2d, quadconv2dBackward } from './quadconv.js';
@@ -18,6 +18,8 @@ export { gelu, geluBackward, biasGelu, type GeluOptions, type BiasGeluOptions } 
 export { binary, scale, axpy, type BinaryOpName, type BroadcastMode } from './elementwise.js';
 export { scaleAdd, scaleAddBackward, type ScaleAddBackwardOptions, type ScaleAddGrads } from './scale-add.js';
 export { sumRows, sumCols } from './reduce.js';
+export { permute, copyWindow, roll, gather, scatterAdd, MAX_DIMS } from './layout.js';
+export { softmax, softmaxBackward, type SoftmaxOptions, type SoftmaxBackwardOptions } from './softmax.js';
 export { adamwStep, sgdStep, type AdamWOptions, type SgdOptions } from './optim.js';
 export { info, setThreads, limitSimd, fmaPeakGflops, type QuadraInfo } from './info.js';
 export { allocFloat32 } from './alloc.js';

@@ -44,6 +44,12 @@ export interface NativeModule {
   scaleAddBackward(z: Float32Array, gamma: Float32Array, dy: Float32Array, cols: number, dz: Float32Array | null, dgamma: Float32Array | null): void;
   sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
   sumCols(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
+  permute(x: Float32Array, shape: number[], perm: number[], out: Float32Array): void;
+  copyWindow(x: Float32Array, shape: number[], out: Float32Array, outShape: number[], offsets: number[], reverse: boolean): void;
+  roll(x: Float32Array, shape: number[], shifts: number[], out: Float32Array): void;
+  gather(x: Float32Array, shape: number[], axis: number, indices: Int32Array, out: Float32Array, scatter: boolean): void;
+  softmax(x: Float32Array, rows: number, cols: number, out: Float32Array, log: boolean): void;
+  softmaxBackward(y: Float32Array, dy: Float32Array, rows: number, cols: number, dx: Float32Array, log: boolean): void;
   adamwStep(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, options: AdamWRefOptions): void;
   sgdStep(param: Float32Array, grad: Float32Array, momentumBuf: Float32Array | undefined, options: SgdRefOptions): void;
   info(): { version: string; simd: string; simdSupported: string[]; threads: number; gemm: string };

@@ -9,3 +9,5 @@ export { binaryRef, scaleRef, axpyRef, type BinaryOpName, type BroadcastMode } f
 export { scaleAddRef, scaleAddBackwardRef } from './scale-add.js';
 export { sumRowsRef, sumColsRef } from './reduce.js';
 export { adamwStepRef, sgdStepRef, type AdamWRefOptions, type SgdRefOptions } from './optim.js';
+export { permuteRef, copyWindowRef, rollRef, gatherRef, scatterAddRef } from './layout.js';
+export { softmaxRef, softmaxBackwardRef } from './softmax.js';
