@@ -3,5 +3,6 @@ import type { KernelTable } from '../../kernels/names.js';
 import { convCpu } from './conv.js';
 import { denseCpu } from './dense.js';
 import { elementwiseCpu } from './elementwise.js';
+import { layoutCpu } from './layout.js';
 
-export const cpuKernels: Partial<KernelTable> = { ...convCpu, ...denseCpu, ...elementwiseCpu };
+export const cpuKernels: Partial<KernelTable> = { ...convCpu, ...denseCpu, ...elementwiseCpu, ...layoutCpu };
