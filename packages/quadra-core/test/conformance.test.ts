@@ -46,6 +46,18 @@ const ops: [string, number, Build][] = [
   ['mean over rows', 1e-6, (g, c) => ({ inputs: [rand32([6, c], g)], f: ([a]) => q.mean(a, 0) })],
   ['conv2d', 1e-5, (g, c) => ({ inputs: [rand32([2, 6, 5, c], g), rand32([4, 3, 3, c], g), rand32([4], g)], f: ([x, w, b]) => q.conv2d(x, w, b, { stride: 2, padding: 1 }) })],
   ['quadConv2d', 1e-5, (g, c) => ({ inputs: [rand32([2, 5, 6, c], g), rand32([3, 3, c], g), rand32([c], g), rand32([3, 3, c], g), rand32([c], g), rand32([3, 3, c], g), rand32([c], g)], f: ([x, wa, ba, wb, bb, wc, bc]) => q.quadConv2d(x, { wa, ba, wb, bb, wc, bc }, 3) })],
+  ['permute (last axis kept)', 1e-7, (g, c) => ({ inputs: [rand32([3, 2, 5, c], g)], f: ([x]) => q.permute(x, [2, 0, 1, 3]) })],
+  ['permute (last axis moves)', 1e-7, (g, c) => ({ inputs: [rand32([2, 3, 4, c], g)], f: ([x]) => q.permute(x, [0, 3, 2, 1]) })],
+  ['slice (non-leading axis)', 1e-7, (g, c) => ({ inputs: [rand32([3, 6, c], g)], f: ([x]) => q.slice(x, 1, 2, 5) })],
+  ['slice (last axis)', 1e-7, (g, c) => ({ inputs: [rand32([4, c + 2], g)], f: ([x]) => q.slice(x, -1, 1, c + 1) })],
+  ['concat', 1e-7, (g, c) => ({ inputs: [rand32([2, 3, c], g), rand32([2, 1, c], g)], f: ([a, b]) => q.concat([a, b], 1) })],
+  ['pad', 1e-7, (g, c) => ({ inputs: [rand32([2, 5, 4, c], g)], f: ([x]) => q.pad(x, [[0, 0], [3, 3], [1, 2], [0, 0]]) })],
+  ['roll', 1e-7, (g, c) => ({ inputs: [rand32([2, 7, 5, c], g)], f: ([x]) => q.roll(x, [-3, 2, 1], [1, 2, 3]) })],
+  ['gather (repeated indices)', 1e-7, (g, c) => ({ inputs: [rand32([5, c], g)], f: ([x]) => q.gather(x, [4, 0, 4, 2, 1, 4], 0) })],
+  ['gather (middle axis)', 1e-7, (g, c) => ({ inputs: [rand32([2, 6, c], g)], f: ([x]) => q.gather(x, [5, 5, 0], 1) })],
+  ['softmax', 1e-5, (g, c) => ({ inputs: [rand32([6, c], g, 4)], f: ([x]) => q.softmax(x) })],
+  ['logSoftmax', 1e-5, (g, c) => ({ inputs: [rand32([6, c], g, 4)], f: ([x]) => q.logSoftmax(x) })],
+  ['crossEntropy', 1e-5, (g, c) => ({ inputs: [rand32([4, c], g, 3)], f: ([x]) => q.crossEntropy(x, [0, c - 1, Math.floor(c / 2), 0], { labelSmoothing: 0.1 }) })],
   ['dwConv2d', 1e-5, (g, c) => ({ inputs: [rand32([1, 7, 4, c], g), rand32([5, 5, c], g), rand32([c], g)], f: ([x, w, b]) => q.dwConv2d(x, w, b, 5) })],
 ];
 
