@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "quadra/layout.h"
+
 namespace quadra::binding {
 
 void ThrowType(Napi::Env env, const std::string& msg) {
@@ -101,6 +103,35 @@ void CheckSameOrNoAlias(Napi::Env env, const float* out, int64_t out_len, const 
                         const float* in, int64_t in_len, const std::string& in_name) {
   if (out == in && out_len == in_len) return;
   CheckNoAlias(env, out, out_len, out_name, in, in_len, in_name);
+}
+
+// A JS array of at most kMaxDims safe integers, each >= `min` (when `check_min`).
+std::vector<int64_t> IntListArg(Napi::Env env, Napi::Value v, const std::string& name, bool check_min, int64_t min) {
+  if (!v.IsArray()) ThrowType(env, name + ": expected an array of integers");
+  auto arr = v.As<Napi::Array>();
+  if (arr.Length() > uint32_t(kMaxDims)) {
+    ThrowRange(env, name + ": at most " + std::to_string(kMaxDims) + " axes are supported, got " +
+                        std::to_string(arr.Length()));
+  }
+  std::vector<int64_t> out(arr.Length());
+  for (uint32_t i = 0; i < arr.Length(); ++i) {
+    Napi::Value e = arr.Get(i);
+    const std::string at = name + "[" + std::to_string(i) + "]";
+    if (!e.IsNumber()) ThrowType(env, at + ": expected an integer");
+    const double d = e.As<Napi::Number>().DoubleValue();
+    if (d != std::floor(d) || !(std::fabs(d) <= 9007199254740991.0)) ThrowRange(env, at + ": expected an integer");
+    if (check_min && d < double(min)) ThrowRange(env, at + ": expected an integer >= " + std::to_string(min) + ", got " + e.ToString().Utf8Value());
+    out[i] = int64_t(d);
+  }
+  return out;
+}
+
+std::vector<int64_t> ShapeListArg(Napi::Env env, Napi::Value v, const std::string& name, int64_t* elements) {
+  std::vector<int64_t> s = IntListArg(env, v, name, true, 0);
+  int64_t n = 1;
+  for (int64_t d : s) n = CheckedProduct(env, n, d, name);
+  *elements = n;
+  return s;
 }
 
 }  // namespace quadra::binding

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "quadra/kernels.h"
 
@@ -48,6 +49,11 @@ int64_t CheckedProduct(Napi::Env env, int64_t a, int64_t b, const std::string& w
 // elementwise kernels that read element i before writing it.
 void CheckSameOrNoAlias(Napi::Env env, const float* out, int64_t out_len, const std::string& out_name,
                         const float* in, int64_t in_len, const std::string& in_name);
+
+// A JS array of at most kMaxDims (quadra/layout.h) safe integers, each >= `min` when `check_min`.
+std::vector<int64_t> IntListArg(Napi::Env env, Napi::Value v, const std::string& name, bool check_min, int64_t min);
+// A shape: non-negative integers; *elements gets their product (checked against 2^53).
+std::vector<int64_t> ShapeListArg(Napi::Env env, Napi::Value v, const std::string& name, int64_t* elements);
 
 // Runs a kernel, turning its C++ exceptions into JS errors.
 template <class F>
