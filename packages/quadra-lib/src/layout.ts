@@ -15,7 +15,7 @@ function describe(v: unknown): string {
 }
 
 /** An array of at most MAX_DIMS integers (each >= min when given). */
-function checkIntList(name: string, v: unknown, min?: number): number[] {
+export function checkIntList(name: string, v: unknown, min?: number): number[] {
   if (!Array.isArray(v)) throw new ArgumentError(`${name}: expected an array of integers, got ${describe(v)}`);
   if (v.length > MAX_DIMS) throw new ArgumentError(`${name}: at most ${MAX_DIMS} axes are supported, got ${v.length}`);
   v.forEach((e, i) => {

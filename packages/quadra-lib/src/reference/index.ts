@@ -11,3 +11,4 @@ export { sumRowsRef, sumColsRef } from './reduce.js';
 export { adamwStepRef, sgdStepRef, type AdamWRefOptions, type SgdRefOptions } from './optim.js';
 export { permuteRef, copyWindowRef, rollRef, gatherRef, scatterAddRef } from './layout.js';
 export { softmaxRef, softmaxBackwardRef } from './softmax.js';
+export { broadcastBinaryRef } from './broadcast.js';
