@@ -32,6 +32,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("softmax", Napi::Function::New(env, SoftmaxJs, "softmax"));
   exports.Set("softmaxBackward", Napi::Function::New(env, SoftmaxBackwardJs, "softmaxBackward"));
   exports.Set("broadcastBinary", Napi::Function::New(env, BroadcastBinaryJs, "broadcastBinary"));
+  exports.Set("reduceSum", Napi::Function::New(env, ReduceSumJs, "reduceSum"));
   exports.Set("adamwStep", Napi::Function::New(env, AdamWStepJs, "adamwStep"));
   exports.Set("sgdStep", Napi::Function::New(env, SgdStepJs, "sgdStep"));
   exports.Set("info", Napi::Function::New(env, InfoJs, "info"));

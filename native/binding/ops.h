@@ -30,6 +30,7 @@ Napi::Value GatherJs(const Napi::CallbackInfo& info);
 Napi::Value SoftmaxJs(const Napi::CallbackInfo& info);
 Napi::Value SoftmaxBackwardJs(const Napi::CallbackInfo& info);
 Napi::Value BroadcastBinaryJs(const Napi::CallbackInfo& info);
+Napi::Value ReduceSumJs(const Napi::CallbackInfo& info);
 Napi::Value AdamWStepJs(const Napi::CallbackInfo& info);
 Napi::Value SgdStepJs(const Napi::CallbackInfo& info);
 Napi::Value InfoJs(const Napi::CallbackInfo& info);
