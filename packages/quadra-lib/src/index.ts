@@ -19,6 +19,7 @@ export { binary, scale, axpy, type BinaryOpName, type BroadcastMode } from './el
 export { scaleAdd, scaleAddBackward, type ScaleAddBackwardOptions, type ScaleAddGrads } from './scale-add.js';
 export { sumRows, sumCols } from './reduce.js';
 export { broadcastBinary, broadcastShape } from './broadcast.js';
+export { reduceSum } from './reduce-sum.js';
 export { permute, copyWindow, roll, gather, scatterAdd, MAX_DIMS } from './layout.js';
 export { softmax, softmaxBackward, type SoftmaxOptions, type SoftmaxBackwardOptions } from './softmax.js';
 export { adamwStep, sgdStep, type AdamWOptions, type SgdOptions } from './optim.js';

@@ -51,6 +51,7 @@ export interface NativeModule {
   softmax(x: Float32Array, rows: number, cols: number, out: Float32Array, log: boolean): void;
   softmaxBackward(y: Float32Array, dy: Float32Array, rows: number, cols: number, dx: Float32Array, log: boolean): void;
   broadcastBinary(op: BinaryOpName, a: Float32Array, aShape: number[], b: Float32Array, bShape: number[], out: Float32Array, outShape: number[]): void;
+  reduceSum(x: Float32Array, shape: number[], axes: number[], out: Float32Array): void;
   adamwStep(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, options: AdamWRefOptions): void;
   sgdStep(param: Float32Array, grad: Float32Array, momentumBuf: Float32Array | undefined, options: SgdRefOptions): void;
   info(): { version: string; simd: string; simdSupported: string[]; threads: number; gemm: string };

@@ -12,3 +12,4 @@ export { adamwStepRef, sgdStepRef, type AdamWRefOptions, type SgdRefOptions } fr
 export { permuteRef, copyWindowRef, rollRef, gatherRef, scatterAddRef } from './layout.js';
 export { softmaxRef, softmaxBackwardRef } from './softmax.js';
 export { broadcastBinaryRef } from './broadcast.js';
+export { reduceSumRef } from './reduce-sum.js';

@@ -1,0 +1,28 @@
+/** Reference sum over arbitrary axes (float64 accumulation). */
+import type { FloatArray } from './depthwise.js';
+
+/** out (the kept axes, in order) = sum of x (shape) over `axes`. */
+export function reduceSumRef(x: FloatArray, shape: readonly number[], axes: readonly number[], out: FloatArray): void {
+  const nd = shape.length;
+  const ost = new Array<number>(nd).fill(0);
+  let s = 1;
+  for (let d = nd - 1; d >= 0; d--) {
+    if (axes.includes(d)) continue;
+    ost[d] = s;
+    s *= shape[d];
+  }
+  const acc = new Float64Array(out.length);
+  const idx = new Array<number>(nd).fill(0);
+  let o = 0;
+  for (let i = 0; i < x.length; i++) {
+    acc[o] += x[i];
+    for (let d = nd - 1; d >= 0; d--) {
+      idx[d]++;
+      o += ost[d];
+      if (idx[d] < shape[d]) break;
+      o -= ost[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+  for (let i = 0; i < out.length; i++) out[i] = acc[i];
+}
