@@ -59,8 +59,9 @@ const ops: [string, number, Build][] = [
   ['logSoftmax', 1e-5, (g, c) => ({ inputs: [rand32([6, c], g, 4)], f: ([x]) => q.logSoftmax(x) })],
   ['crossEntropy', 1e-5, (g, c) => ({ inputs: [rand32([4, c], g, 3)], f: ([x]) => q.crossEntropy(x, [0, c - 1, Math.floor(c / 2), 0], { labelSmoothing: 0.1 }) })],
   ['add broadcast (leading + middle axes)', 1e-6, (g, c) => ({ inputs: [rand32([3, 2, 4, c], g), rand32([2, 1, c], g)], f: ([a, b]) => q.add(a, b) })],
-  ['mul/div broadcast (a broadcasts)', 1e-6, (g, c) => ({ inputs: [rand32([1, 3, c], g), q.add(rand32([2, 3, 1], g), q.tensor([3], [1]))], f: ([a, b]) => q.div(q.mul(a, b), b) })],
+  ['mul/div broadcast (a broadcasts)', 1e-6, (g, c) => ({ inputs: [rand32([1, 3, c], g), q.add(rand32([2, 3, 1], g), q.tensor([3], [1]))], f: ([a, b]) => q.add(q.mul(a, b), q.div(a, b)) })],
   ['sum over middle axis', 1e-6, (g, c) => ({ inputs: [rand32([3, 5, c], g)], f: ([a]) => q.sum(a, 1) })],
+  ['sum over last axis, mean over [0, 2]', 1e-6, (g, c) => ({ inputs: [rand32([2, 3, 5, c], g)], f: ([a]) => q.mean(q.sum(a, -1), [0, 2]) })],
   ['dwConv2d', 1e-5, (g, c) => ({ inputs: [rand32([1, 7, 4, c], g), rand32([5, 5, c], g), rand32([c], g)], f: ([x, w, b]) => q.dwConv2d(x, w, b, 5) })],
 ];
 

@@ -1,17 +1,22 @@
 /**
- * Native data-movement, broadcast and softmax kernels from @quadranet/lib. Shapes beyond the native
+ * Native data-movement, broadcast, sum-over-axes and softmax kernels from @quadranet/lib. Shapes beyond the native
  * kernels' MAX_DIMS axes run on the reference kernels.
  */
-import { broadcastBinary, copyWindow, gather, MAX_DIMS, permute, roll, scatterAdd, softmax, softmaxBackward } from '@quadranet/lib';
+import { broadcastBinary, copyWindow, gather, MAX_DIMS, permute, reduceSum, roll, scatterAdd, softmax, softmaxBackward } from '@quadranet/lib';
 import type { KernelTable } from '../../kernels/names.js';
 import { broadcastBinary as broadcastBinaryRef } from '../ref/elementwise.js';
 import { layoutRef } from '../ref/layout.js';
+import { reduceRef } from '../ref/reduce.js';
 import { f32 } from './cast.js';
 
-export const layoutCpu: Pick<KernelTable, 'BroadcastBinary' | 'Permute' | 'CopyWindow' | 'Roll' | 'Gather' | 'Softmax' | 'SoftmaxGrad'> = {
+export const layoutCpu: Pick<KernelTable, 'BroadcastBinary' | 'ReduceSum' | 'Permute' | 'CopyWindow' | 'Roll' | 'Gather' | 'Softmax' | 'SoftmaxGrad'> = {
   BroadcastBinary(op, a, aShape, b, bShape, out, outShape) {
     if (outShape.length > MAX_DIMS) return broadcastBinaryRef(op, a, aShape, b, bShape, out, outShape);
     broadcastBinary(op, f32(a), [...aShape], f32(b), [...bShape], f32(out), [...outShape]);
+  },
+  ReduceSum(x, shape, axes, out) {
+    if (shape.length > MAX_DIMS) return reduceRef.ReduceSum(x, shape, axes, out);
+    reduceSum(f32(x), [...shape], [...axes], f32(out));
   },
   Permute(x, shape, perm, out) {
     if (shape.length > MAX_DIMS) return layoutRef.Permute(x, shape, perm, out);
