@@ -33,7 +33,7 @@ export function addTrainCommands(program: Command): void {
     .option('--seed <n>', 'seed for init, shuffling, augmentation and drop path', num, DEFAULTS.seed)
     .option('--stem <kind>', 'small (3x3/1) | patch2 (2x2/2) | patch4 (4x4/4)', DEFAULTS.stem)
     .option('--kernel-size <k>', 'depthwise kernel size for every stage (default 7)', num)
-    .option('--depths <list>', "override the model's depths, e.g. 2,2,6,2", (v: string) => v.split(',').map(Number))
+    .option('--depths <list>', "override the model's depths (1-4 stages, widths C, 2C, ...), e.g. 2,2,6,2", (v: string) => v.split(',').map(Number))
     .option('--width <C>', "override the model's base width C (stages C, 2C, 4C, 8C)", num)
     .option('--crop-pad <px>', 'random-crop padding', num, DEFAULTS.cropPad)
     .option('--limit <n>', 'use only the first n training images (0: all)', num, DEFAULTS.limit)

@@ -69,10 +69,13 @@ export function buildModel(c: TrainConfig, inChannels = 1, numClasses = 10): Qua
   const depths = c.depths ?? base.options.depths;
   const C = c.width ?? base.options.dims[0];
   base.dispose();
-  if (depths.length !== 4 || !depths.every((d) => Number.isInteger(d) && d >= 0)) throw new ArgumentError(`--depths needs four non-negative integers, got ${depths.join(',')}`);
+  if (depths.length < 1 || depths.length > 4 || !depths.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new ArgumentError(`--depths needs one to four non-negative integers (one per stage), got ${depths.join(',')}`);
+  }
   if (!Number.isInteger(C) || C < 1) throw new ArgumentError(`--width must be a positive integer, got ${C}`);
+  const S = depths.length;
   return new QuadraNet({
-    depths, dims: [C, 2 * C, 4 * C, 8 * C], block: base.options.block, numClasses, inChannels, stem: STEMS[c.stem], dropPathRate: c.dropPath,
-    kernelSizes: c.kernelSize ? [c.kernelSize, c.kernelSize, c.kernelSize, c.kernelSize] : undefined,
+    depths, dims: depths.map((_, i) => C << i), block: base.options.block[0], numClasses, inChannels, stem: STEMS[c.stem], dropPathRate: c.dropPath,
+    kernelSizes: c.kernelSize ? new Array<number>(S).fill(c.kernelSize) : undefined,
   });
 }
