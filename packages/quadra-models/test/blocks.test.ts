@@ -1,21 +1,8 @@
 /** QuadraBlock and ConvBlock: reference parameter names, the forward against op-by-op composition, gradients. */
 import * as q from '@quadranet/core';
 import { describe, expect, it } from 'vitest';
+import { fdCheck, randomise, relL2 } from './block-helpers.js';
 import { ConvBlock, QuadraBlock } from '../src/index.js';
-
-function relL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let n = 0, d = 0;
-  for (let i = 0; i < a.length; i++) {
-    n += (a[i] - b[i]) ** 2;
-    d += b[i] ** 2;
-  }
-  return Math.sqrt(n / Math.max(d, 1e-30));
-}
-
-function randomise(m: q.nn.Module, seed: number): void {
-  const g = new q.Generator(seed);
-  for (const p of m.parameters()) p.data().set(q.randn([p.size], { generator: g }).data().map((v) => v * 0.3));
-}
 
 describe('QuadraBlock', () => {
   it('has the PyTorch reference parameter names and shapes', () => {
@@ -82,32 +69,6 @@ describe('ConvBlock', () => {
 });
 
 describe('block gradients by float64 finite differences (tiny shapes)', () => {
-  function fdCheck(block: q.nn.Module, shape: number[]): number {
-    block.to('float64');
-    randomise(block, 9);
-    const g = new q.Generator(5);
-    const x = q.tensor(Float64Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => g.normal()), shape).requireGrad();
-    const r = q.tensor(Float64Array.from({ length: x.size }, () => g.normal()), shape);
-    const loss = () => q.noGrad(() => q.scope(() => q.sum(q.mul(block.forward(x), r)).item()));
-    q.scope(() => q.sum(q.mul(block.forward(x), r)).backward());
-    let worst = 0;
-    const targets: q.Tensor[] = [x, ...block.parameters()];
-    for (const t of targets) {
-      const d = t.data();
-      for (let s = 0; s < Math.min(6, d.length); s++) {
-        const i = (s * 7919) % d.length;
-        const keep = d[i];
-        d[i] = keep + 1e-6;
-        const lp = loss();
-        d[i] = keep - 1e-6;
-        const lm = loss();
-        d[i] = keep;
-        const fd = (lp - lm) / 2e-6;
-        worst = Math.max(worst, Math.abs(fd - t.grad!.data()[i]) / Math.max(1, Math.abs(fd)));
-      }
-    }
-    return worst;
-  }
   it('QuadraBlock', () => expect(fdCheck(new QuadraBlock(3, { kernelSize: 3, expansion: 2 }), [2, 3, 4, 3])).toBeLessThan(1e-6));
   it('ConvBlock', () => expect(fdCheck(new ConvBlock(3, { kernelSize: 3, expansion: 2 }), [1, 4, 3, 3])).toBeLessThan(1e-6));
 });

@@ -77,15 +77,17 @@ function writeAll(fd: number, bytes: Uint8Array): void {
  * @example
  *   writeSafetensors('model.safetensors', { 'fc.weight': { shape: [10, 64], data } }, { format: 'pt' });
  */
-export function writeSafetensors(path: string, tensors: TensorsInput, metadata?: Record<string, string>): void {
-  const plan = planSafetensors(tensors, metadata);
+/**
+ * Writes a file atomically: `write` fills a temporary file beside the target, which is fsynced
+ * and renamed over it; on any failure the temporary file is removed and the target is untouched.
+ */
+export function writeAtomic(path: string, write: (fd: number) => void): void {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const fd = fs.openSync(tmp, 'wx', 0o644);
   let open = true;
   try {
-    writeAll(fd, plan.prefix);
-    for (const p of plan.tensors) writeAll(fd, float32LeBytes(p.tensor.data));
+    write(fd);
     fs.fsyncSync(fd);
     open = false;
     fs.closeSync(fd);
@@ -106,6 +108,21 @@ export function writeSafetensors(path: string, tensors: TensorsInput, metadata?:
     throw e;
   }
   syncDir(dir);
+}
+
+/** A text or binary file written atomically (see writeAtomic). */
+export function writeFileAtomic(path: string, content: string | Uint8Array): void {
+  writeAtomic(path, (fd) => {
+    fs.writeFileSync(fd, content);
+  });
+}
+
+export function writeSafetensors(path: string, tensors: TensorsInput, metadata?: Record<string, string>): void {
+  const plan = planSafetensors(tensors, metadata);
+  writeAtomic(path, (fd) => {
+    writeAll(fd, plan.prefix);
+    for (const p of plan.tensors) writeAll(fd, float32LeBytes(p.tensor.data));
+  });
 }
 
 /** Persists the rename. Best effort: some platforms (Windows) cannot open or fsync a directory. */

@@ -6,10 +6,10 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { crossEntropy, defaultGenerator, manualSeed, noGrad, optim, scope, tensor, type nn } from '@quadranet/core';
+import { crossEntropy, defaultGenerator, manualSeed, noGrad, optim, scope, tensor, writeFileAtomic, type nn } from '@quadranet/core';
 import { BatchLoader, permutation } from '../data/loader.js';
 import { loadFashionMnist, syntheticDataset, type Dataset, type ImageSet } from '../data/dataset.js';
-import { writeFileAtomic } from './atomic.js';
+
 import { loadCheckpoint, readCheckpointState, saveCheckpoint, type TrainState } from './checkpoint.js';
 import { buildModel, checkConfig, type TrainConfig } from './config.js';
 import { curvesSvg, type EpochMetrics } from './curves.js';

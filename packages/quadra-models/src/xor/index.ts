@@ -18,7 +18,7 @@ import { Generator } from '@quadranet/core';
 import { xorCloud, xorCorners } from './data.js';
 import { initXorModel, sigmoid, trainXorModel, XOR_MODELS, xorLogits, type XorModelKey } from './models.js';
 import { gridPoints, renderXorSvg, type GridSpec, type XorPanel } from './svg.js';
-import { writeTextAtomic } from './write.js';
+import { writeFileAtomic } from '@quadranet/core';
 
 export { XOR_CORNERS, xorCloud, xorCorners, xorLabel, type XorData } from './data.js';
 export { MLP_HIDDEN, XOR_MODELS, type XorModelKey, type XorModelSpec } from './models.js';
@@ -151,10 +151,10 @@ export function runXor(opts: XorOptions = {}): XorResult {
     const svg = join(opts.outDir, 'xor.svg');
     const json = join(opts.outDir, 'xor.json');
     const caption = `seed ${seed}, ${steps} AdamW steps, ${data.n} training points`;
-    writeTextAtomic(svg, renderXorSvg(panels, grid, caption));
+    writeFileAtomic(svg, renderXorSvg(panels, grid, caption));
     result.files = { svg, json };
     result.ms = Math.round(performance.now() - t0);
-    writeTextAtomic(json, JSON.stringify(result, null, 2) + '\n');
+    writeFileAtomic(json, JSON.stringify(result, null, 2) + '\n');
   } else {
     result.ms = Math.round(performance.now() - t0);
   }
