@@ -6,7 +6,7 @@
  */
 import { nn, type Tensor } from '@quadranet/core';
 import { GnConv } from './gnconv.js';
-import { layerScale, residual } from './layer-scale.js';
+import { layerScale, mixerThenMlp } from './layer-scale.js';
 import { Mlp } from './mlp.js';
 
 export interface HorBlockOptions {
@@ -50,13 +50,6 @@ export class HorBlock extends nn.Module {
   }
 
   forward(x: Tensor): Tensor {
-    const h = this.norm1.forward(x);
-    const x1 = residual(x, this.gnconv.forward(h), this.gamma1, this.drop, this.training);
-    h.dispose();
-    const h2 = this.norm2.forward(x1);
-    const x2 = residual(x1, this.mlp.forward(h2), this.gamma2, this.drop, this.training);
-    h2.dispose();
-    x1.dispose();
-    return x2;
+    return mixerThenMlp(x, this.norm1, this.gnconv, this.gamma1, this.norm2, this.mlp, this.gamma2, this.drop, this.training);
   }
 }

@@ -13,3 +13,20 @@ export function residual(x: Tensor, branch: Tensor, gamma: Tensor, drop: number,
   branch.dispose();
   return y;
 }
+
+/**
+ * The two residual branches every MetaFormer-style block here shares:
+ * x = x + dropPath(γ1 ⊙ mixer(norm1(x))); x = x + dropPath(γ2 ⊙ mlp(norm2(x))).
+ */
+export function mixerThenMlp(
+  x: Tensor, norm1: nn.Module, mixer: nn.Module, gamma1: Tensor, norm2: nn.Module, mlp: nn.Module, gamma2: Tensor, drop: number, training: boolean,
+): Tensor {
+  const h = norm1.forward(x);
+  const x1 = residual(x, mixer.forward(h), gamma1, drop, training);
+  h.dispose();
+  const h2 = norm2.forward(x1);
+  const x2 = residual(x1, mlp.forward(h2), gamma2, drop, training);
+  h2.dispose();
+  x1.dispose();
+  return x2;
+}

@@ -5,7 +5,7 @@
  * Field names follow the PyTorch state dict: norm1, QuadraConv.conv1|2|3, norm2, pwconv1, pwconv2, gamma1, gamma2.
  */
 import { nn, type Tensor } from '@quadranet/core';
-import { layerScale, residual } from './layer-scale.js';
+import { layerScale, mixerThenMlp } from './layer-scale.js';
 import { Mlp } from './mlp.js';
 
 export interface BlockOptions {
@@ -41,13 +41,6 @@ export class QuadraBlock extends nn.Module {
   }
 
   forward(x: Tensor): Tensor {
-    const h = this.norm1.forward(x);
-    const x1 = residual(x, this.QuadraConv.forward(h), this.gamma1, this.drop, this.training);
-    h.dispose();
-    const h2 = this.norm2.forward(x1);
-    const x2 = residual(x1, this.mlp.forward(h2), this.gamma2, this.drop, this.training);
-    h2.dispose();
-    x1.dispose();
-    return x2;
+    return mixerThenMlp(x, this.norm1, this.QuadraConv, this.gamma1, this.norm2, this.mlp, this.gamma2, this.drop, this.training);
   }
 }
