@@ -11,6 +11,7 @@ Napi::Value InfoJs(const Napi::CallbackInfo& info) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("version", QUADRA_VERSION);
   o.Set("simd", SimdTargetName());
+  o.Set("convSimd", ConvSimdTargetName());
   const char* names[64];
   const int count = SupportedSimdTargets(names, 64);
   Napi::Array arr = Napi::Array::New(env, count);

@@ -29,6 +29,10 @@ void QuadConvForwardImpl(const ConvShape& s, const float* x, const QuadWeights& 
   });
 }
 
+// The target the depthwise/quadratic conv kernels run on: on arm64 they are built without the
+// SVE targets (their register blocks are arrays of vectors, which sizeless SVE types forbid).
+int64_t ConvTargetImpl() { return HWY_TARGET; }
+
 }  // namespace HWY_NAMESPACE
 }  // namespace quadra
 HWY_AFTER_NAMESPACE();
@@ -37,6 +41,9 @@ HWY_AFTER_NAMESPACE();
 namespace quadra {
 
 HWY_EXPORT(QuadConvForwardImpl);
+HWY_EXPORT(ConvTargetImpl);
+
+const char* ConvSimdTargetName() { return hwy::TargetName(HWY_DYNAMIC_DISPATCH(ConvTargetImpl)()); }
 
 void QuadConvForward(const ConvShape& s, const float* x, const QuadWeights& w, float* y,
                      float* save_a, float* save_b) {

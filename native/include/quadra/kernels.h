@@ -48,6 +48,8 @@ double FmaPeakGflops(double seconds);
 
 // Name of the SIMD target the dispatcher picks (e.g. "AVX3", "AVX2", "NEON", "SVE").
 const char* SimdTargetName();
+// Target of the conv kernels (differs from SimdTargetName() on SVE CPUs: they are NEON there).
+const char* ConvSimdTargetName();
 // Names of targets compiled into this binary and supported by this CPU, best first.
 int SupportedSimdTargets(const char** names, int max_names);
 // Restricts dispatch to targets no better than `name` (for tests); "" restores all. Returns false

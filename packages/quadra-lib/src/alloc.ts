@@ -1,4 +1,4 @@
-import { nativeOrNull } from './native.js';
+import { nativeLoadError, requireNative } from './native.js';
 
 /**
  * A zeroed Float32Array whose data starts on a 64-byte boundary. The kernels read whole cache
@@ -6,7 +6,7 @@ import { nativeOrNull } from './native.js';
  * here). Falls back to a plain Float32Array when the native module is not loaded.
  */
 export function allocFloat32(length: number): Float32Array {
-  const native = nativeOrNull();
+  const native = nativeLoadError() === null ? requireNative() : null;
   if (!native || length === 0) return new Float32Array(length);
   const buffer = new ArrayBuffer(length * 4 + 64);
   return new Float32Array(buffer, native.alignOffset(buffer) * 4, length);

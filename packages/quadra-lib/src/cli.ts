@@ -19,6 +19,7 @@ program
     console.log(`@quadranet/lib ${i.version}`);
     console.log(`  backend : ${i.backend}`);
     console.log(`  simd    : ${i.simd}${i.simdSupported.length ? ` (supported: ${i.simdSupported.join(', ')})` : ''}`);
+    if (i.convSimd !== i.simd) console.log(`  conv    : ${i.convSimd} (the conv kernels are built without SVE)`);
     console.log(`  threads : ${i.threads}`);
     console.log(`  gemm    : ${i.gemm ?? 'none (reference)'}`);
     console.log(`  cuda    : ${i.cuda.available ? 'available' : `unavailable (${i.cuda.reason})`}`);

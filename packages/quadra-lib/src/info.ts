@@ -1,17 +1,22 @@
 import { createRequire } from 'node:module';
 
 import { ArgumentError } from './errors.js';
-import { nativeLoadError, nativeOrNull, requireNative } from './native.js';
+import { nativeLoadError, requireNative } from './native.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
 export interface QuadraInfo {
   /** Version of @quadranet/lib. */
   version: string;
-  /** 'native' (quadra.node) or 'reference' (plain TypeScript kernels). */
-  backend: 'native' | 'reference';
+  /**
+   * 'native' (quadra.node loaded), 'reference' (QUADRA_BACKEND=reference: plain TypeScript kernels),
+   * or 'unavailable' (the module did not load: kernel calls throw `nativeError`).
+   */
+  backend: 'native' | 'reference' | 'unavailable';
   /** SIMD target the kernels dispatch to at run time (e.g. AVX3, AVX2, SSE4, NEON, SVE). */
   simd: string;
+  /** Target of the depthwise/quadratic conv kernels: NEON on SVE CPUs (built without SVE), else `simd`. */
+  convSimd: string;
   /** Targets compiled into the binary and supported by this CPU, best first. */
   simdSupported: string[];
   /** OpenMP threads the kernels use (QUADRA_NUM_THREADS, default: one per core). */
@@ -25,23 +30,23 @@ export interface QuadraInfo {
 
 /** What this process runs on: version, backend, SIMD target, threads, CUDA status. */
 export function info(): QuadraInfo {
-  const native = nativeOrNull();
+  const native = nativeLoadError() === null ? requireNative() : null;
   // No CUDA module is built yet: the GPU kernels come with their own module (quadra_cuda.node).
   const cuda = { available: false, reason: 'this build of @quadranet/lib has no CUDA module (quadra_cuda.node)' };
   if (!native) {
     return {
-      version: pkg.version, backend: 'reference', simd: 'none (reference TypeScript kernels)', simdSupported: [],
+      version: pkg.version, backend: process.env.QUADRA_BACKEND === 'reference' ? 'reference' : 'unavailable', simd: 'none (reference TypeScript kernels)', convSimd: 'none', simdSupported: [],
       threads: 1, gemm: 'reference', nativeError: nativeLoadError()?.message, cuda,
     };
   }
   const n = native.info();
-  return { version: pkg.version, backend: 'native', simd: n.simd, simdSupported: n.simdSupported, threads: n.threads, gemm: n.gemm, cuda };
+  return { version: pkg.version, backend: 'native', simd: n.simd, convSimd: n.convSimd ?? n.simd, simdSupported: n.simdSupported, threads: n.threads, gemm: n.gemm, cuda };
 }
 
 /** Sets the number of kernel threads (0 = one per core). Returns the number now in use. */
 export function setThreads(n: number): number {
   if (!Number.isInteger(n) || n < 0 || n > 4096) throw new ArgumentError(`n: expected an integer in [0, 4096], got ${n}`);
-  return nativeOrNull()?.setThreads(n) ?? 1;
+  return nativeLoadError() === null ? requireNative().setThreads(n) : 1;
 }
 
 /**

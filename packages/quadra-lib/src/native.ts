@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +54,7 @@ export interface NativeModule {
   reduceSum(x: Float32Array, shape: number[], axes: number[], out: Float32Array): void;
   adamwStep(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, options: AdamWRefOptions): void;
   sgdStep(param: Float32Array, grad: Float32Array, momentumBuf: Float32Array | undefined, options: SgdRefOptions): void;
-  info(): { version: string; simd: string; simdSupported: string[]; threads: number; gemm: string };
+  info(): { version: string; simd: string; convSimd?: string; simdSupported: string[]; threads: number; gemm: string };
   setThreads(n: number): number;
   limitSimd(target: string): string;
   fmaPeak(seconds?: number): number;
@@ -95,28 +95,30 @@ export function loadNative(root: string = packageRoot): NativeModule {
 function explain(root: string, what: string, err: unknown): string {
   const platform = `${process.platform}-${process.arch}`;
   const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
-  const looked = [join(root, 'build', 'Release'), join(root, 'prebuilds', platform)];
+  const lookedFor = [join(root, 'build', 'Release', 'quadra.node'), join(root, 'prebuilds', platform, 'quadra.node')];
+  const shipped = existsSync(join(root, 'prebuilds')) ? readdirSync(join(root, 'prebuilds')).filter((d) => /^\w+-\w+$/.test(d)) : [];
   const causes: string[] = [];
   if (/lib\w+\.so/.test(detail)) {
-    causes.push('a shared library it links is missing (on Debian: apt-get install libhwy1 libgomp1 libdnnl2), or the build is from another machine');
+    causes.push('a shared library it links is missing: a prebuild carries its own beside quadra.node, a source build needs the Debian packages it was built against (libhwy1, libgomp1, and libdnnl2 on x86-64)');
   }
   if (/NODE_MODULE_VERSION|napi|symbol/i.test(detail)) {
     causes.push(`the binary was built for another Node.js (this is ${process.version}; Node-API 8 is required)`);
   }
-  if (!looked.some((p) => existsSync(p))) {
-    causes.push(`no prebuilt binary ships for ${platform} and none was built from source at install time`);
+  if (!shipped.includes(platform)) {
+    causes.push(`no prebuilt binary ships for ${platform} (prebuilds here: ${shipped.length ? shipped.join(', ') : 'none'}) and none was built from source at install time`);
   }
-  causes.push('the native build failed or was skipped during install (its log is printed by `pnpm install`)');
+  causes.push('the build from source failed or was skipped during install (its log is printed by `npm install` / `pnpm install`)');
   return [
     `@quadranet/lib: could not load the native module quadra.node for ${platform}: ${what}.`,
     `  loader said: ${detail}`,
-    `  looked in: ${looked.join(', ')}`,
+    `  looked for: ${lookedFor.join(', ')}`,
+    `  looked in: ${join(root, 'build', 'Release')}, ${join(root, 'prebuilds', platform)}`,
     '  likely causes:',
     ...causes.map((c) => `    - ${c}`),
     '  fixes:',
-    '    - build it from source: pnpm --filter @quadranet/lib build:native (needs g++, cmake, libhwy-dev, libdnnl-dev on x86-64)',
-    '    - or reinstall with npm_config_build_from_source=true',
-    '    - or run on the plain-TypeScript reference kernels: QUADRA_BACKEND=reference',
+    '    - build it from source: npm rebuild @quadranet/lib --build-from-source (or pnpm --filter @quadranet/lib build:native in this repo);',
+    '      it needs g++, cmake and the Debian packages libhwy-dev plus libdnnl-dev (x86-64) or libopenblas-openmp-dev (arm64)',
+    '    - or run on the plain-TypeScript reference kernels (slow; no native code): QUADRA_BACKEND=reference',
   ].join('\n');
 }
 
@@ -137,9 +139,15 @@ function state() {
   return cached;
 }
 
-/** The native module, or null when it did not load (the reference kernels are used then). */
+/**
+ * The native module, or null when QUADRA_BACKEND=reference asks for the reference kernels. A
+ * module that fails to load is an error (the NativeLoadError that explains it), never a silent
+ * switch to kernels 100x slower: the reference is used only when asked for.
+ */
 export function nativeOrNull(): NativeModule | null {
-  return state().module;
+  const s = state();
+  if (s.module || process.env.QUADRA_BACKEND === 'reference') return s.module;
+  throw s.error!;
 }
 
 /** The native module; throws the NativeLoadError that explains why it is not available. */

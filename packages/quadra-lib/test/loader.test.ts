@@ -1,5 +1,5 @@
 // A missing or broken binary gives a NativeLoadError that says what was looked for and what to do.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -19,6 +19,9 @@ describe('native loader', () => {
     expect(msg).toContain(`${process.platform}-${process.arch}`);
     expect(msg).toContain(join(dir, 'build', 'Release'));
     expect(msg).toContain(join(dir, 'prebuilds'));
+    expect(msg).toContain(`looked for: ${join(dir, 'build', 'Release', 'quadra.node')}, ${join(dir, 'prebuilds', `${process.platform}-${process.arch}`, 'quadra.node')}`);
+    expect(msg).toMatch(/no prebuilt binary ships for \S+ \(prebuilds here: none\)/);
+    expect(msg).toMatch(/--build-from-source/);
     expect(msg).toMatch(/likely causes:/);
     expect(msg).toMatch(/build:native/);
     expect(msg).toMatch(/QUADRA_BACKEND=reference/);
@@ -33,6 +36,32 @@ describe('native loader', () => {
     expect(err).toBeInstanceOf(NativeLoadError);
     expect((err as Error).message).toMatch(/loading .*quadra\.node failed/);
     expect((err as Error).message).toMatch(/loader said: .*(invalid ELF|too short)/);
+  });
+
+  it('a package with no loadable binary fails at the first kernel call, not silently on the reference', () => {
+    // A copy of the built package without build/ and prebuilds/: what a platform with no prebuild
+    // and no compiler gets.
+    const dir = mkdtempSync(join(tmpdir(), 'quadra-nobinary-'));
+    cpSync(join(packageRoot, 'dist'), join(dir, 'dist'), { recursive: true });
+    cpSync(join(packageRoot, 'package.json'), join(dir, 'package.json'));
+    symlinkSync(join(packageRoot, 'node_modules'), join(dir, 'node_modules'));
+    const script = `
+      import { info, quadconv2d } from './dist/index.js';
+      const i = info();
+      let err = null;
+      try { quadconv2d(new Float32Array(1), { n: 1, h: 1, w: 1, c: 1 }, { wa: Float32Array.of(1), wb: Float32Array.of(1), wc: Float32Array.of(1) }, 1); }
+      catch (e) { err = { name: e.constructor.name, code: e.code, message: e.message }; }
+      console.log(JSON.stringify({ backend: i.backend, err }));`;
+    const env = { ...process.env };
+    delete env.QUADRA_BACKEND;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, env, encoding: 'utf8' });
+    const r = JSON.parse(out) as { backend: string; err: { name: string; code: string; message: string } | null };
+    expect(r.backend).toBe('unavailable');
+    expect(r.err?.name).toBe('NativeLoadError');
+    expect(r.err?.code).toBe('QUADRA_NATIVE_LOAD');
+    expect(r.err?.message).toContain(`${process.platform}-${process.arch}`);
+    expect(r.err?.message).toContain(join(dir, 'prebuilds', `${process.platform}-${process.arch}`, 'quadra.node'));
+    expect(r.err?.message).toMatch(/QUADRA_BACKEND=reference/);
   });
 
   it('falls back to the reference kernels with QUADRA_BACKEND=reference', () => {

@@ -22,8 +22,9 @@ program
       return;
     }
     console.log(`QuadraNet.ts ${i.version}`);
-    console.log(`  backend : ${getBackend()} (${i.backend === 'native' ? 'native module loaded' : 'reference kernels only'})`);
+    console.log(`  backend : ${getBackend()} (${i.backend === 'native' ? 'native module loaded' : i.backend === 'reference' ? 'reference kernels only' : 'native module did not load'})`);
     console.log(`  simd    : ${i.simd}${i.simdSupported.length ? ` (supported: ${i.simdSupported.join(', ')})` : ''}`);
+    if (i.convSimd !== i.simd) console.log(`  conv    : ${i.convSimd} (the depthwise/quadratic conv kernels are built without SVE)`);
     console.log(`  threads : ${i.threads}`);
     console.log(`  gemm    : ${i.gemm ?? 'none (reference)'}`);
     console.log(`  cuda    : ${i.cuda.available ? 'available' : `unavailable (${i.cuda.reason})`}`);

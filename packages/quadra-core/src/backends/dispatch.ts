@@ -17,7 +17,13 @@ let forced: BackendName | null = process.env.QUADRA_BACKEND === 'reference' ? 'r
 let cpuTable: KernelTable | null = null;
 
 function cpuBackend(): KernelTable {
-  if (!cpuTable) cpuTable = (nativeLoadError() === null) ? { ...refKernels, ...cpuKernels } : refKernels;
+  if (!cpuTable) {
+    // A module that fails to load is an error that explains it; the reference runs only when
+    // asked for (QUADRA_BACKEND=reference or setBackend('ref')).
+    const err = nativeLoadError();
+    if (err) throw err;
+    cpuTable = { ...refKernels, ...cpuKernels };
+  }
   return cpuTable;
 }
 

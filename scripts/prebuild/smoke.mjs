@@ -1,0 +1,96 @@
+// The focused check a prebuild must pass wherever it runs (natively, under qemu-x86_64 with older
+// CPU models, under qemu-aarch64): it must load the prebuilt module (not a source build), and its
+// kernels must agree with the plain-TypeScript references on seeded shapes that straddle the SIMD
+// widths, and a small QuadraNet's forward on the native backend must match the reference backend.
+// Run it from a project that has @quadranet/lib, core and models installed. Prints one JSON line.
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+import * as lib from '@quadranet/lib';
+import * as ref from '@quadranet/lib/reference';
+import { manualSeed, noGrad, randn, setBackend } from '@quadranet/core';
+import { QuadraNet } from '@quadranet/models';
+
+const require = createRequire(import.meta.url);
+const failures = [];
+let checks = 0;
+
+function rand(n, seed) {
+  let s = seed >>> 0;
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    a[i] = s / 2 ** 31 - 1;
+  }
+  return a;
+}
+
+function relErr(a, b) {
+  let num = 0, den = 0;
+  for (let i = 0; i < a.length; i++) { num += (a[i] - b[i]) ** 2; den += b[i] ** 2; }
+  return Math.sqrt(num / Math.max(den, 1e-30));
+}
+
+function expectClose(name, got, want, tol) {
+  checks++;
+  const e = relErr(got, want);
+  if (!(e <= tol)) failures.push(`${name}: relative error ${e.toExponential(2)} > ${tol}`);
+}
+
+const libRoot = dirname(require.resolve('@quadranet/lib/package.json'));
+// The file node-gyp-build picks, resolved as @quadranet/lib resolves it (pnpm does not hoist it).
+const binary = createRequire(`${libRoot}/package.json`)('node-gyp-build').path(libRoot);
+const info = lib.info();
+if (info.backend !== 'native') failures.push(`backend is ${info.backend}: ${info.nativeError}`);
+if (!binary.includes('/prebuilds/')) failures.push(`loaded ${binary}, not a prebuild`);
+
+for (const [c, k, h, w] of [[1, 3, 5, 4], [7, 5, 6, 7], [8, 7, 9, 5], [17, 7, 7, 8], [65, 3, 4, 6]]) {
+  const shape = { n: 2, h, w, c };
+  const x = rand(2 * h * w * c, c * 7 + k);
+  const wt = { wa: rand(k * k * c, 1 + c), ba: rand(c, 2 + c), wb: rand(k * k * c, 3 + c), bb: rand(c, 4 + c), wc: rand(k * k * c, 5 + c), bc: rand(c, 6 + c) };
+  expectClose(`quadconv2d C=${c} k=${k}`, lib.quadconv2d(x, shape, wt, k), ref.quadconv2dRef(x, shape, wt, k), 1e-5);
+  const dy = rand(x.length, 99 + c);
+  const g = lib.quadconv2dBackward(x, shape, wt, k, dy);
+  const gr = ref.quadconv2dBackwardRef(x, shape, wt, k, dy);
+  for (const key of ['dx', 'dwa', 'dwb', 'dwc', 'dba']) expectClose(`quadconv2dBackward.${key} C=${c}`, g[key], gr[key], 1e-4);
+}
+for (const [m, n, kk] of [[1, 1, 1], [7, 9, 17], [33, 65, 15], [64, 48, 130]]) {
+  const a = rand(m * kk, m), b = rand(kk * n, n);
+  const want = new Float32Array(m * n);
+  ref.gemmRef(a, b, want, { m, n, k: kk });
+  expectClose(`gemm ${m}x${n}x${kk}`, lib.gemm(a, b, undefined, { m, n, k: kk }), want, 1e-5);
+}
+{
+  const x = rand(4 * 9 * 17, 5);
+  const want = new Float32Array(x.length);
+  ref.geluRef(x, want);
+  expectClose('gelu', lib.gelu(x), want, 1e-5);
+}
+
+// A small QuadraNet forward, native against the reference backend (layer scale 1 so the blocks count).
+manualSeed(7);
+const net = new QuadraNet({ depths: [1, 1], dims: [8, 16], numClasses: 10, inChannels: 3, layerScaleInit: 1 });
+net.eval();
+const x = randn([2, 32, 32, 3]);
+const yNative = noGrad(() => net.forward(x)).data().slice();
+setBackend('ref');
+const yRef = noGrad(() => net.forward(x)).data().slice();
+setBackend('cpu');
+expectClose('QuadraNet forward', yNative, yRef, 1e-4);
+
+// The CUDA module, where the prebuild carries one: it loads on request and says whether a GPU is
+// usable and why not; it never crashes the process (this runs on machines without a GPU too).
+let cuda = null;
+if (existsSync(`${dirname(binary)}/cuda/quadra_cuda.node`)) {
+  checks++;
+  if (typeof lib.cudaStatus !== 'function') failures.push('a CUDA module ships but @quadranet/lib has no cudaStatus()');
+  else {
+    cuda = lib.cudaStatus();
+    if (typeof cuda.reason !== 'string' || (!cuda.available && !/CUDA unavailable|driver|device/i.test(cuda.reason))) failures.push(`cudaStatus(): ${JSON.stringify(cuda)}`);
+  }
+}
+
+const summary = { platform: `${process.platform}-${process.arch}`, binary, simd: info.simd, convSimd: info.convSimd, gemm: info.gemm, cuda, checks, failures };
+console.log(JSON.stringify(summary));
+process.exit(failures.length ? 1 : 0);
