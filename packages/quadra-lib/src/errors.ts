@@ -36,3 +36,17 @@ export class NativeLoadError extends QuadraError {
     if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
   }
 }
+
+/**
+ * The CUDA backend cannot be used: no quadra_cuda.node was built or shipped, it failed to load,
+ * or it loaded but found no usable GPU/driver. `reason` is the one-line cause (for a missing GPU,
+ * "CUDA unavailable: <cudaGetErrorString>"); the message adds where it looked and what to do.
+ */
+export class CudaUnavailableError extends QuadraError {
+  readonly reason: string;
+  constructor(reason: string, message: string = reason, options?: { cause?: unknown }) {
+    super('QUADRA_CUDA_UNAVAILABLE', message);
+    this.reason = reason;
+    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
+  }
+}

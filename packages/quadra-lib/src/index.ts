@@ -26,6 +26,9 @@ export { adamwStep, sgdStep, type AdamWOptions, type SgdOptions } from './optim.
 export { info, setThreads, limitSimd, fmaPeakGflops, type QuadraInfo } from './info.js';
 export { allocFloat32 } from './alloc.js';
 export { loadNative, requireNative, nativeLoadError, type NativeModule } from './native.js';
-export { QuadraError, ArgumentError, ShapeError, DTypeError, NativeLoadError } from './errors.js';
+export { QuadraError, ArgumentError, ShapeError, DTypeError, NativeLoadError, CudaUnavailableError } from './errors.js';
+export { loadCuda, cudaStatus, cudaModulePaths } from './cuda/load.js';
+export type { DeviceArray, CudaStatus, CudaMemory, CudaBackend, CudaKernelTable } from './cuda/api.js';
+export type { KernelSignatures, Conv2dGeom, AdamWParams, SgdParams, GemmDims, BinaryOp, BinaryMode } from './kernel-table.js';
 export { MAX_KERNEL } from './validate.js';
 export type * from './types.js';

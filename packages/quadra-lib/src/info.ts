@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 
 import { ArgumentError } from './errors.js';
+import { cudaStatus } from './cuda/load.js';
 import { nativeLoadError, requireNative } from './native.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -31,8 +32,9 @@ export interface QuadraInfo {
 /** What this process runs on: version, backend, SIMD target, threads, CUDA status. */
 export function info(): QuadraInfo {
   const native = nativeLoadError() === null ? requireNative() : null;
-  // No CUDA module is built yet: the GPU kernels come with their own module (quadra_cuda.node).
-  const cuda = { available: false, reason: 'this build of @quadranet/lib has no CUDA module (quadra_cuda.node)' };
+  // The CUDA module (quadra_cuda.node) is loaded here, on request, never at import.
+  const st = cudaStatus();
+  const cuda = { available: st.available, reason: st.reason };
   if (!native) {
     return {
       version: pkg.version, backend: process.env.QUADRA_BACKEND === 'reference' ? 'reference' : 'unavailable', simd: 'none (reference TypeScript kernels)', convSimd: 'none', simdSupported: [],

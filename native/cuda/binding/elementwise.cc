@@ -1,0 +1,165 @@
+// Glue for the elementwise kernels: Axpy, Scale, Binary, RowScale, Gelu, BiasGelu, GeluGrad,
+// ScaleAdd, ScaleAddGrad. Outputs may be an input exactly (element i is read before written).
+#include "args.h"
+#include "ops.h"
+
+namespace qc::binding {
+namespace {
+
+int64_t ColsArg(Napi::Env env, Napi::Value v, int64_t n) {
+  const int64_t cols = IntArg(env, v, "cols", 1);
+  if (n % cols != 0) ThrowRange(env, "cols: " + std::to_string(cols) + " does not divide " + std::to_string(n) + " elements");
+  return cols;
+}
+
+}  // namespace
+
+// Axpy(alpha, x, y): y += alpha x
+Napi::Value AxpyJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const float alpha = float(NumberArg(env, info[0], "alpha"));
+  View x = DevArg(env, info[1], "x");
+  View y = DevArg(env, info[2], "y", x.n);
+  SameOrNoAlias(env, y, "y", x, "x");
+  cudaStream_t st = StreamOrThrow(env);
+  Run(env, [&] { Axpy(alpha, x.p, y.p, x.n, st); });
+  return env.Undefined();
+}
+
+// Scale(x, alpha, out)
+Napi::Value ScaleJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  View x = DevArg(env, info[0], "x");
+  const float alpha = float(NumberArg(env, info[1], "alpha"));
+  View out = DevArg(env, info[2], "out", x.n);
+  SameOrNoAlias(env, out, "out", x, "x");
+  cudaStream_t st = StreamOrThrow(env);
+  Run(env, [&] { Scale(x.p, alpha, out.p, x.n, st); });
+  return env.Undefined();
+}
+
+// Binary(op, a, b, out, mode)
+Napi::Value BinaryJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const BinOp op = OpArg(env, info[0], "op");
+  View a = DevArg(env, info[1], "a");
+  View b = DevArg(env, info[2], "b");
+  View out = DevArg(env, info[3], "out", a.n);
+  if (!info[4].IsString()) ThrowType(env, "mode: expected 'same', 'row' or 'scalar'");
+  const std::string mode = info[4].As<Napi::String>().Utf8Value();
+  int64_t bcols;
+  if (mode == "same") {
+    if (b.n != a.n) ThrowRange(env, "b: expected " + std::to_string(a.n) + " elements (mode 'same'), got " + std::to_string(b.n));
+    bcols = a.n;
+    SameOrNoAlias(env, out, "out", b, "b");
+  } else if (mode == "row") {
+    if (b.n == 0 || a.n % b.n != 0) ThrowRange(env, "b: " + std::to_string(b.n) + " elements do not divide a's " + std::to_string(a.n) + " (mode 'row')");
+    bcols = b.n;
+    NoAlias(env, out, "out", b, "b");
+  } else if (mode == "scalar") {
+    if (b.n < 1) ThrowRange(env, "b: expected at least 1 element (mode 'scalar')");
+    bcols = 0;
+    NoAlias(env, out, "out", b, "b");
+  } else {
+    ThrowRange(env, "mode: expected 'same', 'row' or 'scalar', got '" + mode + "'");
+  }
+  SameOrNoAlias(env, out, "out", a, "a");
+  cudaStream_t st = StreamOrThrow(env);
+  Run(env, [&] { Binary(op, a.p, b.p, out.p, a.n, bcols, st); });
+  return env.Undefined();
+}
+
+// RowScale(x, rows, cols, s, out)
+Napi::Value RowScaleJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int64_t rows = IntArg(env, info[1], "rows", 0), cols = IntArg(env, info[2], "cols", 0);
+  const int64_t n = CheckedProduct(env, rows, cols, "rows x cols");
+  View x = DevArg(env, info[0], "x", n);
+  View s = DevArg(env, info[3], "s", rows);
+  View out = DevArg(env, info[4], "out", n);
+  SameOrNoAlias(env, out, "out", x, "x");
+  NoAlias(env, out, "out", s, "s");
+  cudaStream_t st = StreamOrThrow(env);
+  Run(env, [&] { RowScale(x.p, rows, cols, s.p, out.p, st); });
+  return env.Undefined();
+}
+
+// Gelu(x, y)
+Napi::Value GeluJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  View x = DevArg(env, info[0], "x");
+  View y = DevArg(env, info[1], "y", x.n);
+  SameOrNoAlias(env, y, "y", x, "x");
+  cudaStream_t st = StreamOrThrow(env);
+  Run(env, [&] { Gelu(x.p, y.p, x.n, st); });
+  return env.Undefined();
+}
+
+// BiasGelu(h, bias | null, cols, y): h += bias (in place), y = gelu(h)
+Napi::Value BiasGeluJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  View h = DevArg(env, info[0], "h");
+  const int64_t cols = ColsArg(env, info[2], h.n);
+  View bias = DevArg(env, info[1], "bias", cols, true);
+  View y = DevArg(env, info[3], "y", h.n);
+  SameOrNoAlias(env, y, "y", h, "h");
+  NoAlias(env, h, "h", bias, "bias");
+  NoAlias(env, y, "y", bias, "bias");
+  cudaStream_t st = StreamOrThrow(env);
+  Run(env, [&] { BiasGelu(h.p, bias.p, cols, y.p, h.n, st); });
+  return env.Undefined();
+}
+
+// GeluGrad(x, dy, dx)
+Napi::Value GeluGradJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  View x = DevArg(env, info[0], "x");
+  View dy = DevArg(env, info[1], "dy", x.n);
+  View dx = DevArg(env, info[2], "dx", x.n);
+  SameOrNoAlias(env, dx, "dx", x, "x");
+  SameOrNoAlias(env, dx, "dx", dy, "dy");
+  cudaStream_t st = StreamOrThrow(env);
+  Run(env, [&] { GeluGrad(x.p, dy.p, dx.p, x.n, st); });
+  return env.Undefined();
+}
+
+// ScaleAdd(x, z, gamma, cols, out): out = x + gamma ⊙ z
+Napi::Value ScaleAddJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  View x = DevArg(env, info[0], "x");
+  View z = DevArg(env, info[1], "z", x.n);
+  const int64_t cols = ColsArg(env, info[3], x.n);
+  View gamma = DevArg(env, info[2], "gamma", cols);
+  View out = DevArg(env, info[4], "out", x.n);
+  SameOrNoAlias(env, out, "out", x, "x");
+  SameOrNoAlias(env, out, "out", z, "z");
+  NoAlias(env, out, "out", gamma, "gamma");
+  cudaStream_t st = StreamOrThrow(env);
+  Run(env, [&] { ScaleAdd(x.p, z.p, gamma.p, cols, out.p, x.n, st); });
+  return env.Undefined();
+}
+
+// ScaleAddGrad(z, gamma, dy, cols, dz | null, dgamma | null)
+Napi::Value ScaleAddGradJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  View z = DevArg(env, info[0], "z");
+  const int64_t cols = ColsArg(env, info[3], z.n);
+  View gamma = DevArg(env, info[1], "gamma", cols);
+  View dy = DevArg(env, info[2], "dy", z.n);
+  View dz = DevArg(env, info[4], "dz", z.n, true);
+  View dgamma = DevArg(env, info[5], "dgamma", cols, true);
+  SameOrNoAlias(env, dz, "dz", dy, "dy");
+  NoAlias(env, dz, "dz", z, "z");
+  NoAlias(env, dz, "dz", gamma, "gamma");
+  NoAlias(env, dgamma, "dgamma", dy, "dy");
+  NoAlias(env, dgamma, "dgamma", z, "z");
+  cudaStream_t st = StreamOrThrow(env);
+  Run(env, [&] {
+    // dgamma reads dy before dz (which may be dy) is written: same stream, in order.
+    if (dgamma.p) ColumnDot(dy.p, z.p, z.n / cols, cols, dgamma.p, st);
+    if (dz.p) ScaleAdd(nullptr, dy.p, gamma.p, cols, dz.p, z.n, st);
+  });
+  return env.Undefined();
+}
+
+}  // namespace qc::binding

@@ -1,0 +1,131 @@
+/**
+ * Loading quadra_cuda.node, explicitly (never at import of @quadranet/lib): from
+ * build/Release/cuda/ (a source build) or prebuilds/<platform>-<arch>/cuda/ under the package root.
+ * It lives in a sub-folder so that node-gyp-build never takes it for the CPU module.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+import { ArgumentError, CudaUnavailableError } from '../errors.js';
+import { packageRoot } from '../native.js';
+import type { CudaBackend, CudaKernelTable, CudaMemory, CudaStatus, DeviceArray } from './api.js';
+import { CudaArray, checkLength, isWholeAllocation } from './device-array.js';
+
+/** The raw surface of quadra_cuda.node (native/cuda/binding). Arguments are checked in C++. */
+export interface CudaNativeModule {
+  status(): CudaStatus;
+  alloc(length: number, zero: boolean): object;
+  release(handle: object): void;
+  upload(dst: DeviceArray, src: Float32Array): void;
+  download(src: DeviceArray, dst: Float32Array): void;
+  copy(src: DeviceArray, dst: DeviceArray): void;
+  fill(dst: DeviceArray, value: number): void;
+  memory(): CudaMemory & { mallocs: number };
+  resetPeak(): void;
+  emptyCache(): void;
+  synchronize(): void;
+  kernels: CudaKernelTable;
+  version: string;
+}
+
+const require = createRequire(import.meta.url);
+
+/** Where quadra_cuda.node may be, in the order tried. */
+export function cudaModulePaths(root: string = packageRoot): string[] {
+  return [
+    join(root, 'build', 'Release', 'cuda', 'quadra_cuda.node'),
+    join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'cuda', 'quadra_cuda.node'),
+  ];
+}
+
+type LoadState = { module: CudaNativeModule; error: null } | { module: null; error: CudaUnavailableError };
+let state: LoadState | undefined;
+
+function loadModule(): LoadState {
+  if (state) return state;
+  const paths = cudaModulePaths();
+  const file = paths.find((p) => existsSync(p));
+  if (!file) {
+    const reason = 'no CUDA module: quadra_cuda.node was not built or shipped for this platform';
+    state = {
+      module: null,
+      error: new CudaUnavailableError(reason, [
+        `@quadranet/lib: ${reason} (${process.platform}-${process.arch}).`,
+        `  looked in: ${paths.join(', ')}`,
+        '  it is built only on x86-64 when nvcc (CUDA 12/13) is present: pnpm --filter @quadranet/lib build:native',
+      ].join('\n')),
+    };
+    return state;
+  }
+  try {
+    state = { module: require(file) as CudaNativeModule, error: null };
+  } catch (err) {
+    const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    const reason = `loading ${file} failed: ${detail}`;
+    state = {
+      module: null,
+      error: new CudaUnavailableError(reason, `@quadranet/lib: the CUDA module did not load: ${reason}\n  rebuild it: pnpm --filter @quadranet/lib build:native`, { cause: err }),
+    };
+  }
+  return state;
+}
+
+/** The CUDA status: never throws. Without a module, GPU or driver, `available` is false with the reason. */
+export function cudaStatus(): CudaStatus {
+  const s = loadModule();
+  if (!s.module) return { available: false, reason: s.error.reason };
+  try {
+    return s.module.status();
+  } catch (err) {
+    return { available: false, reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+let backend: CudaBackend | undefined;
+
+/**
+ * The CUDA backend (one per process; device 0 or QUADRA_CUDA_DEVICE). Throws CudaUnavailableError
+ * saying why when there is no module, it does not load, or there is no usable GPU/driver.
+ */
+export function loadCuda(): CudaBackend {
+  if (backend) return backend;
+  const s = loadModule();
+  if (!s.module) throw s.error;
+  const native = s.module;
+  const st = native.status();
+  if (!st.available) {
+    throw new CudaUnavailableError(st.reason, `@quadranet/lib: the CUDA backend cannot be used: ${st.reason}`);
+  }
+  backend = {
+    status: () => native.status(),
+    alloc(length: number, zero = false): DeviceArray {
+      const n = checkLength('length', length);
+      return new CudaArray(native.alloc(n, zero === true), 0, n, n);
+    },
+    release(a: DeviceArray): void {
+      if (!isWholeAllocation(a)) {
+        throw new ArgumentError('release: expected a whole allocation as returned by alloc(), not a subarray view');
+      }
+      native.release(a.handle);
+    },
+    upload: (dst, src) => native.upload(dst, src),
+    download: (src, dst) => native.download(src, dst),
+    copy: (src, dst) => native.copy(src, dst),
+    fill: (dst, value) => native.fill(dst, value),
+    memory(): CudaMemory {
+      const m = native.memory();
+      return { live: m.live, pooled: m.pooled, peak: m.peak, count: m.count };
+    },
+    resetPeak: () => native.resetPeak(),
+    emptyCache: () => native.emptyCache(),
+    synchronize: () => native.synchronize(),
+    kernels: native.kernels,
+  };
+  return backend;
+}
+
+/** @internal The raw module (tests: cudaMalloc counts); null when it did not load. */
+export function cudaNativeOrNull(): CudaNativeModule | null {
+  return loadModule().module;
+}

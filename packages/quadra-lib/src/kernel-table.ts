@@ -1,0 +1,108 @@
+/**
+ * The one table of kernel names and their signatures, over a buffer type `B`: Float32Array (or
+ * Float64Array) for the cpu and reference backends, DeviceArray for cuda. @quadranet/core's
+ * KernelTable (and its registry KERNEL_NAMES) and the CUDA module's surface are both this type.
+ * Shapes and attributes are plain values; index arrays (labels, gather indices) stay host Int32Arrays.
+ */
+import type { LinearDims } from './linear.js';
+import type { ConvShape, QuadGrads, QuadWeights } from './types.js';
+
+export type { LinearDims };
+
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
+/** How `b` lines up with `a`: same length, one row of `cols` repeated, or one value. */
+export type BinaryMode = 'same' | 'row' | 'scalar';
+
+export interface GemmDims {
+  m: number;
+  n: number;
+  k: number;
+  transA?: boolean;
+  transB?: boolean;
+  alpha?: number;
+  beta?: number;
+}
+
+export interface Conv2dGeom {
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  kh: number;
+  kw: number;
+  stride: number;
+  pad: number;
+  ho: number;
+  wo: number;
+}
+
+export interface AdamWParams {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  step: number;
+}
+
+export interface SgdParams {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  /** 1 on the first step: the momentum buffer starts as the gradient (PyTorch). */
+  step: number;
+}
+
+export interface KernelSignatures<B> {
+  /** y += alpha·x */
+  Axpy(alpha: number, x: B, y: B): void;
+  /** out = alpha·x */
+  Scale(x: B, alpha: number, out: B): void;
+  Binary(op: BinaryOp, a: B, b: B, out: B, mode: BinaryMode): void;
+  /** General NumPy broadcasting. */
+  BroadcastBinary(op: BinaryOp, a: B, aShape: readonly number[], b: B, bShape: readonly number[], out: B, outShape: readonly number[]): void;
+  /** out[r, :] = s[r] · x[r, :] (per-sample masks: drop path). */
+  RowScale(x: B, rows: number, cols: number, s: B, out: B): void;
+  /** out = sum of x over `axes` (out has the kept-dims shape's size). */
+  ReduceSum(x: B, shape: readonly number[], axes: readonly number[], out: B): void;
+  /** out[c] = Σ_r x[r, c] */
+  SumRows(x: B, rows: number, cols: number, out: B): void;
+  Gemm(a: B, b: B, c: B, d: GemmDims): void;
+  /** y = x·wᵀ + b, w in [out, in]. */
+  Linear(x: B, w: B, b: B | null, y: B, d: LinearDims): void;
+  LinearGrad(x: B, w: B, dy: B, d: LinearDims, dx: B | null, dw: B | null, db: B | null): void;
+  LayerNorm(x: B, rows: number, cols: number, gamma: B | null, beta: B | null, eps: number, y: B, mean: B, rstd: B): void;
+  LayerNormGrad(x: B, rows: number, cols: number, gamma: B | null, mean: B, rstd: B, dy: B, dx: B, dgamma: B | null, dbeta: B | null): void;
+  Gelu(x: B, y: B): void;
+  /** h += bias (row-broadcast, in place), y = gelu(h): the epilogue of linear → GELU. */
+  BiasGelu(h: B, bias: B | null, cols: number, y: B): void;
+  GeluGrad(x: B, dy: B, dx: B): void;
+  /** out = x + gamma ⊙ z, gamma per last-axis channel. */
+  ScaleAdd(x: B, z: B, gamma: B, cols: number, out: B): void;
+  ScaleAddGrad(z: B, gamma: B, dy: B, cols: number, dz: B | null, dgamma: B | null): void;
+  QuadConv2d(x: B, s: ConvShape, k: number, w: QuadWeights<B>, y: B, saved: { a: B; b: B } | null): void;
+  QuadConv2dGrad(x: B, s: ConvShape, k: number, w: QuadWeights<B>, dy: B, saved: { a: B; b: B } | null, g: QuadGrads<B>): void;
+  DwConv2d(x: B, s: ConvShape, k: number, w: B, b: B | null, y: B): void;
+  DwConv2dGrad(x: B, s: ConvShape, k: number, w: B, dy: B, dx: B, dw: B, db: B): void;
+  /** NHWC patches to rows of [kh·kw·c] (zero padding). */
+  Im2Col(x: B, g: Conv2dGeom, cols: B): void;
+  /** Scatter-add of patch rows back to NHWC. */
+  Col2Im(cols: B, g: Conv2dGeom, dx: B): void;
+  Permute(x: B, shape: readonly number[], perm: readonly number[], out: B): void;
+  /** Copies x (shape) into out (outShape) at `offsets` per axis; with `reverse`, reads the window instead. */
+  CopyWindow(x: B, shape: readonly number[], out: B, outShape: readonly number[], offsets: readonly number[], reverse: boolean): void;
+  Roll(x: B, shape: readonly number[], shifts: readonly number[], out: B): void;
+  /** out = x.take(indices) along `axis`; with `scatter`, adds x into out at the indices (the backward). */
+  Gather(x: B, shape: readonly number[], axis: number, indices: Int32Array, out: B, scatter: boolean): void;
+  /** Row-wise (log-)softmax over the last axis. */
+  Softmax(x: B, rows: number, cols: number, out: B, log: boolean): void;
+  SoftmaxGrad(y: B, dy: B, rows: number, cols: number, dx: B, log: boolean): void;
+  /** Mean label-smoothed cross-entropy; writes softmax probabilities for the backward. */
+  CrossEntropy(logits: B, rows: number, cols: number, labels: Int32Array, smoothing: number, probs: B): number;
+  CrossEntropyGrad(probs: B, rows: number, cols: number, labels: Int32Array, smoothing: number, scale: number, dx: B): void;
+  AdamW(p: B, g: B, m: B, v: B, h: AdamWParams): void;
+  Sgd(p: B, g: B, buf: B | null, h: SgdParams): void;
+}
+
