@@ -1,9 +1,11 @@
 /** Element types. float32 is the working type; float64 exists for the reference backend's gradient checks. */
-import { allocFloat32 } from '@quadranet/lib';
+import { allocFloat32, type DeviceArray } from '@quadranet/lib';
 import { DTypeError } from './errors.js';
 
 export type DType = 'float32' | 'float64';
 export type FArray = Float32Array | Float64Array;
+/** A kernel buffer: host memory (cpu) or a view of device memory (cuda). */
+export type Buf = FArray | DeviceArray;
 
 export const BYTES: Record<DType, number> = { float32: 4, float64: 8 };
 

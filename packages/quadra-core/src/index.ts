@@ -1,17 +1,20 @@
 /**
  * @quadranet/core — NHWC float32 tensors with a dynamic autograd tape, ops dispatched by kernel
- * name to the native (SIMD C++) or reference (TypeScript) backend, nn layers, optimizers and io.
+ * name to the native (SIMD C++), reference (TypeScript) or cuda backend by the tensors' device,
+ * nn layers, optimizers and io.
  */
 export { Tensor, empty, emptyLike, fromArray, type NestedArray } from './tensor.js';
-export type { DType, FArray } from './dtype.js';
-export type { Device } from './device.js';
+export type { DType, FArray, Buf } from './dtype.js';
+export { DEVICES, type Device } from './device.js';
 export { memory, resetPeak, emptyCache, type DeviceMemory } from './memory.js';
 export { scope, keep } from './scope.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
 export type { BackwardOptions } from './autograd/backward.js';
 export { Generator, defaultGenerator, manualSeed, type GeneratorState } from './random.js';
-export { setBackend, getBackend, supportMatrix, kernels, type BackendName, type KernelSupport } from './backends/dispatch.js';
-export { KERNEL_NAMES, type KernelName, type KernelTable } from './kernels/names.js';
+export {
+  setBackend, getBackend, supportMatrix, kernels, deviceAvailability, requireDevice, synchronize, type BackendName, type KernelSupport,
+} from './backends/dispatch.js';
+export { KERNEL_NAMES, type KernelName, type KernelTable, type AnyKernelTable } from './kernels/names.js';
 export * from './ops/index.js';
 export { QuadraError, ArgumentError, ShapeError, DTypeError, DeviceError, BackendUnavailableError, DisposedError } from './errors.js';
 export * from './io/index.js';

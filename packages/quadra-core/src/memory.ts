@@ -1,11 +1,15 @@
 /**
  * Storage with reference counts and per-device accounting. A tensor holds one reference, every view
  * one more, and every autograd node that saves the tensor one more; the bytes are released when the
- * last reference goes. `memory()` reads the live and peak totals.
+ * last reference goes. `memory()` reads the live and peak totals. cpu storages hold a host array
+ * (pooled here); cuda storages hold a DeviceArray from the CUDA module's caching allocator, whose
+ * own live/pooled/peak bytes are what `memory().cuda` reports.
  */
-import { allocArray, BYTES, type DType, type FArray } from './dtype.js';
-import type { Device } from './device.js';
-import { DisposedError } from './errors.js';
+import type { DeviceArray } from '@quadranet/lib';
+import { cudaRuntime, cudaRuntimeIfLoaded } from './backends/cuda/runtime.js';
+import { allocArray, BYTES, type Buf, type DType, type FArray } from './dtype.js';
+import { checkDevice, type Device } from './device.js';
+import { DeviceError, DisposedError, DTypeError } from './errors.js';
 
 export interface DeviceMemory {
   /** Bytes held by live storages. */
@@ -64,22 +68,31 @@ function giveToPool(a: FArray, dtype: DType): void {
   }
 }
 
-/** Drops every pooled buffer (they are then garbage-collected) and sets the pool's cap. */
+/**
+ * Drops every pooled cpu buffer (they are then garbage-collected) and sets the pool's cap; frees
+ * the cached device blocks too when the CUDA backend is loaded.
+ */
 export function emptyCache(limitMb?: number): void {
   if (limitMb !== undefined) poolLimit = limitMb * 1024 * 1024;
   pool.clear();
   poolOrder.length = 0;
   stats.cpu.pooled = 0;
+  cudaRuntimeIfLoaded()?.emptyCache();
 }
 
-/** Live and peak bytes per device, counting every tensor, view owner and saved intermediate once. */
+/**
+ * Live and peak bytes per device, counting every tensor, view owner and saved intermediate once.
+ * The cuda figures are the device allocator's own (zeros while the CUDA backend is not loaded).
+ */
 export function memory(): Record<Device, DeviceMemory> {
-  return { cpu: { ...stats.cpu }, cuda: { ...stats.cuda } };
+  const rt = cudaRuntimeIfLoaded();
+  return { cpu: { ...stats.cpu }, cuda: rt ? { ...rt.memory() } : { ...stats.cuda } };
 }
 
 /** Starts a new peak measurement at the current live size. */
 export function resetPeak(device?: Device): void {
-  for (const d of device ? [device] : (Object.keys(stats) as Device[])) stats[d].peak = stats[d].live;
+  if (!device || device === 'cpu') stats.cpu.peak = stats.cpu.live;
+  if (!device || device === 'cuda') cudaRuntimeIfLoaded()?.resetPeak();
 }
 
 export class Storage {
@@ -87,48 +100,86 @@ export class Storage {
   readonly dtype: DType;
   readonly bytes: number;
   private array: FArray | null;
+  /** cuda: the whole allocation (what is released) and the view of `length` elements handed out. */
+  private allocation: DeviceArray | null = null;
+  private view: DeviceArray | null = null;
   private refs = 1;
   /** Allocated here (not wrapping a caller's buffer), so it may go back to the pool. */
   private readonly pooled: boolean;
 
   /**
-   * Wraps `array`, or allocates `length` elements: from the pool when a buffer of that size is
+   * cpu: wraps `array`, or allocates `length` elements: from the pool when a buffer of that size is
    * free (zero-filled only when `zero`), else a fresh zeroed buffer.
+   * cuda: allocates `length` float32 elements from the device's caching allocator (zero-filled
+   * when `zero`); host arrays are never wrapped (upload them into the new storage instead).
    */
   constructor(device: Device, dtype: DType, length: number, array?: FArray, zero = true) {
-    this.device = device;
+    this.device = checkDevice('device', device);
     this.dtype = dtype;
     this.pooled = !array;
-    this.array = array ?? (device === 'cpu' ? takeFromPool(dtype, length, zero) : null) ?? allocArray(dtype, length);
     this.bytes = length * BYTES[dtype];
-    const s = stats[device];
+    if (device === 'cuda') {
+      if (dtype !== 'float32') throw new DTypeError(`cuda tensors are float32, got dtype ${dtype}`);
+      if (array) throw new DeviceError('a cuda storage cannot wrap a host array; create it empty and upload');
+      const rt = cudaRuntime();
+      // One element at least: a zero-length allocation is not portable across allocators.
+      this.allocation = rt.alloc(Math.max(1, length), zero);
+      this.view = this.allocation.length === length ? this.allocation : this.allocation.subarray(0, length);
+      this.array = null;
+      return;
+    }
+    this.array = array ?? takeFromPool(dtype, length, zero) ?? allocArray(dtype, length);
+    const s = stats.cpu;
     s.live += this.bytes;
     s.count++;
     if (s.live > s.peak) s.peak = s.live;
   }
 
   get alive(): boolean {
-    return this.array !== null;
+    return this.array !== null || this.view !== null;
   }
 
   /** The host buffer (cpu storages). */
   get data(): FArray {
-    if (!this.array) throw new DisposedError('tensor storage was already released (use after dispose())');
-    return this.array;
+    if (this.array) return this.array;
+    if (this.view) throw new DeviceError('this tensor is on cuda: its host data cannot be read in place; call .to(\'cpu\') (or dataSync() for a copy)');
+    throw new DisposedError('tensor storage was already released (use after dispose())');
+  }
+
+  /** The device view (cuda storages). */
+  get deviceData(): DeviceArray {
+    if (this.view) return this.view;
+    if (this.array) throw new DeviceError('this tensor is on cpu: it has no device data; call .to(\'cuda\')');
+    throw new DisposedError('tensor storage was already released (use after dispose())');
+  }
+
+  /** The kernel buffer on either device. */
+  get buffer(): Buf {
+    const b = this.array ?? this.view;
+    if (!b) throw new DisposedError('tensor storage was already released (use after dispose())');
+    return b;
   }
 
   retain(): this {
-    if (!this.array) throw new DisposedError('cannot retain released storage');
+    if (!this.alive) throw new DisposedError('cannot retain released storage');
     this.refs++;
     return this;
   }
 
   release(): void {
-    if (!this.array) return;
+    if (!this.alive) return;
     if (--this.refs > 0) return;
-    if (this.pooled && this.device === 'cpu') giveToPool(this.array, this.dtype);
+    if (this.allocation) {
+      const a = this.allocation;
+      this.allocation = null;
+      this.view = null;
+      // The runtime exists: this storage was allocated from it.
+      cudaRuntimeIfLoaded()?.release(a);
+      return;
+    }
+    if (this.pooled) giveToPool(this.array!, this.dtype);
     this.array = null;
-    const s = stats[this.device];
+    const s = stats.cpu;
     s.live -= this.bytes;
     s.count--;
   }

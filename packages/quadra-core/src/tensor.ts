@@ -1,15 +1,18 @@
 /**
  * Tensor: a shape over a contiguous float buffer on a device. CPU tensors own an ArrayBuffer that the
- * native kernels read and write in place. Views (reshape, detach, leading-axis slices) share storage.
+ * native kernels read and write in place; CUDA tensors own device memory. Views (reshape, detach,
+ * leading-axis slices) share storage.
  */
+import type { DeviceArray } from '@quadranet/lib';
 import { backward as runBackward, type BackwardOptions } from './autograd/backward.js';
-import type { Node } from './autograd/node.js';
-import type { DType, FArray } from './dtype.js';
-import type { Device } from './device.js';
-import { ArgumentError, DisposedError } from './errors.js';
+import { record, type Node } from './autograd/node.js';
+import type { Buf, DType, FArray } from './dtype.js';
+import { checkDevice, type Device } from './device.js';
+import { ArgumentError, DeviceError, DisposedError, DTypeError } from './errors.js';
 import { Storage } from './memory.js';
 import { keep, track } from './scope.js';
 import { sizeOf } from './shape.js';
+import { readHost, writeHost } from './transfer.js';
 
 const finalizer = new FinalizationRegistry<Storage>((s) => s.release());
 
@@ -92,16 +95,63 @@ export class Tensor {
     this.requires = true;
   }
 
-  /** Zero-copy view of the elements (cpu). Writing to it changes the tensor. */
+  /**
+   * Zero-copy view of the elements (cpu). Writing to it changes the tensor. On a cuda tensor this
+   * throws a DeviceError: use `.to('cpu')`, `dataSync()` (a host copy) or `deviceData()`.
+   */
   data(): FArray {
     if (this.disposedFlag && this.pins === 0) throw new DisposedError(`tensor [${this.shape.join(', ')}] was disposed`);
+    if (this.storage.device !== 'cpu') {
+      throw new DeviceError(`data(): tensor [${this.shape.join(', ')}] is on ${this.storage.device}; call .to('cpu') first (or dataSync() for a host copy)`);
+    }
     const d = this.storage.data;
     return this.offset === 0 && d.length === this.size ? d : d.subarray(this.offset, this.offset + this.size);
   }
 
+  /** The device memory of a cuda tensor (a view of its allocation). */
+  deviceData(): DeviceArray {
+    if (this.disposedFlag && this.pins === 0) throw new DisposedError(`tensor [${this.shape.join(', ')}] was disposed`);
+    if (this.storage.device !== 'cuda') throw new DeviceError(`deviceData(): tensor [${this.shape.join(', ')}] is on ${this.storage.device}, not cuda; call .to('cuda') first`);
+    const d = this.storage.deviceData;
+    return this.offset === 0 && d.length === this.size ? d : d.subarray(this.offset, this.offset + this.size);
+  }
+
+  /** @internal The buffer handed to kernels: the host array (cpu) or the device view (cuda). */
+  buf(): Buf {
+    if (this.disposedFlag && this.pins === 0) throw new DisposedError(`tensor [${this.shape.join(', ')}] was disposed`);
+    const d = this.storage.buffer;
+    return this.offset === 0 && d.length === this.size ? d : d.subarray(this.offset, this.offset + this.size);
+  }
+
+  /**
+   * The elements on the host: for a cpu tensor the zero-copy view (as `data()`), for a cuda tensor
+   * a downloaded copy (writing to it does not change the tensor). Waits for the device.
+   */
+  dataSync(): FArray {
+    return readHost(this);
+  }
+
+  /**
+   * A copy on `device`, recorded on the tape (the gradient moves back to this tensor's device).
+   * Returns this tensor itself when it already lives there, as PyTorch does.
+   *
+   * @example
+   * const xg = x.to('cuda'); const y = model.forward(xg).to('cpu');
+   */
+  to(device: Device): Tensor {
+    const dev = checkDevice('to: device', device);
+    if (dev === this.device) return this;
+    if (dev === 'cuda' && this.dtype !== 'float32') throw new DTypeError(`to('cuda'): cuda tensors are float32, this tensor is ${this.dtype}`);
+    const y = new Tensor(new Storage(dev, this.dtype, this.size, undefined, false), this.shape);
+    writeHost(y, readHost(this));
+    const from = this.device;
+    record('ToDevice', [this], [y], [], ([g]) => [g!.to(from)]);
+    return y;
+  }
+
   /** The elements as nested JS arrays. */
   toArray(): NestedArray {
-    const d = this.data();
+    const d = readHost(this);
     if (this.shape.length === 0) return d[0];
     const build = (axis: number, base: number): NestedArray[] => {
       const n = this.shape[axis];
@@ -116,7 +166,7 @@ export class Tensor {
   /** The value of a one-element tensor. */
   item(): number {
     if (this.size !== 1) throw new ArgumentError(`item(): tensor must have exactly one element, has shape [${this.shape.join(', ')}]`);
-    return this.data()[0];
+    return readHost(this)[0];
   }
 
   /** Sets requiresGrad and returns this (for chaining). */
@@ -166,9 +216,11 @@ export function zeroed(shape: readonly number[], dtype: DType = 'float32', devic
   return new Tensor(new Storage(device, dtype, sizeOf(shape)), shape);
 }
 
-/** A tensor over an existing buffer (takes it over; no copy). */
+/** A tensor over an existing host buffer (takes it over; no copy), or an upload of it for cuda. */
 export function fromArray(data: FArray, shape: readonly number[], device: Device = 'cpu'): Tensor {
   const dtype: DType = data instanceof Float64Array ? 'float64' : 'float32';
+  if (device === 'cuda' && dtype !== 'float32') throw new DTypeError('fromArray: cuda tensors are float32, got a Float64Array');
+  if (device === 'cuda') return writeHost(new Tensor(new Storage('cuda', 'float32', data.length, undefined, false), shape), data);
   return new Tensor(new Storage(device, dtype, data.length, data), shape);
 }
 

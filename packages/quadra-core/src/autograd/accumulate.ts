@@ -1,11 +1,10 @@
 /** Gradient buffers: seeds and in-place accumulation. */
 import { kernels } from '../backends/dispatch.js';
 import { emptyLike, zerosLikeRaw, type Tensor } from '../tensor.js';
+import { fillTensor } from '../transfer.js';
 
 export function onesLike(t: Tensor): Tensor {
-  const o = emptyLike(t);
-  o.data().fill(1);
-  return o;
+  return fillTensor(emptyLike(t), 1);
 }
 
 export function zerosOf(shape: readonly number[], like: Tensor): Tensor {
@@ -14,5 +13,5 @@ export function zerosOf(shape: readonly number[], like: Tensor): Tensor {
 
 /** dst += src (same shape), in place. */
 export function accumulateInto(dst: Tensor, src: Tensor): void {
-  kernels(dst).Axpy(1, src.data(), dst.data());
+  kernels(dst).Axpy(1, src.buf(), dst.buf());
 }

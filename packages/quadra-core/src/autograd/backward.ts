@@ -2,7 +2,7 @@
  * Reverse-mode sweep over the tape. Nodes run in reverse topological order; each node's saved
  * tensors are released right after its backward, and intermediate gradients as soon as consumed.
  */
-import { ArgumentError, ShapeError } from '../errors.js';
+import { ArgumentError, DeviceError, ShapeError } from '../errors.js';
 import { fmt, sameShape } from '../shape.js';
 import { keep } from '../scope.js';
 import type { Tensor } from '../tensor.js';
@@ -54,6 +54,9 @@ export function backward(root: Tensor, seed: Tensor | undefined, opts: BackwardO
   }
   if (seed && !sameShape(seed.shape, root.shape)) {
     throw new ShapeError(`backward(): seed shape ${fmt(seed.shape)} must equal the tensor's shape ${fmt(root.shape)}`);
+  }
+  if (seed && seed.device !== root.device) {
+    throw new DeviceError(`backward(): seed is on ${seed.device} but the tensor is on ${root.device}; move the seed with .to('${root.device}')`);
   }
   noGrad(() => {
     const g0 = seed ? seed.detach() : onesLike(root);

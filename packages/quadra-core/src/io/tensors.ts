@@ -9,7 +9,7 @@ export function saveTensors(path: string, tensors: Map<string, Tensor> | Record<
   const entries = tensors instanceof Map ? [...tensors] : Object.entries(tensors);
   const raw = new Map<string, RawTensor>();
   for (const [name, t] of entries) {
-    const d = t.data();
+    const d = t.dataSync(); // a cuda tensor is downloaded: files always hold host copies
     if (!(d instanceof Float32Array)) throw new DTypeError(`saveTensors: '${name}' is ${t.dtype}; safetensors files are written as F32`);
     raw.set(name, { shape: [...t.shape], data: d });
   }

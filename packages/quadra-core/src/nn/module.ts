@@ -4,9 +4,12 @@
  */
 import { QuadraError } from '../errors.js';
 import type { DType, FArray } from '../dtype.js';
-import { zeroed } from '../tensor.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { DEVICES, type Device } from '../device.js';
+import { Tensor, zeroed } from '../tensor.js';
 import { fmt } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { copyTensor, writeHost } from '../transfer.js';
+import { keep } from '../scope.js';
 import { Parameter } from './parameter.js';
 
 /** A loadStateDict() whose keys or shapes did not match. */
@@ -41,8 +44,37 @@ export interface StateValue {
 }
 
 function valueData(v: StateValue | Tensor): FArray {
+  if (v instanceof Tensor) return v.dataSync();
   const d = (v as StateValue).data;
   return typeof d === 'function' ? d.call(v) : d;
+}
+
+/** `v` on `device` as a new Parameter (its gradient too), or null when it is already there. */
+function moved(v: Parameter, device: Device): Parameter | null {
+  if (v.device === device) return null;
+  return noGrad(() => {
+    const p = new Parameter(v.to(device));
+    if (v.grad) {
+      p.grad = keep(v.grad.to(device));
+      v.grad.dispose();
+      v.grad = null;
+    }
+    v.dispose();
+    return p;
+  });
+}
+
+/** `v` converted to `dtype` (on its device) as a new Parameter, or null when it already has it. */
+function converted(v: Parameter, dtype: DType): Parameter | null {
+  if (v.dtype === dtype) return null;
+  const t = zeroed(v.shape, dtype, 'cpu');
+  t.data().set(v.dataSync());
+  const device = v.device;
+  v.dispose();
+  if (device === 'cpu') return new Parameter(t);
+  const d = t.to(device);
+  t.dispose();
+  return new Parameter(d);
 }
 
 export abstract class Module {
@@ -124,23 +156,29 @@ export abstract class Module {
     if (strict && bad > 0) throw new StateDictError(report);
     for (const [k, v] of entries) {
       const p = own.get(k);
-      if (p && fmt(v.shape) === fmt(p.shape)) p.data().set(valueData(v));
+      if (!p || fmt(v.shape) !== fmt(p.shape)) continue;
+      if (v instanceof Tensor && v.device === p.device && v.dtype === p.dtype) copyTensor(v, p);
+      else writeHost(p, valueData(v));
     }
     return report;
   }
 
   /**
-   * Converts every parameter to `dtype` in place (new storage, same names). float64 runs on the
-   * reference backend: it exists for finite-difference checks of whole blocks.
+   * Moves every parameter to a device (`'cuda'`, `'cpu'`) or converts it to a dtype, in place:
+   * new storage and new Parameter objects under the same names, so build optimizers afterwards.
+   * Gradients move with their parameters. float64 runs on the reference backend: it exists for
+   * finite-difference checks of whole blocks.
+   *
+   * @example
+   * const model = createModel('quadranet36_t').to('cuda');
    */
-  to(dtype: DType): this {
+  to(target: DType | Device): this {
+    const toDevice = (DEVICES as readonly string[]).includes(target);
     for (const [, m] of this.namedModules()) {
       for (const [key, v] of Object.entries(m)) {
-        if (!(v instanceof Parameter) || v.dtype === dtype) continue;
-        const t = zeroed(v.shape, dtype, v.device);
-        t.data().set(v.data());
-        v.dispose();
-        (m as unknown as Record<string, unknown>)[key] = new Parameter(t);
+        if (!(v instanceof Parameter)) continue;
+        const next = toDevice ? moved(v, target as Device) : converted(v, target as DType);
+        if (next) (m as unknown as Record<string, unknown>)[key] = next;
       }
     }
     return this;

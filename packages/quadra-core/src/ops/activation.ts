@@ -8,10 +8,10 @@ import { checkTensor } from './util.js';
 export function gelu(x: Tensor): Tensor {
   checkTensor('gelu: x', x);
   const y = emptyLike(x);
-  kernels(x).Gelu(x.data(), y.data());
+  kernels(x).Gelu(x.buf(), y.buf());
   record('Gelu', [x], [y], [x], ([g]) => {
     const dx = emptyLike(x);
-    kernels(x).GeluGrad(x.data(), g!.data(), dx.data());
+    kernels(x).GeluGrad(x.buf(), g!.buf(), dx.buf());
     return [dx];
   });
   return y;

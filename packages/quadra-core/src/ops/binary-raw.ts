@@ -16,10 +16,10 @@ export function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   const out = emptyLike(a, shape);
   const K = kernels(a);
   if (sameShape(a.shape, shape)) {
-    if (sameShape(b.shape, shape)) return K.Binary(op, a.data(), b.data(), out.data(), 'same'), out;
-    if (b.size === 1) return K.Binary(op, a.data(), b.data(), out.data(), 'scalar'), out;
-    if (isRow(a, b)) return K.Binary(op, a.data(), b.data(), out.data(), 'row'), out;
+    if (sameShape(b.shape, shape)) return K.Binary(op, a.buf(), b.buf(), out.buf(), 'same'), out;
+    if (b.size === 1) return K.Binary(op, a.buf(), b.buf(), out.buf(), 'scalar'), out;
+    if (isRow(a, b)) return K.Binary(op, a.buf(), b.buf(), out.buf(), 'row'), out;
   }
-  K.BroadcastBinary(op, a.data(), a.shape, b.data(), b.shape, out.data(), shape);
+  K.BroadcastBinary(op, a.buf(), a.shape, b.buf(), b.shape, out.buf(), shape);
   return out;
 }

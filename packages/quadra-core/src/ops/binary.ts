@@ -2,6 +2,7 @@
 import { record } from '../autograd/node.js';
 import type { BinaryOp } from '../kernels/names.js';
 import { empty, type Tensor } from '../tensor.js';
+import { fillTensor } from '../transfer.js';
 import { binaryRaw } from './binary-raw.js';
 import { sumTo } from './reduce.js';
 import { checkSame, checkTensor } from './util.js';
@@ -11,7 +12,8 @@ export type Operand = Tensor | number;
 function asTensor(v: Operand, like: Tensor): { t: Tensor; owned: boolean } {
   if (typeof v !== 'number') return { t: v, owned: false };
   const t = empty([], like.dtype, like.device);
-  t.data()[0] = v;
+  if (t.device === 'cpu') t.data()[0] = v;
+  else fillTensor(t, v);
   return { t, owned: true };
 }
 

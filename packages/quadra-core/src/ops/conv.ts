@@ -47,22 +47,22 @@ export function conv2d(x: Tensor, w: Tensor, b?: Tensor | null, opts: Conv2dOpti
   const d = { rows: g.n * g.ho * g.wo, inFeatures: g.kh * g.kw * g.c, outFeatures: out };
   const K = kernels(x);
   const cols = emptyLike(x, [d.rows, d.inFeatures]);
-  K.Im2Col(x.data(), g, cols.data());
+  K.Im2Col(x.buf(), g, cols.buf());
   const y = emptyLike(x, [g.n, g.ho, g.wo, out]);
-  K.Linear(cols.data(), w.data(), b?.data() ?? null, y.data(), d);
+  K.Linear(cols.buf(), w.buf(), b?.buf() ?? null, y.buf(), d);
   cols.dispose();
   record('Conv2d', [x, w, b ?? null], [y], [x, w], ([gy]) => {
     const colsB = emptyLike(x, [d.rows, d.inFeatures]);
-    K.Im2Col(x.data(), g, colsB.data());
+    K.Im2Col(x.buf(), g, colsB.buf());
     const dcols = x.requiresGrad ? emptyLike(x, colsB.shape) : null;
     const dw = w.requiresGrad ? emptyLike(w) : null;
     const db = b?.requiresGrad ? emptyLike(b) : null;
-    K.LinearGrad(colsB.data(), w.data(), gy!.data(), d, dcols?.data() ?? null, dw?.data() ?? null, db?.data() ?? null);
+    K.LinearGrad(colsB.buf(), w.buf(), gy!.buf(), d, dcols?.buf() ?? null, dw?.buf() ?? null, db?.buf() ?? null);
     colsB.dispose();
     let dx: Tensor | null = null;
     if (dcols) {
       dx = emptyLike(x);
-      K.Col2Im(dcols.data(), g, dx.data());
+      K.Col2Im(dcols.buf(), g, dx.buf());
       dcols.dispose();
     }
     return [dx, dw, db];
@@ -106,20 +106,20 @@ export function quadConv2d(x: Tensor, p: QuadConvParams, k: number, opts: QuadCo
   depthwiseShape('quadConv2d', x, wb, k);
   depthwiseShape('quadConv2d', x, wc, k);
   for (const [name, t] of [['ba', ba], ['bb', bb], ['bc', bc]] as const) checkVector('quadConv2d', name, t, s.c);
-  const raw = () => ({ wa: wa.data(), ba: ba?.data(), wb: wb.data(), bb: bb?.data(), wc: wc.data(), bc: bc?.data() });
+  const raw = () => ({ wa: wa.buf(), ba: ba?.buf(), wb: wb.buf(), bb: bb?.buf(), wc: wc.buf(), bc: bc?.buf() });
   const y = emptyLike(x);
   const K = kernels(x);
   const willRecord = [x, wa, ba, wb, bb, wc, bc].some((t) => t?.requiresGrad);
   const saved = opts.saveAB && willRecord ? { a: emptyLike(x), b: emptyLike(x) } : null;
-  K.QuadConv2d(x.data(), s, k, raw(), y.data(), saved ? { a: saved.a.data(), b: saved.b.data() } : null);
+  K.QuadConv2d(x.buf(), s, k, raw(), y.buf(), saved ? { a: saved.a.buf(), b: saved.b.buf() } : null);
   const keepList = [x, wa, wb, wc, ...(saved ? [saved.a, saved.b] : [])];
   record('QuadConv2d', [x, wa, ba ?? null, wb, bb ?? null, wc, bc ?? null], [y], keepList, ([g]) => {
     const gr = {
       dx: emptyLike(x), dwa: emptyLike(wa), dba: emptyLike(x, [s.c]), dwb: emptyLike(wb),
       dbb: emptyLike(x, [s.c]), dwc: emptyLike(wc), dbc: emptyLike(x, [s.c]),
     };
-    const raws = Object.fromEntries(Object.entries(gr).map(([key, t]) => [key, t.data()])) as Record<keyof typeof gr, ReturnType<Tensor['data']>>;
-    K.QuadConv2dGrad(x.data(), s, k, raw(), g!.data(), saved ? { a: saved.a.data(), b: saved.b.data() } : null, raws);
+    const raws = Object.fromEntries(Object.entries(gr).map(([key, t]) => [key, t.buf()])) as Record<keyof typeof gr, ReturnType<Tensor['data']>>;
+    K.QuadConv2dGrad(x.buf(), s, k, raw(), g!.buf(), saved ? { a: saved.a.buf(), b: saved.b.buf() } : null, raws);
     const pick = (t: Tensor | null | undefined, gt: Tensor) => (t?.requiresGrad ? gt : (gt.dispose(), null));
     return [pick(x, gr.dx), pick(wa, gr.dwa), pick(ba, gr.dba), pick(wb, gr.dwb), pick(bb, gr.dbb), pick(wc, gr.dwc), pick(bc, gr.dbc)];
   });
@@ -140,12 +140,12 @@ export function dwConv2d(x: Tensor, w: Tensor, b: Tensor | null | undefined, k: 
   checkVector('dwConv2d', 'b', b, s.c);
   const y = emptyLike(x);
   const K = kernels(x);
-  K.DwConv2d(x.data(), s, k, w.data(), b?.data() ?? null, y.data());
+  K.DwConv2d(x.buf(), s, k, w.buf(), b?.buf() ?? null, y.buf());
   record('DwConv2d', [x, w, b ?? null], [y], [x, w], ([g]) => {
     const dx = emptyLike(x);
     const dw = emptyLike(w);
     const db = emptyLike(x, [s.c]);
-    K.DwConv2dGrad(x.data(), s, k, w.data(), g!.data(), dx.data(), dw.data(), db.data());
+    K.DwConv2dGrad(x.buf(), s, k, w.buf(), g!.buf(), dx.buf(), dw.buf(), db.buf());
     return [x.requiresGrad ? dx : (dx.dispose(), null), w.requiresGrad ? dw : (dw.dispose(), null), b?.requiresGrad ? db : (db.dispose(), null)];
   });
   return y;

@@ -1,10 +1,11 @@
 /** Tensor creation. Every random function takes an optional seeded Generator. */
 import type { DType, FArray } from '../dtype.js';
-import type { Device } from '../device.js';
+import { checkDevice, type Device } from '../device.js';
 import { ArgumentError, ShapeError } from '../errors.js';
 import { defaultGenerator, type Generator } from '../random.js';
 import { checkShape, fmt, sizeOf } from '../shape.js';
 import { empty, fromArray, zeroed, type NestedArray, type Tensor } from '../tensor.js';
+import { fillTensor } from '../transfer.js';
 
 export interface CreateOptions {
   dtype?: DType;
@@ -15,6 +16,14 @@ export interface CreateOptions {
 function finish(t: Tensor, o: CreateOptions): Tensor {
   if (o.requiresGrad) t.requiresGrad = true;
   return t;
+}
+
+/** Values computed on the host land on the requested device (one upload for cuda). */
+function onDevice(t: Tensor, device: Device | undefined): Tensor {
+  if (!device || device === t.device) return t;
+  const y = t.to(checkDevice('device', device));
+  t.dispose();
+  return y;
 }
 
 function inferShape(v: NestedArray): number[] {
@@ -29,11 +38,12 @@ function inferShape(v: NestedArray): number[] {
 
 /**
  * A tensor from nested arrays or a flat typed/number array plus a shape. A Float32Array or
- * Float64Array is used without copying.
+ * Float64Array is used without copying on cpu; with `device: 'cuda'` the values are uploaded.
  *
  * @example
  * const x = tensor([[1, 2], [3, 4]]);            // shape [2, 2]
  * const y = tensor(new Float32Array(6), [2, 3]); // zero-copy
+ * const g = randn([8, 56, 56, 64], { device: 'cuda' }); // drawn on the host, uploaded once
  */
 export function tensor(values: NestedArray | FArray, shape?: readonly number[], opts: CreateOptions = {}): Tensor {
   if (values instanceof Float32Array || values instanceof Float64Array) {
@@ -48,9 +58,9 @@ export function tensor(values: NestedArray | FArray, shape?: readonly number[], 
   const flat = Array.isArray(values) ? (values as unknown[]).flat(Infinity) : [values];
   if (!flat.every((v) => typeof v === 'number')) throw new ArgumentError('tensor: values must be numbers or nested arrays of numbers');
   if (flat.length !== sizeOf(sh)) throw new ShapeError(`tensor: shape ${fmt(sh)} needs ${sizeOf(sh)} values, got ${flat.length} (ragged nested array?)`);
-  const t = empty(sh, opts.dtype ?? 'float32', opts.device ?? 'cpu');
+  const t = empty(sh, opts.dtype ?? 'float32', 'cpu');
   t.data().set(flat as number[]);
-  return finish(t, opts);
+  return finish(onDevice(t, opts.device), opts);
 }
 
 export function zeros(shape: readonly number[], opts: CreateOptions = {}): Tensor {
@@ -59,8 +69,7 @@ export function zeros(shape: readonly number[], opts: CreateOptions = {}): Tenso
 
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
   const t = empty(checkShape('shape', shape), opts.dtype, opts.device);
-  t.data().fill(value);
-  return finish(t, opts);
+  return finish(fillTensor(t, value), opts);
 }
 
 export function ones(shape: readonly number[], opts: CreateOptions = {}): Tensor {
@@ -77,10 +86,10 @@ export function onesLike(t: Tensor): Tensor {
 
 /** 0, 1, …, n-1. */
 export function arange(n: number, opts: CreateOptions = {}): Tensor {
-  const t = empty([n], opts.dtype, opts.device);
+  const t = empty([n], opts.dtype, 'cpu');
   const d = t.data();
   for (let i = 0; i < n; i++) d[i] = i;
-  return finish(t, opts);
+  return finish(onDevice(t, opts.device), opts);
 }
 
 export interface RandomOptions extends CreateOptions {
@@ -88,11 +97,11 @@ export interface RandomOptions extends CreateOptions {
 }
 
 function fillWith(shape: readonly number[], opts: RandomOptions, fn: (g: Generator) => number): Tensor {
-  const t = empty(checkShape('shape', shape), opts.dtype, opts.device);
+  const t = empty(checkShape('shape', shape), opts.dtype, 'cpu');
   const g = opts.generator ?? defaultGenerator;
   const d = t.data();
   for (let i = 0; i < d.length; i++) d[i] = fn(g);
-  return finish(t, opts);
+  return finish(onDevice(t, opts.device), opts);
 }
 
 /** Standard normal samples. */

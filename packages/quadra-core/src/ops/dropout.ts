@@ -3,20 +3,28 @@ import { record } from '../autograd/node.js';
 import { kernels } from '../backends/dispatch.js';
 import { ArgumentError } from '../errors.js';
 import { defaultGenerator, type Generator } from '../random.js';
-import { emptyLike, type Tensor } from '../tensor.js';
+import { empty, emptyLike, type Tensor } from '../tensor.js';
 import { checkTensor } from './util.js';
 
 function masked(op: string, x: Tensor, mask: Tensor): Tensor {
   const y = emptyLike(x);
   const K = kernels(x);
   const mode = mask.size === x.size ? 'same' : 'row';
-  if (mode === 'same') K.Binary('mul', x.data(), mask.data(), y.data(), 'same');
+  if (mode === 'same') K.Binary('mul', x.buf(), mask.buf(), y.buf(), 'same');
   else {
     // per-sample mask [N]: one scale per sample's block
-    K.RowScale(x.data(), mask.size, x.size / mask.size, mask.data(), y.data());
+    K.RowScale(x.buf(), mask.size, x.size / mask.size, mask.buf(), y.buf());
   }
   record(op, [x], [y], [mask], ([g]) => [masked(op, g!, mask)]);
   return y;
+}
+
+/** `host` moved to x's device (the same tensor when x is on cpu). */
+function onDeviceOf(host: Tensor, x: Tensor): Tensor {
+  if (x.device === 'cpu') return host;
+  const m = host.to(x.device);
+  host.dispose();
+  return m;
 }
 
 function checkP(op: string, p: number): void {
@@ -28,10 +36,12 @@ export function dropout(x: Tensor, p: number, training: boolean, gen: Generator 
   checkTensor('dropout: x', x);
   checkP('dropout', p);
   if (!training || p === 0) return x;
-  const mask = emptyLike(x);
-  const md = mask.data();
+  // drawn on the host (one generator for every device, so cpu and cuda runs match), then moved
+  const host = empty(x.shape, x.dtype, 'cpu');
+  const md = host.data();
   const keepScale = 1 / (1 - p);
   for (let i = 0; i < md.length; i++) md[i] = gen.uniform() < p ? 0 : keepScale;
+  const mask = onDeviceOf(host, x);
   const y = masked('Dropout', x, mask);
   mask.dispose();
   return y;
@@ -46,9 +56,10 @@ export function dropPath(x: Tensor, p: number, training: boolean, gen: Generator
   checkP('dropPath', p);
   if (!training || p === 0 || x.ndim === 0) return x;
   const n = x.shape[0];
-  const mask = emptyLike(x, [n]);
-  const md = mask.data();
+  const host = empty([n], x.dtype, 'cpu');
+  const md = host.data();
   for (let i = 0; i < n; i++) md[i] = gen.uniform() < p ? 0 : 1 / (1 - p);
+  const mask = onDeviceOf(host, x);
   const y = masked('DropPath', x, mask);
   mask.dispose();
   return y;

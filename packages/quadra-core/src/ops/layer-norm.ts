@@ -21,12 +21,12 @@ export function layerNorm(x: Tensor, gamma?: Tensor | null, beta?: Tensor | null
   const y = emptyLike(x);
   const mean = emptyLike(x, [rows]);
   const rstd = emptyLike(x, [rows]);
-  kernels(x).LayerNorm(x.data(), rows, cols, gamma?.data() ?? null, beta?.data() ?? null, eps, y.data(), mean.data(), rstd.data());
+  kernels(x).LayerNorm(x.buf(), rows, cols, gamma?.buf() ?? null, beta?.buf() ?? null, eps, y.buf(), mean.buf(), rstd.buf());
   record('LayerNorm', [x, gamma ?? null, beta ?? null], [y], gamma ? [x, gamma, mean, rstd] : [x, mean, rstd], ([g]) => {
     const dx = emptyLike(x);
     const dg = gamma?.requiresGrad ? emptyLike(gamma) : null;
     const db = beta?.requiresGrad ? emptyLike(beta) : null;
-    kernels(x).LayerNormGrad(x.data(), rows, cols, gamma?.data() ?? null, mean.data(), rstd.data(), g!.data(), dx.data(), dg?.data() ?? null, db?.data() ?? null);
+    kernels(x).LayerNormGrad(x.buf(), rows, cols, gamma?.buf() ?? null, mean.buf(), rstd.buf(), g!.buf(), dx.buf(), dg?.buf() ?? null, db?.buf() ?? null);
     return [x.requiresGrad ? dx : (dx.dispose(), null), dg, db];
   });
   mean.dispose();

@@ -20,12 +20,12 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor | null): Tensor {
   checkVector('linear', 'b', b, outF);
   const d = { rows: x.size / Math.max(inF, 1), inFeatures: inF, outFeatures: outF };
   const y = emptyLike(x, [...x.shape.slice(0, -1), outF]);
-  kernels(x).Linear(x.data(), w.data(), b ? b.data() : null, y.data(), d);
+  kernels(x).Linear(x.buf(), w.buf(), b ? b.buf() : null, y.buf(), d);
   record('Linear', [x, w, b ?? null], [y], [x, w], ([g]) => {
     const dx = x.requiresGrad ? emptyLike(x) : null;
     const dw = w.requiresGrad ? emptyLike(w) : null;
     const db = b?.requiresGrad ? emptyLike(b) : null;
-    kernels(x).LinearGrad(x.data(), w.data(), g!.data(), d, dx?.data() ?? null, dw?.data() ?? null, db?.data() ?? null);
+    kernels(x).LinearGrad(x.buf(), w.buf(), g!.buf(), d, dx?.buf() ?? null, dw?.buf() ?? null, db?.buf() ?? null);
     return [dx, dw, db];
   });
   return y;
@@ -48,16 +48,16 @@ export function linearGelu(x: Tensor, w: Tensor, b?: Tensor | null): Tensor {
   const shape = [...x.shape.slice(0, -1), outF];
   const K = kernels(x);
   const h = emptyLike(x, shape);
-  K.Linear(x.data(), w.data(), null, h.data(), d);
+  K.Linear(x.buf(), w.buf(), null, h.buf(), d);
   const y = emptyLike(x, shape);
-  K.BiasGelu(h.data(), b ? b.data() : null, outF, y.data());
+  K.BiasGelu(h.buf(), b ? b.buf() : null, outF, y.buf());
   record('LinearGelu', [x, w, b ?? null], [y], [x, w, h], ([g]) => {
     const dh = emptyLike(h);
-    K.GeluGrad(h.data(), g!.data(), dh.data());
+    K.GeluGrad(h.buf(), g!.buf(), dh.buf());
     const dx = x.requiresGrad ? emptyLike(x) : null;
     const dw = w.requiresGrad ? emptyLike(w) : null;
     const db = b?.requiresGrad ? emptyLike(b) : null;
-    K.LinearGrad(x.data(), w.data(), dh.data(), d, dx?.data() ?? null, dw?.data() ?? null, db?.data() ?? null);
+    K.LinearGrad(x.buf(), w.buf(), dh.buf(), d, dx?.buf() ?? null, dw?.buf() ?? null, db?.buf() ?? null);
     dh.dispose();
     return [dx, dw, db];
   });
@@ -86,27 +86,27 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     for (let i = 0; i < batch; i++) fn(i, i * m * k, shared ? 0 : i * k * n, i * m * n);
   };
   if (shared) {
-    K.Gemm(a.data(), b.data(), y.data(), { m: batch * m, n, k });
+    K.Gemm(a.buf(), b.buf(), y.buf(), { m: batch * m, n, k });
   } else {
-    const ad = a.data();
-    const bd = b.data();
-    const yd = y.data();
+    const ad = a.buf();
+    const bd = b.buf();
+    const yd = y.buf();
     run((_, sa, sb, sy) => K.Gemm(ad.subarray(sa, sa + m * k), bd.subarray(sb, sb + k * n), yd.subarray(sy, sy + m * n), { m, n, k }));
   }
   record('MatMul', [a, b], [y], [a, b], ([g]) => {
-    const gd = g!.data();
+    const gd = g!.buf();
     const da = a.requiresGrad ? emptyLike(a) : null;
     const dbt = b.requiresGrad ? emptyLike(b) : null;
-    const ad = a.data();
-    const bd = b.data();
+    const ad = a.buf();
+    const bd = b.buf();
     if (shared) {
-      if (da) K.Gemm(gd, bd, da.data(), { m: batch * m, n: k, k: n, transB: true });
-      if (dbt) K.Gemm(ad, gd, dbt.data(), { m: k, n, k: batch * m, transA: true });
+      if (da) K.Gemm(gd, bd, da.buf(), { m: batch * m, n: k, k: n, transB: true });
+      if (dbt) K.Gemm(ad, gd, dbt.buf(), { m: k, n, k: batch * m, transA: true });
     } else {
       run((_, sa, sb, sy) => {
         const gi = gd.subarray(sy, sy + m * n);
-        if (da) K.Gemm(gi, bd.subarray(sb, sb + k * n), da.data().subarray(sa, sa + m * k), { m, n: k, k: n, transB: true });
-        if (dbt) K.Gemm(ad.subarray(sa, sa + m * k), gi, dbt.data().subarray(sb, sb + k * n), { m: k, n, k: m, transA: true });
+        if (da) K.Gemm(gi, bd.subarray(sb, sb + k * n), da.buf().subarray(sa, sa + m * k), { m, n: k, k: n, transB: true });
+        if (dbt) K.Gemm(ad.subarray(sa, sa + m * k), gi, dbt.buf().subarray(sb, sb + k * n), { m: k, n, k: m, transA: true });
       });
     }
     return [da, dbt];

@@ -22,7 +22,7 @@ export function roll(x: Tensor, shifts: readonly number[], axes: readonly number
     per[normAxis('roll: axes', a, x.ndim)] += shifts[i];
   });
   const y = emptyLike(x);
-  kernels(x).Roll(x.data(), x.shape, per, y.data());
+  kernels(x).Roll(x.buf(), x.shape, per, y.buf());
   record('Roll', [x], [y], [], ([g]) => [roll(g!, shifts.map((s) => -s), axes)]);
   return y;
 }
@@ -41,10 +41,10 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[]): Te
   const shape = x.shape.map((d, i) => d + pads[i][0] + pads[i][1]);
   const offsets = pads.map((p) => p[0]);
   const y = zerosLikeRaw(x, shape);
-  kernels(x).CopyWindow(x.data(), x.shape, y.data(), shape, offsets, false);
+  kernels(x).CopyWindow(x.buf(), x.shape, y.buf(), shape, offsets, false);
   record('Pad', [x], [y], [], ([g]) => {
     const dx = emptyLike(x);
-    kernels(x).CopyWindow(g!.data(), shape, dx.data(), x.shape, offsets, true);
+    kernels(x).CopyWindow(g!.buf(), shape, dx.buf(), x.shape, offsets, true);
     return [dx];
   });
   return y;
@@ -67,10 +67,10 @@ export function gather(x: Tensor, indices: ArrayLike<number>, axis = 0): Tensor 
     idx[i] = v;
   }
   const y = emptyLike(x, x.shape.map((d, i) => (i === ax ? idx.length : d)));
-  kernels(x).Gather(x.data(), x.shape, ax, idx, y.data(), false);
+  kernels(x).Gather(x.buf(), x.shape, ax, idx, y.buf(), false);
   record('Gather', [x], [y], [], ([g]) => {
     const dx = zerosLikeRaw(x);
-    kernels(x).Gather(g!.data(), x.shape, ax, idx, dx.data(), true);
+    kernels(x).Gather(g!.buf(), x.shape, ax, idx, dx.buf(), true);
     return [dx];
   });
   return y;

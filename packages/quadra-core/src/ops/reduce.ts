@@ -3,7 +3,8 @@ import { record } from '../autograd/node.js';
 import { kernels } from '../backends/dispatch.js';
 import { ArgumentError } from '../errors.js';
 import { normAxis, sameShape, sizeOf } from '../shape.js';
-import { emptyLike, type Tensor } from '../tensor.js';
+import { emptyLike, zerosLikeRaw, type Tensor } from '../tensor.js';
+import { copyTensor } from '../transfer.js';
 import { checkTensor } from './util.js';
 
 const ZERO = { float32: new Float32Array(1), float64: new Float64Array(1) };
@@ -19,9 +20,7 @@ function axesOf(op: string, x: Tensor, axes?: number | readonly number[]): numbe
 /** Sums `g` down to `shape` (undoing broadcasting). Returns a new tensor. */
 export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(g.shape, shape)) {
-    const c = emptyLike(g);
-    c.data().set(g.data());
-    return c;
+    return copyTensor(g, emptyLike(g));
   }
   const off = g.ndim - shape.length;
   const axes = g.shape.map((_, i) => i).filter((i) => i < off || (shape[i - off] === 1 && g.shape[i] !== 1));
@@ -29,8 +28,8 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
   const K = kernels(g);
   // Fast path: reduce all leading axes of a [rows, cols] view.
   const lead = axes.length > 0 && axes.every((a, i) => a === i) && sizeOf(shape) === sizeOf(g.shape.slice(axes.length));
-  if (lead) K.SumRows(g.data(), g.size / out.size, out.size, out.data());
-  else K.ReduceSum(g.data(), g.shape, axes, out.data());
+  if (lead) K.SumRows(g.buf(), g.size / out.size, out.size, out.buf());
+  else K.ReduceSum(g.buf(), g.shape, axes, out.buf());
   return out;
 }
 
@@ -46,12 +45,15 @@ export function sum(x: Tensor, axes?: number | readonly number[], keepDims = fal
   const ax = axesOf('sum', x, axes);
   const kept = x.shape.map((d, i) => (ax.includes(i) ? 1 : d));
   const out = emptyLike(x, keepDims ? kept : x.shape.filter((_, i) => !ax.includes(i)));
-  kernels(x).ReduceSum(x.data(), x.shape, ax, out.data());
+  kernels(x).ReduceSum(x.buf(), x.shape, ax, out.buf());
   record('Sum', [x], [out], [], ([g]) => {
     // Broadcast g (kept-dims shape) back over x's shape.
     const gk = g!.detach();
     const r = emptyLike(x);
-    kernels(x).BroadcastBinary('add', gk.data(), kept, zeroScalar(x), [], r.data(), x.shape);
+    // adding a zero scalar is the broadcast copy; a cuda kernel needs that zero in device memory
+    const zero = x.device === 'cpu' ? null : zerosLikeRaw(x, []);
+    kernels(x).BroadcastBinary('add', gk.buf(), kept, zero ? zero.buf() : zeroScalar(x), [], r.buf(), x.shape);
+    zero?.dispose();
     gk.dispose();
     return [r];
   });
@@ -64,10 +66,10 @@ export function mean(x: Tensor, axes?: number | readonly number[], keepDims = fa
   const count = ax.reduce((a, i) => a * x.shape[i], 1);
   const s = sum(x, ax, keepDims);
   const out = emptyLike(s);
-  kernels(s).Scale(s.data(), 1 / Math.max(count, 1), out.data());
+  kernels(s).Scale(s.buf(), 1 / Math.max(count, 1), out.buf());
   record('MeanScale', [s], [out], [], ([g]) => {
     const r = emptyLike(g!);
-    kernels(g!).Scale(g!.data(), 1 / Math.max(count, 1), r.data());
+    kernels(g!).Scale(g!.buf(), 1 / Math.max(count, 1), r.buf());
     return [r];
   });
   s.dispose();

@@ -18,11 +18,11 @@ export function scaleAdd(x: Tensor, z: Tensor, gamma: Tensor): Tensor {
   const { cols } = rowsCols(x);
   checkVector('scaleAdd', 'gamma', gamma, cols);
   const y = emptyLike(x);
-  kernels(x).ScaleAdd(x.data(), z.data(), gamma.data(), cols, y.data());
+  kernels(x).ScaleAdd(x.buf(), z.buf(), gamma.buf(), cols, y.buf());
   record('ScaleAdd', [x, z, gamma], [y], [z, gamma], ([g]) => {
     const dz = z.requiresGrad ? emptyLike(z) : null;
     const dg = gamma.requiresGrad ? emptyLike(gamma) : null;
-    kernels(x).ScaleAddGrad(z.data(), gamma.data(), g!.data(), cols, dz?.data() ?? null, dg?.data() ?? null);
+    kernels(x).ScaleAddGrad(z.buf(), gamma.buf(), g!.buf(), cols, dz?.buf() ?? null, dg?.buf() ?? null);
     return [x.requiresGrad ? g!.detach() : null, dz, dg];
   });
   return y;
@@ -34,12 +34,12 @@ export function channelScale(x: Tensor, gamma: Tensor): Tensor {
   const { cols } = rowsCols(x);
   checkVector('channelScale', 'gamma', gamma, cols);
   const y = emptyLike(x);
-  kernels(x).Binary('mul', x.data(), gamma.data(), y.data(), 'row');
+  kernels(x).Binary('mul', x.buf(), gamma.buf(), y.buf(), 'row');
   record('ChannelScale', [x, gamma], [y], [x, gamma], ([g]) => {
     const dx = x.requiresGrad ? emptyLike(x) : null;
     const dg = gamma.requiresGrad ? emptyLike(gamma) : null;
-    if (dx) kernels(x).Binary('mul', g!.data(), gamma.data(), dx.data(), 'row');
-    if (dg) kernels(x).ScaleAddGrad(x.data(), gamma.data(), g!.data(), cols, null, dg.data());
+    if (dx) kernels(x).Binary('mul', g!.buf(), gamma.buf(), dx.buf(), 'row');
+    if (dg) kernels(x).ScaleAddGrad(x.buf(), gamma.buf(), g!.buf(), cols, null, dg.buf());
     return [dx, dg];
   });
   return y;

@@ -4,6 +4,7 @@ import { kernels } from '../backends/dispatch.js';
 import { ArgumentError, ShapeError } from '../errors.js';
 import { fmt, normAxis, sizeOf } from '../shape.js';
 import { emptyLike, Tensor, zerosLikeRaw } from '../tensor.js';
+import { copyTensor } from '../transfer.js';
 import { checkSame, checkTensor } from './util.js';
 
 function resolveShape(x: Tensor, shape: readonly number[]): number[] {
@@ -46,7 +47,7 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
   const p = perm.map((a) => normAxis('permute: perm', a, x.ndim));
   if (p.length !== x.ndim || new Set(p).size !== p.length) throw new ArgumentError(`permute: perm must be a permutation of ${x.ndim} axes, got ${fmt(perm)}`);
   const y = emptyLike(x, p.map((a) => x.shape[a]));
-  kernels(x).Permute(x.data(), x.shape, p, y.data());
+  kernels(x).Permute(x.buf(), x.shape, p, y.buf());
   const inv = p.map((_, i) => p.indexOf(i));
   record('Permute', [x], [y], [], ([g]) => [permute(g!, inv)]);
   return y;
@@ -55,8 +56,7 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
 /** A contiguous copy (tensors are always contiguous; this gives a fresh buffer). */
 export function contiguous(x: Tensor): Tensor {
   checkTensor('contiguous: x', x);
-  const y = emptyLike(x);
-  y.data().set(x.data());
+  const y = copyTensor(x, emptyLike(x));
   record('Contiguous', [x], [y], [], ([g]) => [g!.detach()]);
   return y;
 }
@@ -64,7 +64,7 @@ export function contiguous(x: Tensor): Tensor {
 /** Writes `g` (window shape) into a zero tensor of `shape` at `offsets`. */
 function embed(g: Tensor, shape: readonly number[], offsets: number[]): Tensor {
   const out = zerosLikeRaw(g, shape);
-  kernels(g).CopyWindow(g.data(), g.shape, out.data(), shape, offsets, false);
+  kernels(g).CopyWindow(g.buf(), g.shape, out.buf(), shape, offsets, false);
   return out;
 }
 
@@ -86,7 +86,7 @@ export function slice(x: Tensor, axis: number, start: number, end?: number): Ten
     y = new Tensor(x.storage.retain(), shape, x.offset + s * inner);
   } else {
     y = emptyLike(x, shape);
-    kernels(x).CopyWindow(x.data(), x.shape, y.data(), shape, offsets, true);
+    kernels(x).CopyWindow(x.buf(), x.shape, y.buf(), shape, offsets, true);
   }
   record('Slice', [x], [y], [], ([g]) => [embed(g!, x.shape, offsets)]);
   return y;
@@ -110,7 +110,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   let at = 0;
   for (const t of list) {
     starts.push(at);
-    kernels(t).CopyWindow(t.data(), t.shape, y.data(), shape, shape.map((_, i) => (i === ax ? at : 0)), false);
+    kernels(t).CopyWindow(t.buf(), t.shape, y.buf(), shape, shape.map((_, i) => (i === ax ? at : 0)), false);
     at += t.shape[ax];
   }
   record('Concat', [...list], [y], [], ([g]) => list.map((t, i) => sliceRaw(g!, ax, starts[i], t.shape[ax])));
@@ -120,7 +120,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
 function sliceRaw(g: Tensor, ax: number, start: number, len: number): Tensor {
   const shape = g.shape.map((d, i) => (i === ax ? len : d));
   const out = emptyLike(g, shape);
-  kernels(g).CopyWindow(g.data(), g.shape, out.data(), shape, g.shape.map((_, i) => (i === ax ? start : 0)), true);
+  kernels(g).CopyWindow(g.buf(), g.shape, out.buf(), shape, g.shape.map((_, i) => (i === ax ? start : 0)), true);
   return out;
 }
 

@@ -3,16 +3,17 @@ import { record } from '../autograd/node.js';
 import { kernels } from '../backends/dispatch.js';
 import { ArgumentError } from '../errors.js';
 import { emptyLike, type Tensor } from '../tensor.js';
+import { fillTensor } from '../transfer.js';
 import { checkRank, checkTensor, rowsCols } from './util.js';
 
 function softmaxOp(x: Tensor, log: boolean): Tensor {
   checkTensor(log ? 'logSoftmax: x' : 'softmax: x', x);
   const { rows, cols } = rowsCols(x);
   const y = emptyLike(x);
-  kernels(x).Softmax(x.data(), rows, cols, y.data(), log);
+  kernels(x).Softmax(x.buf(), rows, cols, y.buf(), log);
   record(log ? 'LogSoftmax' : 'Softmax', [x], [y], [y], ([g]) => {
     const dx = emptyLike(x);
-    kernels(x).SoftmaxGrad(y.data(), g!.data(), rows, cols, dx.data(), log);
+    kernels(x).SoftmaxGrad(y.buf(), g!.buf(), rows, cols, dx.buf(), log);
     return [dx];
   });
   return y;
@@ -55,10 +56,22 @@ export function crossEntropy(logits: Tensor, labels: ArrayLike<number>, opts: Cr
   const lab = checkLabels(labels, rows, cols);
   const probs = emptyLike(logits);
   const loss = emptyLike(logits, []);
-  loss.data()[0] = kernels(logits).CrossEntropy(logits.data(), rows, cols, lab, eps, probs.data());
+  const value = kernels(logits).CrossEntropy(logits.buf(), rows, cols, lab, eps, probs.buf());
+  if (loss.device === 'cpu') loss.data()[0] = value;
+  else fillTensor(loss, value);
   record('CrossEntropy', [logits], [loss], [probs], ([g]) => {
     const dx = emptyLike(logits);
-    kernels(logits).CrossEntropyGrad(probs.data(), rows, cols, lab, eps, g!.data()[0] / rows, dx.data());
+    if (logits.device === 'cpu') {
+      kernels(logits).CrossEntropyGrad(probs.buf(), rows, cols, lab, eps, g!.data()[0] / rows, dx.buf());
+      return [dx];
+    }
+    // The upstream gradient stays on the device: the mean's gradient, then one scalar multiply
+    // (no download of g in the middle of the backward).
+    const unit = emptyLike(logits);
+    const K = kernels(logits);
+    K.CrossEntropyGrad(probs.buf(), rows, cols, lab, eps, 1 / rows, unit.buf());
+    K.Binary('mul', unit.buf(), g!.buf(), dx.buf(), 'scalar');
+    unit.dispose();
     return [dx];
   });
   probs.dispose();

@@ -38,7 +38,7 @@ export class AdamW extends Optimizer {
 
   protected update(p: Parameter, g: Tensor): void {
     const wd = this.noDecay1d && p.ndim <= 1 ? 0 : this.weightDecay;
-    kernels(p).AdamW(p.data(), g.data(), this.buffer(p, 'm').data(), this.buffer(p, 'v').data(), {
+    kernels(p).AdamW(p.buf(), g.buf(), this.buffer(p, 'm').buf(), this.buffer(p, 'v').buf(), {
       lr: this.lr, beta1: this.betas[0], beta2: this.betas[1], eps: this.eps, weightDecay: wd, step: this.stepCount,
     });
   }

@@ -1,9 +1,10 @@
 /** Optimizer base: parameters, per-parameter state buffers, and state dicts for checkpoints. */
 import { kernels } from '../backends/dispatch.js';
 export { kernels };
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, DeviceError } from '../errors.js';
 import { zeroed, type Tensor } from '../tensor.js';
 import { keep } from '../scope.js';
+import { writeHost } from '../transfer.js';
 import type { Parameter } from '../nn/parameter.js';
 
 export interface OptimizerState {
@@ -41,7 +42,11 @@ export abstract class Optimizer {
   /** Applies one update to every parameter with a gradient. */
   step(): void {
     this.stepCount++;
-    for (const p of this.params) if (p.grad) this.update(p, p.grad);
+    for (const p of this.params) {
+      if (!p.grad) continue;
+      if (p.grad.device !== p.device) throw new DeviceError(`optimizer.step: a gradient is on ${p.grad.device} but its parameter [${p.shape.join(', ')}] is on ${p.device}`);
+      this.update(p, p.grad);
+    }
   }
 
   protected abstract update(p: Parameter, g: Tensor): void;
@@ -57,7 +62,7 @@ export abstract class Optimizer {
     return {
       step: this.stepCount,
       lr: this.lr,
-      buffers: this.params.map((p) => Object.fromEntries(Object.entries(this.buffers.get(p) ?? {}).map(([k, t]) => [k, t.data().slice()]))),
+      buffers: this.params.map((p) => Object.fromEntries(Object.entries(this.buffers.get(p) ?? {}).map(([k, t]) => [k, t.dataSync().slice()]))),
     };
   }
 
@@ -71,7 +76,7 @@ export abstract class Optimizer {
       const p = this.params[i];
       for (const [name, data] of Object.entries(bufs)) {
         if (data.length !== p.size) throw new ArgumentError(`optimizer.loadStateDict: buffer '${name}' of parameter ${i} has ${data.length} values, expected ${p.size}`);
-        this.buffer(p, name).data().set(data);
+        writeHost(this.buffer(p, name), data);
       }
     });
   }

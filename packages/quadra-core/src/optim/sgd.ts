@@ -31,8 +31,8 @@ export class SGD extends Optimizer {
 
   protected update(p: Parameter, g: Tensor): void {
     const first = !this.hasBuffer(p, 'momentum');
-    const buf = this.momentum > 0 ? this.buffer(p, 'momentum').data() : null;
-    kernels(p).Sgd(p.data(), g.data(), buf, {
+    const buf = this.momentum > 0 ? this.buffer(p, 'momentum').buf() : null;
+    kernels(p).Sgd(p.buf(), g.buf(), buf, {
       lr: this.lr, momentum: this.momentum, dampening: this.dampening, weightDecay: this.weightDecay, nesterov: this.nesterov, step: first ? 1 : 2,
     });
   }
