@@ -7,6 +7,7 @@ import {
   allocFloat32, dwconv2d, dwconv2dBackward, quadconv2d, quadconv2dBackward, type ConvShape, type QuadWeights,
 } from '@quadranet/lib';
 
+import { quadFlops } from './flops.js';
 import type { Machine } from './machine.js';
 import { tfQuadConv, useBackend } from './tfjs.js';
 import { timeIt, timeSlow, type TimeOptions, type Timing } from './timing.js';
@@ -48,12 +49,7 @@ function fill(a: Float32Array, rand: () => number, scale: number): Float32Array 
   return a;
 }
 
-/** Useful FLOPs: forward 3 depthwise convs (2k^2 each) + multiply-add; backward dx and dW (12k^2). */
-export function quadFlops(s: ConvShape, k: number) {
-  const m = s.n * s.h * s.w * s.c;
-  const fwd = m * (6 * k * k + 2);
-  return { fwd, fwdbwd: fwd + m * (12 * k * k + 2) };
-}
+export { quadFlops };
 
 export async function benchQuadConv(s: ConvShape, k: number, o: QuadBenchOptions, machine: Machine): Promise<QuadBenchResult> {
   const count = s.n * s.h * s.w * s.c, taps = k * k * s.c;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `quadra` command line: info, train, eval (and infer, xor). */
-import { getBackend, supportMatrix } from '@quadranet/core';
+import { deviceAvailability, getBackend, supportMatrix } from '@quadranet/core';
 import { info } from '@quadranet/lib';
 import { Command } from 'commander';
 import { addInferCommand } from './cli/infer-command.js';
@@ -32,6 +32,8 @@ program
     if (ops) {
       console.log(`\n  ${'kernel'.padEnd(18)} ${'ref'.padEnd(5)} ${'cpu'.padEnd(10)} cuda`);
       for (const o of ops) console.log(`  ${o.kernel.padEnd(18)} ${(o.ref ? 'yes' : '-').padEnd(5)} ${o.cpu.padEnd(10)} ${o.cuda ? 'yes' : '-'}`);
+      const cuda = deviceAvailability('cuda');
+      if (!cuda.available) console.log(`  (cuda column empty: ${cuda.reason})`);
     }
   });
 

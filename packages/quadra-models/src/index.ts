@@ -17,7 +17,7 @@ export { parseIdx, readIdx, type IdxArray } from './data/idx.js';
 export { DatasetError } from './data/errors.js';
 export { BatchLoader, permutation, type Batch, type EpochOptions } from './data/loader.js';
 export { prepareBatch, type BatchSpec } from './data/batch.js';
-export { train, evaluate, loadDataset, type TrainHooks, type TrainResult, type StepInfo } from './train/trainer.js';
+export { train, evaluate, loadDataset, type TrainHooks, type TrainResult, type StepInfo, type RunOptions } from './train/trainer.js';
 export { buildModel, checkConfig, DEFAULTS as TRAIN_DEFAULTS, type TrainConfig, type StemName } from './train/config.js';
 export { saveCheckpoint, loadCheckpoint, readCheckpointState, CheckpointError, CHECKPOINT_FORMAT, type TrainState } from './train/checkpoint.js';
 export { curvesSvg, type EpochMetrics } from './train/curves.js';

@@ -109,8 +109,11 @@ export class SwinBlock extends nn.Module {
 }
 
 function maskTensor(data: Float64Array, shape: number[], like: Tensor): Tensor {
-  // zeros() gives the aligned buffer the SIMD kernels expect
-  const t = zeros(shape, { dtype: like.dtype, device: like.device });
+  // zeros() gives the aligned buffer the SIMD kernels expect; a cuda tensor gets an upload
+  const t = zeros(shape, { dtype: like.dtype, device: 'cpu' });
   t.data().set(data);
-  return t;
+  if (like.device === 'cpu') return t;
+  const d = t.to(like.device);
+  t.dispose();
+  return d;
 }

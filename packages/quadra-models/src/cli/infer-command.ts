@@ -1,6 +1,7 @@
 /** `quadra infer`: PyTorch-layout weights and input in, logits out. */
 import type { Command } from 'commander';
 import { infer } from '../interop/infer.js';
+import { DEVICE_FLAG, DEVICE_HELP, deviceFromFlag } from './device-option.js';
 
 export function addInferCommand(program: Command): void {
   program
@@ -12,8 +13,9 @@ export function addInferCommand(program: Command): void {
     .requiredOption('--weights <file>', 'safetensors with the reference parameter names, PyTorch layouts')
     .requiredOption('--input <file>', 'safetensors with a tensor `input` (N, C, H, W)')
     .requiredOption('--output <file>', 'safetensors to write `logits` (N, classes) into')
-    .action((o: { model: string; numClasses?: number; inChannels?: number; weights: string; input: string; output: string }) => {
-      const logits = infer(o);
+    .option(DEVICE_FLAG, DEVICE_HELP, 'cpu')
+    .action((o: { model: string; numClasses?: number; inChannels?: number; weights: string; input: string; output: string; device?: string }) => {
+      const logits = infer({ ...o, device: deviceFromFlag(o.device) });
       console.log(`wrote logits [${logits.shape.join(', ')}] to ${o.output}`);
     });
 }

@@ -3,6 +3,7 @@ import { setThreads } from '@quadranet/lib';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { BatchLoader } from '../data/loader.js';
+import { DEVICE_FLAG, DEVICE_HELP, deviceFromFlag } from './device-option.js';
 import { loadCheckpoint, readCheckpointState } from '../train/checkpoint.js';
 import { buildModel, checkConfig, DEFAULTS, type TrainConfig } from '../train/config.js';
 import { evaluate, loadDataset, train } from '../train/trainer.js';
@@ -39,10 +40,12 @@ export function addTrainCommands(program: Command): void {
     .option('--limit <n>', 'use only the first n training images (0: all)', num, DEFAULTS.limit)
     .option('--workers <n>', 'batch-preparation worker threads (0: main thread)', num, DEFAULTS.workers)
     .option('--threads <n>', 'native compute threads (default: one per core)', num)
+    .option(DEVICE_FLAG, DEVICE_HELP, 'cpu')
     .option('--out <dir>', 'checkpoint, metrics.json and curves.svg go here', 'runs/latest')
     .option('--resume', 'continue from <out>/checkpoint.safetensors (its configuration wins)')
     .option('--json', 'one JSON line per step and per epoch instead of a progress bar')
     .action(async (o: Record<string, unknown>) => {
+      const device = deviceFromFlag(o.device);
       if (o.threads !== undefined) setThreads(o.threads as number);
       const config = checkConfig({
         model: o.model as string, dataset: o.dataset as TrainConfig['dataset'], dataDir: o.dataDir as string | undefined,
@@ -57,7 +60,7 @@ export function addTrainCommands(program: Command): void {
       const result = await train(config, o.out as string, o.resume === true, {
         onStart(i) {
           if (json) console.log(JSON.stringify({ event: 'start', ...i }));
-          else console.log(`${config.model}: ${(i.params / 1e6).toFixed(3)} M parameters, ${i.trainSize} training / ${i.testSize} test images, ${i.stepsPerEpoch} steps per epoch${i.startEpoch ? `, resuming after epoch ${i.startEpoch}` : ''}`);
+          else console.log(`${config.model} on ${device}: ${(i.params / 1e6).toFixed(3)} M parameters, ${i.trainSize} training / ${i.testSize} test images, ${i.stepsPerEpoch} steps per epoch${i.startEpoch ? `, resuming after epoch ${i.startEpoch}` : ''}`);
         },
         onStep(s) {
           if (json) {
@@ -86,7 +89,7 @@ export function addTrainCommands(program: Command): void {
           bar = null;
           console.log(`epoch ${m.epoch}: train loss ${m.train_loss.toFixed(4)} acc ${(100 * m.train_acc).toFixed(2)}%, test loss ${m.test_loss.toFixed(4)} acc ${(100 * m.test_acc).toFixed(2)}%, ${m.images_per_s.toFixed(0)} img/s, ${m.seconds.toFixed(1)} s`);
         },
-      });
+      }, { device });
       epochs = result.history.length;
       const f = result.final;
       if (json) console.log(JSON.stringify({ event: 'done', test_acc: f.test_acc, checkpoint: result.checkpoint }));
@@ -98,11 +101,13 @@ export function addTrainCommands(program: Command): void {
     .description('test accuracy of a checkpoint written by `quadra train`')
     .requiredOption('--checkpoint <file>', 'checkpoint.safetensors')
     .option('--data-dir <dir>', 'IDX files (default: as recorded in the checkpoint)')
+    .option(DEVICE_FLAG, DEVICE_HELP, 'cpu')
     .option('--json', 'print one JSON object')
-    .action(async (o: { checkpoint: string; dataDir?: string; json?: boolean }) => {
+    .action(async (o: { checkpoint: string; dataDir?: string; json?: boolean; device?: string }) => {
+      const device = deviceFromFlag(o.device);
       const { state } = readCheckpointState<TrainConfig>(o.checkpoint);
       const config = checkConfig({ ...state.config, dataDir: o.dataDir ?? state.config.dataDir });
-      const model = buildModel(config);
+      const model = buildModel(config).to(device);
       loadCheckpoint(o.checkpoint, model, null);
       const data = loadDataset(config);
       const loader = new BatchLoader(data.test, { mean: data.mean, std: data.std }, 0);

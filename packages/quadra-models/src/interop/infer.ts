@@ -1,6 +1,6 @@
 /** Inference on PyTorch-layout files: weights and an NCHW `input` in, `logits` out (safetensors). */
 import { readFileSync } from 'node:fs';
-import { ArgumentError, loadTensors, nchwToNhwc, noGrad, saveTensors, tensor, type Tensor } from '@quadranet/core';
+import { ArgumentError, loadTensors, nchwToNhwc, noGrad, saveTensors, tensor, type Device, type Tensor } from '@quadranet/core';
 import { createModel } from '../model/zoo.js';
 import { PATCH4_STEM, QuadraNet, type QuadraNetOptions } from '../model/quadranet.js';
 import { loadPyTorchStateDict } from './pytorch.js';
@@ -13,6 +13,8 @@ export interface InferOptions {
   weights: string;
   input: string;
   output: string;
+  /** Where to run (default cpu); the logits file is written from a host copy either way. */
+  device?: Device;
 }
 
 export function modelFrom(spec: string, overrides: Partial<QuadraNetOptions> = {}): QuadraNet {
@@ -26,12 +28,14 @@ export function modelFrom(spec: string, overrides: Partial<QuadraNetOptions> = {
 
 /** Runs the model on the file's `input` (N, C, H, W) and writes `logits` (N, classes); returns the logits. */
 export function infer(o: InferOptions): Tensor {
+  const device = o.device ?? 'cpu';
   const model = modelFrom(o.model, { numClasses: o.numClasses, inChannels: o.inChannels }).eval();
   loadPyTorchStateDict(model, loadTensors(o.weights).tensors);
+  model.to(device);
   const inp = loadTensors(o.input).tensors.get('input');
   if (!inp || inp.ndim !== 4) throw new ArgumentError(`${o.input}: needs a tensor 'input' of shape (N, C, H, W)`);
   const nhwc = nchwToNhwc({ shape: [...inp.shape], data: inp.data() as Float32Array });
-  const logits = noGrad(() => model.forward(tensor(nhwc.data, nhwc.shape)));
+  const logits = noGrad(() => model.forward(tensor(nhwc.data, nhwc.shape, { device })));
   saveTensors(o.output, { logits });
   model.dispose();
   return logits;

@@ -26,7 +26,8 @@ export function fromTorchLayout(name: string, src: Raw, ours: readonly number[])
 }
 
 function rawOf(t: Tensor | Raw): Raw {
-  const d = typeof (t as Tensor).data === 'function' ? (t as Tensor).data() : (t as Raw).data;
+  // dataSync(): a host copy when the tensor is on cuda (a zero-copy view on cpu)
+  const d = typeof (t as Tensor).dataSync === 'function' ? (t as Tensor).dataSync() : (t as Raw).data;
   return { shape: [...t.shape], data: d as Float32Array };
 }
 

@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { crossEntropy, defaultGenerator, manualSeed, noGrad, optim, scope, tensor, writeFileAtomic, type nn } from '@quadranet/core';
+import { crossEntropy, defaultGenerator, manualSeed, noGrad, optim, requireDevice, scope, tensor, writeFileAtomic, type Device, type nn } from '@quadranet/core';
 import { BatchLoader, permutation } from '../data/loader.js';
 import { loadFashionMnist, syntheticDataset, type Dataset, type ImageSet } from '../data/dataset.js';
 
@@ -33,6 +33,12 @@ export interface TrainHooks {
   stopAfterEpochs?: number;
 }
 
+/** How to run (not part of the saved configuration: a checkpoint resumes on any device). */
+export interface RunOptions {
+  /** Where the model, the batches and the optimizer state live (default cpu). */
+  device?: Device;
+}
+
 export interface TrainResult {
   history: EpochMetrics[];
   final: EpochMetrics;
@@ -53,18 +59,22 @@ function limited(set: ImageSet, limit: number): ImageSet {
   return { ...set, n: limit, images: set.images.subarray(0, limit * px), labels: set.labels.subarray(0, limit) };
 }
 
-/** Test-set loss and accuracy (no augmentation, no tape). */
+/**
+ * Test-set loss and accuracy (no augmentation, no tape), on the device the model's parameters are
+ * on: each batch is uploaded there, and only the logits come back.
+ */
 export async function evaluate(model: nn.Module, loader: BatchLoader, n: number, batchSize: number, shape: number[]): Promise<{ loss: number; acc: number }> {
   model.eval();
+  const device = model.parameters()[0]?.device ?? 'cpu';
   let loss = 0;
   let correct = 0;
   const order = Int32Array.from({ length: n }, (_, i) => i);
   for await (const b of loader.epoch(order, { batchSize, seed: null })) {
     noGrad(() => scope(() => {
-      const x = tensor(b.x, [b.size, ...shape]);
+      const x = tensor(b.x, [b.size, ...shape], { device });
       const logits = model.forward(x);
       loss += crossEntropy(logits, b.labels).item() * b.size;
-      correct += countCorrect(logits.data(), b.labels, logits.shape[1]);
+      correct += countCorrect(logits.dataSync(), b.labels, logits.shape[1]);
     }));
   }
   model.train();
@@ -83,9 +93,13 @@ function countCorrect(logits: ArrayLike<number>, labels: Int32Array, classes: nu
 
 /**
  * Trains (or resumes) a model; writes `checkpoint.safetensors` every epoch, and `metrics.json`
- * and `curves.svg` at the end, into `outDir`.
+ * and `curves.svg` at the end, into `outDir`. With `run.device` 'cuda' the model and optimizer
+ * state live on the GPU, each batch is uploaded once, and the loss and logits are read back once
+ * per step; checkpoints hold host copies in the same format, so a run resumes on either device.
  */
-export async function train(config: TrainConfig, outDir: string, resume: boolean, hooks: TrainHooks = {}): Promise<TrainResult> {
+export async function train(config: TrainConfig, outDir: string, resume: boolean, hooks: TrainHooks = {}, run: RunOptions = {}): Promise<TrainResult> {
+  const device = run.device ?? 'cpu';
+  requireDevice(device); // fail before any data is read
   mkdirSync(outDir, { recursive: true });
   const ckpt = join(outDir, 'checkpoint.safetensors');
   let c = checkConfig(config);
@@ -97,7 +111,7 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
   manualSeed(c.seed);
   const data = loadDataset(c);
   const trainSet = limited(data.train, c.limit);
-  const model = buildModel(c, trainSet.c, trainSet.classes);
+  const model = buildModel(c, trainSet.c, trainSet.classes).to(device);
   const opt = new optim.AdamW(model.parameters(), { lr: c.lr, weightDecay: c.weightDecay, noDecay1d: true });
   const stepsPerEpoch = Math.ceil(trainSet.n / c.batchSize);
   const sched = new optim.WarmupCosine({
@@ -132,10 +146,10 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
       for await (const b of batches) {
         const lr = sched.apply(opt, step);
         const { loss, hits } = scope(() => {
-          const x = tensor(b.x, [b.size, ...shape]);
+          const x = tensor(b.x, [b.size, ...shape], { device });
           const logits = model.forward(x);
           const l = crossEntropy(logits, b.labels, { labelSmoothing: c.labelSmoothing });
-          return { loss: l, hits: countCorrect(logits.data(), b.labels, logits.shape[1]) };
+          return { loss: l, hits: countCorrect(logits.dataSync(), b.labels, logits.shape[1]) };
         });
         loss.backward();
         const lv = loss.item();
