@@ -8,9 +8,10 @@
  *                 node-gyp-build) plus node-api-headers and node-addon-api for building the CUDA
  *                 module with plain cmake; @quadranet/* are links into packages/
  *   MANIFEST.txt  what is inside and the sizes
- * Run after `pnpm exec tsc -b`. `--with-cpu-prebuild` adds packages/quadra-lib/prebuilds/linux-x64
- * (the lead's prebuilt CPU module; large: oneDNN) — without it the GPU run uses the reference
- * kernels for the few cpu-side computations it does. The travelling tree must stay under 64 MiB.
+ * Run after `pnpm exec tsc -b` (and `node scripts/prebuild/main.mjs build --arch x64`). The prebuilt
+ * CPU module packages/quadra-lib/prebuilds/linux-x64 (with its oneDNN: ~8 MiB compressed) goes in
+ * when it exists, so the cpu side of the GPU run is native; `--without-cpu-prebuild` leaves it out
+ * (run.sh then sets QUADRA_BACKEND=reference). The travelling tree must stay under 64 MiB.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, realpathSync } from 'node:fs';
@@ -19,7 +20,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, '.gpu-bundle');
-const withCpu = process.argv.includes('--with-cpu-prebuild');
+const withCpu = !process.argv.includes('--without-cpu-prebuild')
+  && existsSync(join(root, 'packages/quadra-lib/prebuilds/linux-x64/quadra.node'));
 const LIMIT = 60 * 2 ** 20; // leave room under the 64 MiB the tree may carry
 
 function fail(msg) {

@@ -52,6 +52,13 @@ tar -C "$STAGE" -xJf "$BUNDLE/app.tar.xz" || { say "unpacking app.tar.xz failed"
 NODE="$STAGE/bin/node"
 DRIVER="$STAGE/bench/dist/gpu/main.js"
 say "node $("$NODE" --version); $(cat "$BUNDLE/MANIFEST.txt" | tail -n 1)"
+# Without the prebuilt CPU module in the bundle, the cpu-side work (model initialisation, the cpu half
+# of the training-step check) must be told to use the reference kernels: a missing quadra.node is an
+# error otherwise. cuda tensors never use them.
+if [[ ! -f "$STAGE/packages/quadra-lib/prebuilds/linux-x64/quadra.node" ]]; then
+  export QUADRA_BACKEND=reference
+  say "no CPU prebuild in the bundle: cpu-side kernels on the reference (QUADRA_BACKEND=reference)"
+fi
 
 if (( DRY )); then
   step "driver dry runs" 30 dry-run.log bash -c "set -e; for c in info conformance quadconv train; do '$NODE' '$DRIVER' \$c --dry-run --json; done"
