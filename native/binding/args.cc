@@ -3,20 +3,13 @@
 #include <cmath>
 
 #include "quadra/layout.h"
+#include "quadra/napi_throw.h"
 
 namespace quadra::binding {
 
-void ThrowType(Napi::Env env, const std::string& msg) {
-  Napi::Error err = Napi::TypeError::New(env, msg);
-  err.Set("code", Napi::String::New(env, "QUADRA_INVALID_TYPE"));
-  throw err;
-}
+void ThrowType(Napi::Env env, const std::string& msg) { napi_errors::ThrowType(env, msg); }
 
-void ThrowRange(Napi::Env env, const std::string& msg) {
-  Napi::Error err = Napi::RangeError::New(env, msg);
-  err.Set("code", Napi::String::New(env, "QUADRA_INVALID_ARGUMENT"));
-  throw err;
-}
+void ThrowRange(Napi::Env env, const std::string& msg) { napi_errors::ThrowRange(env, msg); }
 
 float* Float32Arg(Napi::Env env, Napi::Value v, const std::string& name, int64_t expected,
                   bool optional) {

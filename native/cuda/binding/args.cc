@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "qcuda/allocator.h"
+#include "../../include/quadra/napi_throw.h"
 #include "qcuda/device.h"
 
 namespace qc::binding {
@@ -13,17 +14,9 @@ constexpr napi_type_tag kAllocationTag = {0x7175616472616375ULL, 0x6461616c6c6f6
 
 }  // namespace
 
-void ThrowType(Napi::Env env, const std::string& msg) {
-  Napi::Error err = Napi::TypeError::New(env, msg);
-  err.Set("code", Napi::String::New(env, "QUADRA_INVALID_TYPE"));
-  throw err;
-}
+void ThrowType(Napi::Env env, const std::string& msg) { quadra::napi_errors::ThrowType(env, msg); }
 
-void ThrowRange(Napi::Env env, const std::string& msg) {
-  Napi::Error err = Napi::RangeError::New(env, msg);
-  err.Set("code", Napi::String::New(env, "QUADRA_INVALID_ARGUMENT"));
-  throw err;
-}
+void ThrowRange(Napi::Env env, const std::string& msg) { quadra::napi_errors::ThrowRange(env, msg); }
 
 void ThrowError(Napi::Env env, const std::string& msg, const char* code) {
   Napi::Error err = Napi::Error::New(env, msg);
