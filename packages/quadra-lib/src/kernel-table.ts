@@ -5,6 +5,8 @@
  * Shapes and attributes are plain values; index arrays (labels, gather indices) stay host Int32Arrays.
  */
 import type { LinearDims } from './linear.js';
+import type { GemmRefDims } from './reference/gemm.js';
+import type { AdamWRefOptions } from './reference/optim.js';
 import type { ConvShape, QuadGrads, QuadWeights } from './types.js';
 
 export type { LinearDims };
@@ -13,15 +15,8 @@ export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
 /** How `b` lines up with `a`: same length, one row of `cols` repeated, or one value. */
 export type BinaryMode = 'same' | 'row' | 'scalar';
 
-export interface GemmDims {
-  m: number;
-  n: number;
-  k: number;
-  transA?: boolean;
-  transB?: boolean;
-  alpha?: number;
-  beta?: number;
-}
+/** Sizes and flags of a GEMM: op(A) [m, k], op(B) [k, n], C [m, n] (the reference's own type). */
+export type GemmDims = GemmRefDims;
 
 export interface Conv2dGeom {
   n: number;
@@ -36,14 +31,8 @@ export interface Conv2dGeom {
   wo: number;
 }
 
-export interface AdamWParams {
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  step: number;
-}
+/** AdamW hyper-parameters of one step (the reference's own type). */
+export type AdamWParams = AdamWRefOptions;
 
 export interface SgdParams {
   lr: number;
