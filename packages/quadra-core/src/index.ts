@@ -7,6 +7,7 @@ export { Tensor, empty, emptyLike, fromArray, type NestedArray } from './tensor.
 export type { DType, FArray, Buf } from './dtype.js';
 export { DEVICES, type Device } from './device.js';
 export { memory, resetPeak, emptyCache, type DeviceMemory } from './memory.js';
+export { moveTo } from './transfer.js';
 export { scope, keep } from './scope.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
 export type { BackwardOptions } from './autograd/backward.js';

@@ -5,6 +5,7 @@
  */
 import type { DeviceArray } from '@quadranet/lib';
 import { cudaRuntime } from './backends/cuda/runtime.js';
+import type { Device } from './device.js';
 import type { FArray } from './dtype.js';
 import { ShapeError } from './errors.js';
 import type { Tensor } from './tensor.js';
@@ -38,6 +39,17 @@ export function writeHost(t: Tensor, values: FArray): Tensor {
     if (t.size > 0) cudaRuntime().upload(t.buf() as DeviceArray, asF32(values));
   } else t.data().set(values);
   return t;
+}
+
+/**
+ * `t` on `device`, for a tensor the caller owns (values made on the host, say): `t` itself when it
+ * is there already, else a copy there, and `t` is disposed.
+ */
+export function moveTo(t: Tensor, device: Device): Tensor {
+  if (t.device === device) return t;
+  const moved = t.to(device);
+  t.dispose();
+  return moved;
 }
 
 /** The elements on the host: the zero-copy view for cpu tensors, a downloaded copy for cuda ones. */

@@ -40,14 +40,12 @@ export function getBackend(): BackendName {
   return forced ?? ((nativeLoadError() === null) ? 'cpu' : 'ref');
 }
 
-let cudaTable: AnyKernelTable | null = null;
-
 /**
  * The kernel table for tensors of this device and dtype: host arrays for cpu, device arrays for
  * cuda (the ops hand it `tensor.buf()`, which is the matching kind).
  */
 export function kernels(t: { device: Device; dtype: DType }): AnyKernelTable {
-  if (t.device === 'cuda') return cudaTable ?? (cudaTable = cudaKernels(cudaRuntime()));
+  if (t.device === 'cuda') return cudaKernels(cudaRuntime());
   if (t.dtype === 'float64' || forced === 'ref') return refKernels;
   return cpuBackend();
 }

@@ -8,7 +8,7 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { DEVICES, type Device } from '../device.js';
 import { Tensor, zeroed } from '../tensor.js';
 import { fmt } from '../shape.js';
-import { copyTensor, writeHost } from '../transfer.js';
+import { copyTensor, moveTo, writeHost } from '../transfer.js';
 import { keep } from '../scope.js';
 import { Parameter } from './parameter.js';
 
@@ -71,10 +71,7 @@ function converted(v: Parameter, dtype: DType): Parameter | null {
   t.data().set(v.dataSync());
   const device = v.device;
   v.dispose();
-  if (device === 'cpu') return new Parameter(t);
-  const d = t.to(device);
-  t.dispose();
-  return new Parameter(d);
+  return new Parameter(moveTo(t, device));
 }
 
 export abstract class Module {

@@ -12,9 +12,7 @@ export type Operand = Tensor | number;
 function asTensor(v: Operand, like: Tensor): { t: Tensor; owned: boolean } {
   if (typeof v !== 'number') return { t: v, owned: false };
   const t = empty([], like.dtype, like.device);
-  if (t.device === 'cpu') t.data()[0] = v;
-  else fillTensor(t, v);
-  return { t, owned: true };
+  return { t: fillTensor(t, v), owned: true };
 }
 
 function binary(op: BinaryOp, a: Operand, b: Operand): Tensor {

@@ -5,7 +5,7 @@ import { ArgumentError, ShapeError } from '../errors.js';
 import { defaultGenerator, type Generator } from '../random.js';
 import { checkShape, fmt, sizeOf } from '../shape.js';
 import { empty, fromArray, zeroed, type NestedArray, type Tensor } from '../tensor.js';
-import { fillTensor } from '../transfer.js';
+import { fillTensor, moveTo } from '../transfer.js';
 
 export interface CreateOptions {
   dtype?: DType;
@@ -20,10 +20,7 @@ function finish(t: Tensor, o: CreateOptions): Tensor {
 
 /** Values computed on the host land on the requested device (one upload for cuda). */
 function onDevice(t: Tensor, device: Device | undefined): Tensor {
-  if (!device || device === t.device) return t;
-  const y = t.to(checkDevice('device', device));
-  t.dispose();
-  return y;
+  return device ? moveTo(t, checkDevice('device', device)) : t;
 }
 
 function inferShape(v: NestedArray): number[] {

@@ -4,6 +4,7 @@ import { kernels } from '../backends/dispatch.js';
 import { ArgumentError } from '../errors.js';
 import { defaultGenerator, type Generator } from '../random.js';
 import { empty, emptyLike, type Tensor } from '../tensor.js';
+import { moveTo } from '../transfer.js';
 import { checkTensor } from './util.js';
 
 function masked(op: string, x: Tensor, mask: Tensor): Tensor {
@@ -17,14 +18,6 @@ function masked(op: string, x: Tensor, mask: Tensor): Tensor {
   }
   record(op, [x], [y], [mask], ([g]) => [masked(op, g!, mask)]);
   return y;
-}
-
-/** `host` moved to x's device (the same tensor when x is on cpu). */
-function onDeviceOf(host: Tensor, x: Tensor): Tensor {
-  if (x.device === 'cpu') return host;
-  const m = host.to(x.device);
-  host.dispose();
-  return m;
 }
 
 function checkP(op: string, p: number): void {
@@ -41,7 +34,7 @@ export function dropout(x: Tensor, p: number, training: boolean, gen: Generator 
   const md = host.data();
   const keepScale = 1 / (1 - p);
   for (let i = 0; i < md.length; i++) md[i] = gen.uniform() < p ? 0 : keepScale;
-  const mask = onDeviceOf(host, x);
+  const mask = moveTo(host, x.device);
   const y = masked('Dropout', x, mask);
   mask.dispose();
   return y;
@@ -59,7 +52,7 @@ export function dropPath(x: Tensor, p: number, training: boolean, gen: Generator
   const host = empty([n], x.dtype, 'cpu');
   const md = host.data();
   for (let i = 0; i < n; i++) md[i] = gen.uniform() < p ? 0 : 1 / (1 - p);
-  const mask = onDeviceOf(host, x);
+  const mask = moveTo(host, x.device);
   const y = masked('DropPath', x, mask);
   mask.dispose();
   return y;

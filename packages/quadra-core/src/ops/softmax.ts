@@ -57,8 +57,7 @@ export function crossEntropy(logits: Tensor, labels: ArrayLike<number>, opts: Cr
   const probs = emptyLike(logits);
   const loss = emptyLike(logits, []);
   const value = kernels(logits).CrossEntropy(logits.buf(), rows, cols, lab, eps, probs.buf());
-  if (loss.device === 'cpu') loss.data()[0] = value;
-  else fillTensor(loss, value);
+  fillTensor(loss, value);
   record('CrossEntropy', [logits], [loss], [probs], ([g]) => {
     const dx = emptyLike(logits);
     if (logits.device === 'cpu') {

@@ -16,13 +16,13 @@ export interface Outcome {
 
 /** Relative L2 error, with an absolute floor for results that are ~0 (e.g. layer norm over 1 channel). */
 export function mixedErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
   let num = 0;
   let den = 0;
   for (let i = 0; i < a.length; i++) {
     num += (a[i] - b[i]) ** 2;
     den += b[i] ** 2;
   }
-  if (a.length !== b.length) return Infinity;
   return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-2 * Math.sqrt(Math.max(a.length, 1)));
 }
 

@@ -7,7 +7,7 @@
  * shift is used (Swin's rule); the bias table stays [(2M−1)², heads] and the smaller window reads
  * its central entries. Names as Swin: norm1, attn.{qkv,proj,relative_position_bias_table}, norm2, mlp.fc1, mlp.fc2.
  */
-import { add, ArgumentError, dropPath, nn, pad, roll, slice, zeros, type Tensor } from '@quadranet/core';
+import { add, ArgumentError, dropPath, moveTo, nn, pad, roll, slice, zeros, type Tensor } from '@quadranet/core';
 import { Mlp } from './mlp.js';
 import { shiftMask, WindowAttention, windowPartition, windowReverse } from './window-attention.js';
 
@@ -112,8 +112,5 @@ function maskTensor(data: Float64Array, shape: number[], like: Tensor): Tensor {
   // zeros() gives the aligned buffer the SIMD kernels expect; a cuda tensor gets an upload
   const t = zeros(shape, { dtype: like.dtype, device: 'cpu' });
   t.data().set(data);
-  if (like.device === 'cpu') return t;
-  const d = t.to(like.device);
-  t.dispose();
-  return d;
+  return moveTo(t, like.device);
 }

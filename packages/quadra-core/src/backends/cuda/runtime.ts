@@ -3,23 +3,8 @@
  * A failed load is remembered and every later use raises the same BackendUnavailableError with
  * the backend's reason (no module / no GPU / no driver), so a cpu-only process never pays for it.
  */
-import * as lib from '@quadranet/lib';
-import type { CudaBackend, CudaStatus } from '@quadranet/lib';
+import { cudaStatus, loadCuda, type CudaBackend, type CudaStatus } from '@quadranet/lib';
 import { BackendUnavailableError } from '../../errors.js';
-
-// Read through the namespace: a @quadranet/lib without the CUDA surface still loads (cuda is then
-// unavailable, with that reason) instead of failing at import time.
-const surface = lib as unknown as { loadCuda?: () => CudaBackend; cudaStatus?: () => CudaStatus };
-const NO_SURFACE = 'this @quadranet/lib has no CUDA surface (loadCuda/cudaStatus)';
-
-function loadCuda(): CudaBackend {
-  if (!surface.loadCuda) throw new Error(NO_SURFACE);
-  return surface.loadCuda();
-}
-
-function cudaStatus(): CudaStatus {
-  return surface.cudaStatus ? surface.cudaStatus() : { available: false, reason: NO_SURFACE };
-}
 
 let runtime: CudaBackend | null = null;
 let failure: BackendUnavailableError | null = null;
@@ -55,12 +40,7 @@ export function cudaRuntimeIfLoaded(): CudaBackend | null {
 export function cudaAvailability(): { available: boolean; reason: string; status: CudaStatus | null } {
   if (runtime) return { available: true, reason: '', status: runtime.status() };
   if (failure) return { available: false, reason: failure.message, status: null };
-  let status: CudaStatus;
-  try {
-    status = cudaStatus();
-  } catch (err) {
-    return { available: false, reason: unavailable(reasonOf(err)), status: null };
-  }
+  const status = cudaStatus(); // never throws
   if (!status.available) return { available: false, reason: unavailable(status.reason), status };
   try {
     cudaRuntime();
