@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
+import { runSmoke } from './smoke-run.mjs';
 import { ensureArm64Node, ensureSysroot } from './sysroot.mjs';
 
 const RUNS = {
@@ -36,13 +37,9 @@ export function emulate(root, project, arches) {
     }
     for (const run of RUNS[arch]) {
       const t0 = Date.now();
-      const args = ['-cpu', run.cpu, ...base, 'smoke.mjs'];
-      const r = spawnSync(cmd, args, { cwd: project.dir, env: { ...env, QUADRA_NUM_THREADS: '2' }, encoding: 'utf8', timeout: 15 * 60 * 1000 });
-      const line = (r.stdout ?? '').trim().split('\n').pop() ?? '';
-      let res = null;
-      try { res = JSON.parse(line); } catch { /* reported below */ }
       const label = `linux-${arch} under ${cmd} -cpu ${run.cpu} (${run.note})`;
-      if (!res) throw new Error(`${label}: no result (exit ${r.status}, ${r.error?.message ?? ''}):\n${r.stdout}\n${r.stderr}`.slice(0, 5000));
+      const res = runSmoke(label, cmd, ['-cpu', run.cpu, ...base, 'smoke.mjs'],
+        { cwd: project.dir, env: { ...env, QUADRA_NUM_THREADS: '2' }, timeout: 15 * 60 * 1000 });
       const problems = [...res.failures];
       if (!res.platform.endsWith(arch)) problems.push(`ran as ${res.platform}`);
       if (!run.simd.test(res.simd)) problems.push(`SIMD target ${res.simd}, expected ${run.simd}`);

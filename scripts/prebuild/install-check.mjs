@@ -3,12 +3,13 @@
 // PATH; the smoke test (prebuild loaded, kernels = reference, QuadraNet forward = reference).
 // Then a platform with no prebuild: without a compiler the load fails with an explained error;
 // with one, the install builds from the sources inside the tarball.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 import { noCompilerPath } from './nocc.mjs';
+import { runSmoke } from './smoke-run.mjs';
 
 const PACKAGES = [['lib', 'quadra-lib'], ['core', 'quadra-core'], ['models', 'quadra-models']];
 
@@ -51,11 +52,7 @@ function projectJson(tgz) {
 
 function smoke(root, project, env, label, expectPrebuild = true) {
   copyFileSync(join(root, 'scripts', 'prebuild', 'smoke.mjs'), join(project, 'smoke.mjs'));
-  const r = spawnSync(process.execPath, ['smoke.mjs'], { cwd: project, env, encoding: 'utf8' });
-  const line = (r.stdout ?? '').trim().split('\n').pop() ?? '';
-  let res;
-  try { res = JSON.parse(line); } catch { res = null; }
-  if (!res) throw new Error(`${label}: smoke printed no result (exit ${r.status}):\n${r.stdout}\n${r.stderr}`.slice(0, 6000));
+  const res = runSmoke(label, process.execPath, ['smoke.mjs'], { cwd: project, env });
   const failures = res.failures.filter((f) => expectPrebuild || !/not a prebuild/.test(f));
   if (failures.length) throw new Error(`${label}: ${failures.join('; ')}`);
   console.error(`[prebuild] ${label}: ${res.checks} checks passed (${res.simd}, ${res.gemm}; ${res.binary.slice(project.length + 1)})`);
