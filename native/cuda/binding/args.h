@@ -79,4 +79,11 @@ void Run(Napi::Env env, F&& f) {
   }
 }
 
+// Run(), handing `f` the device stream (an Error with the CUDA reason when there is none).
+template <class F>
+void RunOnStream(Napi::Env env, F&& f) {
+  cudaStream_t st = StreamOrThrow(env);
+  Run(env, [&] { f(st); });
+}
+
 }  // namespace qc::binding

@@ -75,8 +75,7 @@ Napi::Value QuadConv2dJs(const Napi::CallbackInfo& info) {
     NoAlias(env, sb, "saved.b", y, "y");
     NoAlias(env, sa, "saved.a", sb, "saved.b");
   }
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { QuadConvForward(q.s, q.x.p, q.W(), y.p, sa.p, sb.p, st); });
+  RunOnStream(env, [&](cudaStream_t st) { QuadConvForward(q.s, q.x.p, q.W(), y.p, sa.p, sb.p, st); });
   return env.Undefined();
 }
 
@@ -106,9 +105,8 @@ Napi::Value QuadConv2dGradJs(const Napi::CallbackInfo& info) {
     NoAlias(env, *outs[i], names[i], sb, "saved.b");
     for (int j = 0; j < i; ++j) NoAlias(env, *outs[i], names[i], *outs[j], names[j]);
   }
-  cudaStream_t st = StreamOrThrow(env);
   QuadG g{dx.p, dwa.p, dba.p, dwb.p, dbb.p, dwc.p, dbc.p};
-  Run(env, [&] { QuadConvBackward(q.s, q.x.p, q.W(), dy.p, sa.p, sb.p, g, st); });
+  RunOnStream(env, [&](cudaStream_t st) { QuadConvBackward(q.s, q.x.p, q.W(), dy.p, sa.p, sb.p, g, st); });
   return env.Undefined();
 }
 
@@ -124,8 +122,7 @@ Napi::Value DwConv2dJs(const Napi::CallbackInfo& info) {
   NoAlias(env, y, "y", x, "x");
   NoAlias(env, y, "y", w, "w");
   NoAlias(env, y, "y", b, "b");
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { DwConvForward(s, x.p, w.p, b.p, y.p, st); });
+  RunOnStream(env, [&](cudaStream_t st) { DwConvForward(s, x.p, w.p, b.p, y.p, st); });
   return env.Undefined();
 }
 
@@ -148,8 +145,7 @@ Napi::Value DwConv2dGradJs(const Napi::CallbackInfo& info) {
     NoAlias(env, *outs[i], names[i], dy, "dy");
     for (int j = 0; j < i; ++j) NoAlias(env, *outs[i], names[i], *outs[j], names[j]);
   }
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { DwConvBackward(s, x.p, w.p, dy.p, dx.p, dw.p, db.p, st); });
+  RunOnStream(env, [&](cudaStream_t st) { DwConvBackward(s, x.p, w.p, dy.p, dx.p, dw.p, db.p, st); });
   return env.Undefined();
 }
 
@@ -160,8 +156,7 @@ Napi::Value Im2ColJs(const Napi::CallbackInfo& info) {
   View x = DevArg(env, info[0], "x", Product(env, {g.n, g.h, g.w, g.c}, "g"));
   View cols = DevArg(env, info[2], "cols", Product(env, {g.n, g.ho, g.wo, g.kh, g.kw, g.c}, "g"));
   NoAlias(env, cols, "cols", x, "x");
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { Im2Col(x.p, g, cols.p, st); });
+  RunOnStream(env, [&](cudaStream_t st) { Im2Col(x.p, g, cols.p, st); });
   return env.Undefined();
 }
 
@@ -172,8 +167,7 @@ Napi::Value Col2ImJs(const Napi::CallbackInfo& info) {
   View cols = DevArg(env, info[0], "cols", Product(env, {g.n, g.ho, g.wo, g.kh, g.kw, g.c}, "g"));
   View dx = DevArg(env, info[2], "dx", Product(env, {g.n, g.h, g.w, g.c}, "g"));
   NoAlias(env, dx, "dx", cols, "cols");
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { Col2Im(cols.p, g, dx.p, st); });
+  RunOnStream(env, [&](cudaStream_t st) { Col2Im(cols.p, g, dx.p, st); });
   return env.Undefined();
 }
 

@@ -36,8 +36,7 @@ Napi::Value GemmJs(const Napi::CallbackInfo& info) {
   View c = DevArg(env, info[2], "c", CheckedProduct(env, m, n, "m x n"));
   NoAlias(env, c, "c", a, "a");
   NoAlias(env, c, "c", b, "b");
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { Gemm(ta, tb, m, n, k, alpha, a.p, b.p, beta, c.p, st); });
+  RunOnStream(env, [&](cudaStream_t st) { Gemm(ta, tb, m, n, k, alpha, a.p, b.p, beta, c.p, st); });
   return env.Undefined();
 }
 
@@ -52,8 +51,7 @@ Napi::Value LinearJs(const Napi::CallbackInfo& info) {
   NoAlias(env, y, "y", x, "x");
   NoAlias(env, y, "y", w, "w");
   NoAlias(env, y, "y", b, "b");
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { Linear(x.p, w.p, b.p, y.p, l.rows, l.in, l.out, st); });
+  RunOnStream(env, [&](cudaStream_t st) { Linear(x.p, w.p, b.p, y.p, l.rows, l.in, l.out, st); });
   return env.Undefined();
 }
 
@@ -73,8 +71,7 @@ Napi::Value LinearGradJs(const Napi::CallbackInfo& info) {
     NoAlias(env, *o, on, w, "w");
     NoAlias(env, *o, on, dy, "dy");
   }
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { LinearGrad(x.p, w.p, dy.p, l.rows, l.in, l.out, dx.p, dw.p, db.p, st); });
+  RunOnStream(env, [&](cudaStream_t st) { LinearGrad(x.p, w.p, dy.p, l.rows, l.in, l.out, dx.p, dw.p, db.p, st); });
   return env.Undefined();
 }
 
@@ -98,8 +95,7 @@ Napi::Value LayerNormJs(const Napi::CallbackInfo& info) {
   NoAlias(env, rstd, "rstd", y, "y");
   NoAlias(env, y, "y", gamma, "gamma");
   NoAlias(env, y, "y", beta, "beta");
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { LayerNorm(x.p, rows, cols, gamma.p, beta.p, float(eps), y.p, mean.p, rstd.p, st); });
+  RunOnStream(env, [&](cudaStream_t st) { LayerNorm(x.p, rows, cols, gamma.p, beta.p, float(eps), y.p, mean.p, rstd.p, st); });
   return env.Undefined();
 }
 
@@ -122,8 +118,7 @@ Napi::Value LayerNormGradJs(const Napi::CallbackInfo& info) {
     NoAlias(env, dgamma, "dgamma", *in, "an input");
     NoAlias(env, dbeta, "dbeta", *in, "an input");
   }
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { LayerNormGrad(x.p, rows, cols, gamma.p, mean.p, rstd.p, dy.p, dx.p, dgamma.p, dbeta.p, st); });
+  RunOnStream(env, [&](cudaStream_t st) { LayerNormGrad(x.p, rows, cols, gamma.p, mean.p, rstd.p, dy.p, dx.p, dgamma.p, dbeta.p, st); });
   return env.Undefined();
 }
 

@@ -21,8 +21,7 @@ Napi::Value AxpyJs(const Napi::CallbackInfo& info) {
   View x = DevArg(env, info[1], "x");
   View y = DevArg(env, info[2], "y", x.n);
   SameOrNoAlias(env, y, "y", x, "x");
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { Axpy(alpha, x.p, y.p, x.n, st); });
+  RunOnStream(env, [&](cudaStream_t st) { Axpy(alpha, x.p, y.p, x.n, st); });
   return env.Undefined();
 }
 
@@ -33,8 +32,7 @@ Napi::Value ScaleJs(const Napi::CallbackInfo& info) {
   const float alpha = float(NumberArg(env, info[1], "alpha"));
   View out = DevArg(env, info[2], "out", x.n);
   SameOrNoAlias(env, out, "out", x, "x");
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { Scale(x.p, alpha, out.p, x.n, st); });
+  RunOnStream(env, [&](cudaStream_t st) { Scale(x.p, alpha, out.p, x.n, st); });
   return env.Undefined();
 }
 
@@ -64,8 +62,7 @@ Napi::Value BinaryJs(const Napi::CallbackInfo& info) {
     ThrowRange(env, "mode: expected 'same', 'row' or 'scalar', got '" + mode + "'");
   }
   SameOrNoAlias(env, out, "out", a, "a");
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { Binary(op, a.p, b.p, out.p, a.n, bcols, st); });
+  RunOnStream(env, [&](cudaStream_t st) { Binary(op, a.p, b.p, out.p, a.n, bcols, st); });
   return env.Undefined();
 }
 
@@ -79,8 +76,7 @@ Napi::Value RowScaleJs(const Napi::CallbackInfo& info) {
   View out = DevArg(env, info[4], "out", n);
   SameOrNoAlias(env, out, "out", x, "x");
   NoAlias(env, out, "out", s, "s");
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { RowScale(x.p, rows, cols, s.p, out.p, st); });
+  RunOnStream(env, [&](cudaStream_t st) { RowScale(x.p, rows, cols, s.p, out.p, st); });
   return env.Undefined();
 }
 
@@ -90,8 +86,7 @@ Napi::Value GeluJs(const Napi::CallbackInfo& info) {
   View x = DevArg(env, info[0], "x");
   View y = DevArg(env, info[1], "y", x.n);
   SameOrNoAlias(env, y, "y", x, "x");
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { Gelu(x.p, y.p, x.n, st); });
+  RunOnStream(env, [&](cudaStream_t st) { Gelu(x.p, y.p, x.n, st); });
   return env.Undefined();
 }
 
@@ -105,8 +100,7 @@ Napi::Value BiasGeluJs(const Napi::CallbackInfo& info) {
   SameOrNoAlias(env, y, "y", h, "h");
   NoAlias(env, h, "h", bias, "bias");
   NoAlias(env, y, "y", bias, "bias");
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { BiasGelu(h.p, bias.p, cols, y.p, h.n, st); });
+  RunOnStream(env, [&](cudaStream_t st) { BiasGelu(h.p, bias.p, cols, y.p, h.n, st); });
   return env.Undefined();
 }
 
@@ -118,8 +112,7 @@ Napi::Value GeluGradJs(const Napi::CallbackInfo& info) {
   View dx = DevArg(env, info[2], "dx", x.n);
   SameOrNoAlias(env, dx, "dx", x, "x");
   SameOrNoAlias(env, dx, "dx", dy, "dy");
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { GeluGrad(x.p, dy.p, dx.p, x.n, st); });
+  RunOnStream(env, [&](cudaStream_t st) { GeluGrad(x.p, dy.p, dx.p, x.n, st); });
   return env.Undefined();
 }
 
@@ -134,8 +127,7 @@ Napi::Value ScaleAddJs(const Napi::CallbackInfo& info) {
   SameOrNoAlias(env, out, "out", x, "x");
   SameOrNoAlias(env, out, "out", z, "z");
   NoAlias(env, out, "out", gamma, "gamma");
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { ScaleAdd(x.p, z.p, gamma.p, cols, out.p, x.n, st); });
+  RunOnStream(env, [&](cudaStream_t st) { ScaleAdd(x.p, z.p, gamma.p, cols, out.p, x.n, st); });
   return env.Undefined();
 }
 
@@ -153,8 +145,7 @@ Napi::Value ScaleAddGradJs(const Napi::CallbackInfo& info) {
   NoAlias(env, dz, "dz", gamma, "gamma");
   NoAlias(env, dgamma, "dgamma", dy, "dy");
   NoAlias(env, dgamma, "dgamma", z, "z");
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] {
+  RunOnStream(env, [&](cudaStream_t st) {
     // dgamma reads dy before dz (which may be dy) is written: same stream, in order.
     if (dgamma.p) ColumnDot(dy.p, z.p, z.n / cols, cols, dgamma.p, st);
     if (dz.p) ScaleAdd(nullptr, dy.p, gamma.p, cols, dz.p, z.n, st);

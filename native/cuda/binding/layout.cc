@@ -41,8 +41,7 @@ Napi::Value PermuteJs(const Napi::CallbackInfo& info) {
     ix.shape[d] = shape[perm[d]];
     ix.stride[d] = xs[perm[d]];
   }
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { StridedCopy(x.p, out.p, ix, st); });
+  RunOnStream(env, [&](cudaStream_t st) { StridedCopy(x.p, out.p, ix, st); });
   return env.Undefined();
 }
 
@@ -76,9 +75,8 @@ Napi::Value CopyWindowJs(const Napi::CallbackInfo& info) {
     ix.stride2[d] = bst[d];
     base += offsets[d] * bst[d];
   }
-  cudaStream_t st = StreamOrThrow(env);
   if (xn == 0 || on == 0) return env.Undefined();
-  Run(env, [&] {
+  RunOnStream(env, [&](cudaStream_t st) {
     if (reverse) StridedCopy(x.p + base, out.p, ix, st);
     else ScatterCopy(x.p, out.p + base, ix, st);
   });
@@ -104,8 +102,7 @@ Napi::Value RollJs(const Napi::CallbackInfo& info) {
     ix.stride[d] = xs[d];
     ix.stride2[d] = ((shifts[d] % shape[d]) + shape[d]) % shape[d];
   }
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { Roll(x.p, out.p, ix, st); });
+  RunOnStream(env, [&](cudaStream_t st) { Roll(x.p, out.p, ix, st); });
   return env.Undefined();
 }
 
@@ -127,9 +124,8 @@ Napi::Value GatherJs(const Napi::CallbackInfo& info) {
   View x = DevArg(env, info[0], "x", scatter ? gathered : total);
   View out = DevArg(env, info[4], "out", scatter ? total : gathered);
   NoAlias(env, out, "out", x, "x");
-  cudaStream_t st = StreamOrThrow(env);
   if (m == 0 || gathered == 0) return env.Undefined();
-  Run(env, [&] {
+  RunOnStream(env, [&](cudaStream_t st) {
     Scratch d(size_t(m) * sizeof(int32_t));
     QC_CHECK(cudaMemcpyAsync(d.as<int32_t>(), idx.Data(), size_t(m) * sizeof(int32_t), cudaMemcpyHostToDevice, st));
     if (scatter) ScatterAdd(x.p, outer, shape[axis], inner, d.as<int32_t>(), m, out.p, st);

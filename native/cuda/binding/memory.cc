@@ -61,9 +61,8 @@ Napi::Value UploadJs(const Napi::CallbackInfo& info) {
   if (int64_t(src.ElementLength()) != dst.n) {
     ThrowRange(env, "src: expected " + std::to_string(dst.n) + " elements (dst.length), got " + std::to_string(src.ElementLength()));
   }
-  cudaStream_t st = StreamOrThrow(env);
   // From pageable memory the copy returns once src is staged: the caller may reuse src at once.
-  if (dst.n) Run(env, [&] { QC_CHECK(cudaMemcpyAsync(dst.p, src.Data(), size_t(dst.n) * 4, cudaMemcpyHostToDevice, st)); });
+  if (dst.n) RunOnStream(env, [&](cudaStream_t st) { QC_CHECK(cudaMemcpyAsync(dst.p, src.Data(), size_t(dst.n) * 4, cudaMemcpyHostToDevice, st)); });
   return env.Undefined();
 }
 
@@ -78,8 +77,7 @@ Napi::Value DownloadJs(const Napi::CallbackInfo& info) {
   if (int64_t(dst.ElementLength()) != src.n) {
     ThrowRange(env, "dst: expected " + std::to_string(src.n) + " elements (src.length), got " + std::to_string(dst.ElementLength()));
   }
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] {
+  RunOnStream(env, [&](cudaStream_t st) {
     if (src.n) QC_CHECK(cudaMemcpyAsync(dst.Data(), src.p, size_t(src.n) * 4, cudaMemcpyDeviceToHost, st));
     QC_CHECK(cudaStreamSynchronize(st));
   });
@@ -92,9 +90,8 @@ Napi::Value CopyJs(const Napi::CallbackInfo& info) {
   View src = DevArg(env, info[0], "src");
   View dst = DevArg(env, info[1], "dst", src.n);
   SameOrNoAlias(env, dst, "dst", src, "src");
-  cudaStream_t st = StreamOrThrow(env);
   if (src.n && src.p != dst.p) {
-    Run(env, [&] { QC_CHECK(cudaMemcpyAsync(dst.p, src.p, size_t(src.n) * 4, cudaMemcpyDeviceToDevice, st)); });
+    RunOnStream(env, [&](cudaStream_t st) { QC_CHECK(cudaMemcpyAsync(dst.p, src.p, size_t(src.n) * 4, cudaMemcpyDeviceToDevice, st)); });
   }
   return env.Undefined();
 }
@@ -105,8 +102,7 @@ Napi::Value FillJs(const Napi::CallbackInfo& info) {
   View dst = DevArg(env, info[0], "dst");
   if (!info[1].IsNumber()) ThrowType(env, "value: expected a number");
   const float v = float(info[1].As<Napi::Number>().DoubleValue());
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { Fill(dst.p, v, dst.n, st); });
+  RunOnStream(env, [&](cudaStream_t st) { Fill(dst.p, v, dst.n, st); });
   return env.Undefined();
 }
 
@@ -134,8 +130,7 @@ Napi::Value EmptyCacheJs(const Napi::CallbackInfo& info) {
 
 Napi::Value SynchronizeJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { QC_CHECK(cudaStreamSynchronize(st)); });
+  RunOnStream(env, [&](cudaStream_t st) { QC_CHECK(cudaStreamSynchronize(st)); });
   return env.Undefined();
 }
 

@@ -19,8 +19,7 @@ Napi::Value AdamWJs(const Napi::CallbackInfo& info) {
                 float(NumberArg(env, h.Get("beta2"), "h.beta2")), float(NumberArg(env, h.Get("eps"), "h.eps")),
                 float(NumberArg(env, h.Get("weightDecay"), "h.weightDecay")), NumberArg(env, h.Get("step"), "h.step")};
   if (hp.step < 1) ThrowRange(env, "h.step: expected a step >= 1");
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { AdamW(p.p, g.p, m.p, v.p, p.n, hp, st); });
+  RunOnStream(env, [&](cudaStream_t st) { AdamW(p.p, g.p, m.p, v.p, p.n, hp, st); });
   return env.Undefined();
 }
 
@@ -37,8 +36,7 @@ Napi::Value SgdJs(const Napi::CallbackInfo& info) {
               float(NumberArg(env, h.Get("dampening"), "h.dampening")),
               float(NumberArg(env, h.Get("weightDecay"), "h.weightDecay")), BoolArg(env, h.Get("nesterov"), "h.nesterov"),
               NumberArg(env, h.Get("step"), "h.step") <= 1};
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { Sgd(p.p, g.p, buf.p, p.n, hp, st); });
+  RunOnStream(env, [&](cudaStream_t st) { Sgd(p.p, g.p, buf.p, p.n, hp, st); });
   return env.Undefined();
 }
 

@@ -46,8 +46,7 @@ Napi::Value BroadcastBinaryJs(const Napi::CallbackInfo& info) {
   else NoAlias(env, out, "out", a, "a");
   if (bn == on) SameOrNoAlias(env, out, "out", b, "b");
   else NoAlias(env, out, "out", b, "b");
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { BroadcastBinary(op, a.p, b.p, out.p, ix, st); });
+  RunOnStream(env, [&](cudaStream_t st) { BroadcastBinary(op, a.p, b.p, out.p, ix, st); });
   return env.Undefined();
 }
 
@@ -108,8 +107,7 @@ Napi::Value SumRowsJs(const Napi::CallbackInfo& info) {
   View x = DevArg(env, info[0], "x", CheckedProduct(env, rows, cols, "rows x cols"));
   View out = DevArg(env, info[3], "out", cols);
   NoAlias(env, out, "out", x, "x");
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { SumRows(x.p, rows, cols, out.p, st); });
+  RunOnStream(env, [&](cudaStream_t st) { SumRows(x.p, rows, cols, out.p, st); });
   return env.Undefined();
 }
 

@@ -14,8 +14,7 @@ Napi::Value SoftmaxJs(const Napi::CallbackInfo& info) {
   View out = DevArg(env, info[3], "out", n);
   SameOrNoAlias(env, out, "out", x, "x");
   const bool log = BoolArg(env, info[4], "log");
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { Softmax(x.p, rows, cols, out.p, log, st); });
+  RunOnStream(env, [&](cudaStream_t st) { Softmax(x.p, rows, cols, out.p, log, st); });
   return env.Undefined();
 }
 
@@ -30,8 +29,7 @@ Napi::Value SoftmaxGradJs(const Napi::CallbackInfo& info) {
   SameOrNoAlias(env, dx, "dx", dy, "dy");
   NoAlias(env, dx, "dx", y, "y");
   const bool log = BoolArg(env, info[5], "log");
-  cudaStream_t st = StreamOrThrow(env);
-  Run(env, [&] { SoftmaxGrad(y.p, dy.p, rows, cols, dx.p, log, st); });
+  RunOnStream(env, [&](cudaStream_t st) { SoftmaxGrad(y.p, dy.p, rows, cols, dx.p, log, st); });
   return env.Undefined();
 }
 
@@ -62,9 +60,8 @@ Napi::Value CrossEntropyJs(const Napi::CallbackInfo& info) {
   Labels l = LabelsArg(env, info[3], info[4], rows, cols);
   View probs = DevArg(env, info[5], "probs", n);
   SameOrNoAlias(env, probs, "probs", logits, "logits");
-  cudaStream_t st = StreamOrThrow(env);
   double loss = 0;
-  Run(env, [&] {
+  RunOnStream(env, [&](cudaStream_t st) {
     Scratch d(size_t(std::max<int64_t>(rows, 1)) * sizeof(int32_t));
     if (rows) QC_CHECK(cudaMemcpyAsync(d.as<int32_t>(), l.host.Data(), size_t(rows) * 4, cudaMemcpyHostToDevice, st));
     loss = CrossEntropy(logits.p, rows, cols, d.as<int32_t>(), l.smoothing, probs.p, st);
@@ -82,9 +79,8 @@ Napi::Value CrossEntropyGradJs(const Napi::CallbackInfo& info) {
   const float scale = float(NumberArg(env, info[5], "scale"));
   View dx = DevArg(env, info[6], "dx", n);
   SameOrNoAlias(env, dx, "dx", probs, "probs");
-  cudaStream_t st = StreamOrThrow(env);
   if (rows == 0) return env.Undefined();
-  Run(env, [&] {
+  RunOnStream(env, [&](cudaStream_t st) {
     Scratch d(size_t(rows) * sizeof(int32_t));
     QC_CHECK(cudaMemcpyAsync(d.as<int32_t>(), l.host.Data(), size_t(rows) * 4, cudaMemcpyHostToDevice, st));
     CrossEntropyGrad(probs.p, rows, cols, d.as<int32_t>(), l.smoothing, scale, dx.p, st);
