@@ -49,6 +49,14 @@ std::vector<int64_t> IntListArg(Napi::Env env, Napi::Value v, const std::string&
 std::vector<int64_t> ShapeArg(Napi::Env env, Napi::Value v, const std::string& name, int64_t* elements);
 Napi::Object ObjectArg(Napi::Env env, Napi::Value v, const std::string& name);
 int64_t CheckedProduct(Napi::Env env, int64_t a, int64_t b, const std::string& what);
+struct RowsCols {
+  int64_t rows, cols, n;
+};
+// Integer `rows` >= 0 and `cols` >= min_cols, and their product n (RangeError on overflow).
+inline RowsCols RowsColsArg(Napi::Env env, Napi::Value rows, Napi::Value cols, int64_t min_cols = 0) {
+  const int64_t r = IntArg(env, rows, "rows", 0), c = IntArg(env, cols, "cols", min_cols);
+  return {r, c, CheckedProduct(env, r, c, "rows x cols")};
+}
 // An Int32Array (host memory) with every value in [0, bound).
 Napi::Int32Array IndexArg(Napi::Env env, Napi::Value v, const std::string& name, int64_t bound);
 // {n, h, w, c} and an odd k in [1, 31].

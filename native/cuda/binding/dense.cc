@@ -78,8 +78,8 @@ Napi::Value LinearGradJs(const Napi::CallbackInfo& info) {
 // LayerNorm(x, rows, cols, gamma | null, beta | null, eps, y, mean, rstd); y may be x.
 Napi::Value LayerNormJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const int64_t rows = IntArg(env, info[1], "rows", 0), cols = IntArg(env, info[2], "cols", 0);
-  const int64_t n = CheckedProduct(env, rows, cols, "rows x cols");
+  const RowsCols rc = RowsColsArg(env, info[1], info[2]);
+  const int64_t rows = rc.rows, cols = rc.cols, n = rc.n;
   View x = DevArg(env, info[0], "x", n);
   View gamma = DevArg(env, info[3], "gamma", cols, true);
   View beta = DevArg(env, info[4], "beta", cols, true);
@@ -102,8 +102,8 @@ Napi::Value LayerNormJs(const Napi::CallbackInfo& info) {
 // LayerNormGrad(x, rows, cols, gamma | null, mean, rstd, dy, dx, dgamma | null, dbeta | null); dx may be dy.
 Napi::Value LayerNormGradJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const int64_t rows = IntArg(env, info[1], "rows", 0), cols = IntArg(env, info[2], "cols", 0);
-  const int64_t n = CheckedProduct(env, rows, cols, "rows x cols");
+  const RowsCols rc = RowsColsArg(env, info[1], info[2]);
+  const int64_t rows = rc.rows, cols = rc.cols, n = rc.n;
   View x = DevArg(env, info[0], "x", n);
   View gamma = DevArg(env, info[3], "gamma", cols, true);
   View mean = DevArg(env, info[4], "mean", rows);

@@ -69,8 +69,8 @@ Napi::Value BinaryJs(const Napi::CallbackInfo& info) {
 // RowScale(x, rows, cols, s, out)
 Napi::Value RowScaleJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const int64_t rows = IntArg(env, info[1], "rows", 0), cols = IntArg(env, info[2], "cols", 0);
-  const int64_t n = CheckedProduct(env, rows, cols, "rows x cols");
+  const RowsCols rc = RowsColsArg(env, info[1], info[2]);
+  const int64_t rows = rc.rows, cols = rc.cols, n = rc.n;
   View x = DevArg(env, info[0], "x", n);
   View s = DevArg(env, info[3], "s", rows);
   View out = DevArg(env, info[4], "out", n);

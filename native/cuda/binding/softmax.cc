@@ -8,8 +8,8 @@ namespace qc::binding {
 // Softmax(x, rows, cols, out, log); out may be x.
 Napi::Value SoftmaxJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const int64_t rows = IntArg(env, info[1], "rows", 0), cols = IntArg(env, info[2], "cols", 0);
-  const int64_t n = CheckedProduct(env, rows, cols, "rows x cols");
+  const RowsCols rc = RowsColsArg(env, info[1], info[2]);
+  const int64_t rows = rc.rows, cols = rc.cols, n = rc.n;
   View x = DevArg(env, info[0], "x", n);
   View out = DevArg(env, info[3], "out", n);
   SameOrNoAlias(env, out, "out", x, "x");
@@ -21,8 +21,8 @@ Napi::Value SoftmaxJs(const Napi::CallbackInfo& info) {
 // SoftmaxGrad(y, dy, rows, cols, dx, log); dx may be dy.
 Napi::Value SoftmaxGradJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const int64_t rows = IntArg(env, info[2], "rows", 0), cols = IntArg(env, info[3], "cols", 0);
-  const int64_t n = CheckedProduct(env, rows, cols, "rows x cols");
+  const RowsCols rc = RowsColsArg(env, info[2], info[3]);
+  const int64_t rows = rc.rows, cols = rc.cols, n = rc.n;
   View y = DevArg(env, info[0], "y", n);
   View dy = DevArg(env, info[1], "dy", n);
   View dx = DevArg(env, info[4], "dx", n);
@@ -54,8 +54,8 @@ Labels LabelsArg(Napi::Env env, Napi::Value labels, Napi::Value smoothing, int64
 // CrossEntropy(logits, rows, cols, labels, smoothing, probs) -> mean loss
 Napi::Value CrossEntropyJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const int64_t rows = IntArg(env, info[1], "rows", 0), cols = IntArg(env, info[2], "cols", 1);
-  const int64_t n = CheckedProduct(env, rows, cols, "rows x cols");
+  const RowsCols rc = RowsColsArg(env, info[1], info[2], 1);
+  const int64_t rows = rc.rows, cols = rc.cols, n = rc.n;
   View logits = DevArg(env, info[0], "logits", n);
   Labels l = LabelsArg(env, info[3], info[4], rows, cols);
   View probs = DevArg(env, info[5], "probs", n);
@@ -72,8 +72,8 @@ Napi::Value CrossEntropyJs(const Napi::CallbackInfo& info) {
 // CrossEntropyGrad(probs, rows, cols, labels, smoothing, scale, dx); dx may be probs.
 Napi::Value CrossEntropyGradJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const int64_t rows = IntArg(env, info[1], "rows", 0), cols = IntArg(env, info[2], "cols", 1);
-  const int64_t n = CheckedProduct(env, rows, cols, "rows x cols");
+  const RowsCols rc = RowsColsArg(env, info[1], info[2], 1);
+  const int64_t rows = rc.rows, cols = rc.cols, n = rc.n;
   View probs = DevArg(env, info[0], "probs", n);
   Labels l = LabelsArg(env, info[3], info[4], rows, cols);
   const float scale = float(NumberArg(env, info[5], "scale"));
