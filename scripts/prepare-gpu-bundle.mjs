@@ -33,7 +33,12 @@ if (process.platform !== 'linux' || process.arch !== 'x64') fail(`the GPU machin
 const need = ['packages/quadra-lib/dist/index.js', 'packages/quadra-core/dist/testing/index.js', 'packages/quadra-models/dist/index.js', 'bench/dist/gpu/main.js'];
 for (const f of need) if (!existsSync(join(root, f))) fail(`${f} is missing: run \`pnpm exec tsc -b\` first`);
 
-rmSync(out, { recursive: true, force: true });
+// node.xz depends only on the node binary (about 1.5 min of xz -9): kept while its source is unchanged.
+const nodeBin = realpathSync(execFileSync('sh', ['-c', 'command -v node'], { encoding: 'utf8' }).trim());
+const nodeStamp = `${nodeBin} ${process.version} ${statSync(nodeBin).size} ${statSync(nodeBin).mtimeMs}\n`;
+const nodeXz = join(out, 'node.xz');
+const keepNode = existsSync(nodeXz) && existsSync(join(out, 'node.xz.src')) && readFileSync(join(out, 'node.xz.src'), 'utf8') === nodeStamp;
+for (const f of ['app.tar.xz', 'MANIFEST.txt', 'stage', ...(keepNode ? [] : ['node.xz', 'node.xz.src'])]) rmSync(join(out, f), { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const stage = join(out, 'stage');
 
@@ -44,7 +49,6 @@ for (const p of ['quadra-lib', 'quadra-core', 'quadra-models']) {
 }
 if (withCpu) {
   const pre = join(root, 'packages/quadra-lib/prebuilds/linux-x64');
-  if (!existsSync(join(pre, 'quadra.node'))) fail(`--with-cpu-prebuild: ${pre}/quadra.node does not exist`);
   cpSync(pre, join(stage, 'packages/quadra-lib/prebuilds/linux-x64'), { recursive: true, dereference: true });
 }
 cpSync(join(root, 'bench/package.json'), join(stage, 'bench/package.json'));
@@ -83,14 +87,16 @@ const tar = join(out, 'app.tar.xz');
 execFileSync('tar', ['-C', stage, '-cJf', tar, '.'], { env: { ...process.env, XZ_OPT: '-T2 -9' } });
 rmSync(stage, { recursive: true, force: true });
 
-const nodeBin = execFileSync('sh', ['-c', 'command -v node'], { encoding: 'utf8' }).trim();
-execFileSync('sh', ['-c', `xz -T2 -9 -c "${realpathSync(nodeBin)}" > "${join(out, 'node.xz')}"`]);
+if (!keepNode) {
+  execFileSync('sh', ['-c', `xz -T2 -9 -c "${nodeBin}" > "${nodeXz}"`]);
+  writeFileSync(join(out, 'node.xz.src'), nodeStamp);
+}
 
 const size = (f) => statSync(join(out, f)).size;
 const total = size('node.xz') + size('app.tar.xz');
 const mb = (b) => (b / 2 ** 20).toFixed(1) + ' MiB';
 const manifest = [
-  `node ${process.version} (${realpathSync(nodeBin)}): node.xz ${mb(size('node.xz'))}`,
+  `node ${process.version} (${nodeBin}): node.xz ${mb(size('node.xz'))}`,
   `app.tar.xz ${mb(size('app.tar.xz'))}: packages/{quadra-lib,quadra-core,quadra-models}/dist, bench/dist/gpu, node_modules: ${[...copied].join(', ')}${withCpu ? ', prebuilds/linux-x64' : ''}`,
   `total ${mb(total)}`,
   `made ${new Date().toISOString()} from ${execFileSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()} (plus the working tree)`,
