@@ -22,10 +22,8 @@ export interface DeviceMemory {
   count: number;
 }
 
-const stats: Record<Device, DeviceMemory> = {
-  cpu: { live: 0, pooled: 0, peak: 0, count: 0 },
-  cuda: { live: 0, pooled: 0, peak: 0, count: 0 },
-};
+/** cpu bytes counted here; cuda bytes are the device allocator's own (memory() asks it). */
+const cpu: DeviceMemory = { live: 0, pooled: 0, peak: 0, count: 0 };
 
 /**
  * Released cpu buffers of 64 KiB or more wait here for a request of the same dtype and length.
@@ -47,7 +45,7 @@ function takeFromPool(dtype: DType, length: number, zero: boolean): FArray | nul
   if (!a) return null;
   const i = poolOrder.findIndex((e) => e[1] === a);
   if (i >= 0) poolOrder.splice(i, 1);
-  stats.cpu.pooled -= a.byteLength;
+  cpu.pooled -= a.byteLength;
   if (zero) a.fill(0);
   return a;
 }
@@ -59,12 +57,12 @@ function giveToPool(a: FArray, dtype: DType): void {
   if (!list) pool.set(key, (list = []));
   list.push(a);
   poolOrder.push([key, a]);
-  stats.cpu.pooled += a.byteLength;
-  while (stats.cpu.pooled > poolLimit) {
+  cpu.pooled += a.byteLength;
+  while (cpu.pooled > poolLimit) {
     const [k, old] = poolOrder.shift()!;
     const l = pool.get(k)!;
     l.splice(l.indexOf(old), 1);
-    stats.cpu.pooled -= old.byteLength;
+    cpu.pooled -= old.byteLength;
   }
 }
 
@@ -76,7 +74,7 @@ export function emptyCache(limitMb?: number): void {
   if (limitMb !== undefined) poolLimit = limitMb * 1024 * 1024;
   pool.clear();
   poolOrder.length = 0;
-  stats.cpu.pooled = 0;
+  cpu.pooled = 0;
   cudaRuntimeIfLoaded()?.emptyCache();
 }
 
@@ -86,12 +84,12 @@ export function emptyCache(limitMb?: number): void {
  */
 export function memory(): Record<Device, DeviceMemory> {
   const rt = cudaRuntimeIfLoaded();
-  return { cpu: { ...stats.cpu }, cuda: rt ? { ...rt.memory() } : { ...stats.cuda } };
+  return { cpu: { ...cpu }, cuda: rt ? { ...rt.memory() } : { live: 0, pooled: 0, peak: 0, count: 0 } };
 }
 
 /** Starts a new peak measurement at the current live size. */
 export function resetPeak(device?: Device): void {
-  if (!device || device === 'cpu') stats.cpu.peak = stats.cpu.live;
+  if (!device || device === 'cpu') cpu.peak = cpu.live;
   if (!device || device === 'cuda') cudaRuntimeIfLoaded()?.resetPeak();
 }
 
@@ -129,10 +127,9 @@ export class Storage {
       return;
     }
     this.array = array ?? takeFromPool(dtype, length, zero) ?? allocArray(dtype, length);
-    const s = stats.cpu;
-    s.live += this.bytes;
-    s.count++;
-    if (s.live > s.peak) s.peak = s.live;
+    cpu.live += this.bytes;
+    cpu.count++;
+    if (cpu.live > cpu.peak) cpu.peak = cpu.live;
   }
 
   get alive(): boolean {
@@ -179,8 +176,7 @@ export class Storage {
     }
     if (this.pooled) giveToPool(this.array!, this.dtype);
     this.array = null;
-    const s = stats.cpu;
-    s.live -= this.bytes;
-    s.count--;
+    cpu.live -= this.bytes;
+    cpu.count--;
   }
 }
