@@ -13,6 +13,7 @@ import {
   softmaxBackwardRef, softmaxRef, correlate,
 } from '../src/reference/index.js';
 import { randomF32, relL2, rng, thrown } from './helpers.js';
+import { SIZES } from './targets.js';
 
 const status = cudaStatus();
 const built = cudaModulePaths().some((p) => existsSync(p));
@@ -43,7 +44,6 @@ describe('CUDA module without a usable GPU', () => {
 
 // ---- GPU cases ----
 const TOL = 2e-5;
-const CS = [1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 127];
 
 describe.skipIf(!status.available)('CUDA kernels vs the reference', () => {
   const cu = status.available ? loadCuda() : (undefined as unknown as CudaBackend);
@@ -66,7 +66,7 @@ describe.skipIf(!status.available)('CUDA kernels vs the reference', () => {
     expect(status.cublas).toBeTypeOf('string');
   });
 
-  for (const c of CS) {
+  for (const c of SIZES) {
     for (const k of c <= 17 ? [1, 3, 5, 7, 9] : [3, 7]) {
       it(`quadconv fwd/bwd c ${c} k ${k}, both modes`, () => {
         const r = rng(1000 * c + k);
