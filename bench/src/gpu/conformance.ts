@@ -3,9 +3,9 @@
  * every size against the reference backend, the optimizer check, and one QuadraNet training step
  * on cuda against the same step on cpu. Prints one line per failure and a summary.
  */
-import { deviceAvailability, Generator } from '@quadranet/core';
+import { deviceAvailability } from '@quadranet/core';
 import { checkAll, checkOptimizers, CONFORMANCE_CASES, CONFORMANCE_SIZES, CUDA_SKIPS, mixedErr, trainStepOn, type CaseResult } from '@quadranet/core/testing';
-import { QuadraNet } from '@quadranet/models';
+import { deviceCheckCase } from '@quadranet/models';
 
 export interface ConformanceSummary {
   available: boolean;
@@ -23,14 +23,10 @@ export interface ConformanceSummary {
 
 /** A tiny QuadraNet (all block kinds of the zoo build the same way) trained one step on each device. */
 export function checkTrainStep(): ConformanceSummary['trainStep'] {
-  const make = () => new QuadraNet({ depths: [1, 1], dims: [8, 16], numClasses: 5, inChannels: 3, stem: { kernel: 2, stride: 2, padding: 0 }, dropPathRate: 0.2 });
-  const g = new Generator(7);
-  const x = new Float32Array(4 * 16 * 16 * 3);
-  for (let i = 0; i < x.length; i++) x[i] = g.normal();
-  const batch = { x, shape: [4, 16, 16, 3], labels: [0, 3, 1, 4] };
+  const { make, batch, opts } = deviceCheckCase();
   try {
-    const cpu = trainStepOn('cpu', make, batch, { lr: 1e-2, seed: 3 });
-    const cuda = trainStepOn('cuda', make, batch, { lr: 1e-2, seed: 3 });
+    const cpu = trainStepOn('cpu', make, batch, opts);
+    const cuda = trainStepOn('cuda', make, batch, opts);
     let worst = 0;
     for (const [name, p] of cpu.params) worst = Math.max(worst, mixedErr(cuda.params.get(name)!, p));
     const pass = Math.abs(cpu.loss - cuda.loss) < 1e-4 * Math.max(1, Math.abs(cpu.loss)) && worst < 1e-4;

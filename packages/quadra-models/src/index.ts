@@ -24,3 +24,4 @@ export { curvesSvg, type EpochMetrics } from './train/curves.js';
 export { runXor, formatXorReport, XOR_CORNERS, XOR_MODELS, type XorOptions, type XorResult, type XorModelResult, type XorModelKey } from './xor/index.js';
 export { loadPyTorchStateDict, toPyTorchStateDict, fromTorchLayout } from './interop/pytorch.js';
 export { infer, modelFrom, type InferOptions } from './interop/infer.js';
+export { deviceCheckCase } from './testing/device-check.js';

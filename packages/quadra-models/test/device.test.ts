@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import * as q from '@quadranet/core';
 import { mixedErr, trainStepOn } from '@quadranet/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { QuadraNet, train, TRAIN_DEFAULTS, type TrainConfig } from '../src/index.js';
+import { deviceCheckCase, train, TRAIN_DEFAULTS, type TrainConfig } from '../src/index.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const cuda = q.deviceAvailability('cuda');
@@ -47,15 +47,11 @@ describe.runIf(!cuda.available)('without a GPU', () => {
 });
 
 describe.runIf(cuda.available)('on cuda', () => {
-  const make = () => new QuadraNet({ depths: [1, 1], dims: [8, 16], numClasses: 5, inChannels: 3, stem: { kernel: 2, stride: 2, padding: 0 }, dropPathRate: 0.2 });
-  const g = new q.Generator(7);
-  const x = new Float32Array(4 * 16 * 16 * 3);
-  for (let i = 0; i < x.length; i++) x[i] = g.normal();
-  const batch = { x, shape: [4, 16, 16, 3], labels: [0, 3, 1, 4] };
+  const { make, batch, opts } = deviceCheckCase();
 
   it('one training step matches the cpu step', () => {
-    const cpu = trainStepOn('cpu', make, batch, { lr: 1e-2, seed: 3 });
-    const gpu = trainStepOn('cuda', make, batch, { lr: 1e-2, seed: 3 });
+    const cpu = trainStepOn('cpu', make, batch, opts);
+    const gpu = trainStepOn('cuda', make, batch, opts);
     expect(gpu.loss).toBeCloseTo(cpu.loss, 4);
     expect(gpu.gradNorm).toBeCloseTo(cpu.gradNorm, 3);
     for (const [name, p] of cpu.params) expect(mixedErr(gpu.params.get(name)!, p), name).toBeLessThan(1e-4);
