@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "quadra/layout.h"
-#include "quadra/napi_throw.h"
+#include "quadra/napi_args.h"
 
 namespace quadra::binding {
 
@@ -98,25 +98,8 @@ void CheckSameOrNoAlias(Napi::Env env, const float* out, int64_t out_len, const 
   CheckNoAlias(env, out, out_len, out_name, in, in_len, in_name);
 }
 
-// A JS array of at most kMaxDims safe integers, each >= `min` (when `check_min`).
 std::vector<int64_t> IntListArg(Napi::Env env, Napi::Value v, const std::string& name, bool check_min, int64_t min) {
-  if (!v.IsArray()) ThrowType(env, name + ": expected an array of integers");
-  auto arr = v.As<Napi::Array>();
-  if (arr.Length() > uint32_t(kMaxDims)) {
-    ThrowRange(env, name + ": at most " + std::to_string(kMaxDims) + " axes are supported, got " +
-                        std::to_string(arr.Length()));
-  }
-  std::vector<int64_t> out(arr.Length());
-  for (uint32_t i = 0; i < arr.Length(); ++i) {
-    Napi::Value e = arr.Get(i);
-    const std::string at = name + "[" + std::to_string(i) + "]";
-    if (!e.IsNumber()) ThrowType(env, at + ": expected an integer");
-    const double d = e.As<Napi::Number>().DoubleValue();
-    if (d != std::floor(d) || !(std::fabs(d) <= 9007199254740991.0)) ThrowRange(env, at + ": expected an integer");
-    if (check_min && d < double(min)) ThrowRange(env, at + ": expected an integer >= " + std::to_string(min) + ", got " + e.ToString().Utf8Value());
-    out[i] = int64_t(d);
-  }
-  return out;
+  return napi_errors::IntListArg(env, v, name, check_min, min, kMaxDims);
 }
 
 std::vector<int64_t> ShapeListArg(Napi::Env env, Napi::Value v, const std::string& name, int64_t* elements) {

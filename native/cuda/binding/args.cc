@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "qcuda/allocator.h"
-#include "../../include/quadra/napi_throw.h"
+#include "../../include/quadra/napi_args.h"
 #include "qcuda/device.h"
 
 namespace qc::binding {
@@ -120,17 +120,7 @@ int64_t IntArg(Napi::Env env, Napi::Value v, const std::string& name, int64_t mi
 }
 
 std::vector<int64_t> IntListArg(Napi::Env env, Napi::Value v, const std::string& name, bool check_min, int64_t min) {
-  if (!v.IsArray()) ThrowType(env, name + ": expected an array of integers");
-  auto arr = v.As<Napi::Array>();
-  if (arr.Length() > uint32_t(kMaxDims)) {
-    ThrowRange(env, name + ": at most " + std::to_string(kMaxDims) + " axes are supported, got " +
-                        std::to_string(arr.Length()));
-  }
-  std::vector<int64_t> out(arr.Length());
-  for (uint32_t i = 0; i < arr.Length(); ++i) {
-    out[i] = IntArg(env, arr.Get(i), name + "[" + std::to_string(i) + "]", check_min ? min : -(int64_t(1) << 53));
-  }
-  return out;
+  return quadra::napi_errors::IntListArg(env, v, name, check_min, min, kMaxDims);
 }
 
 int64_t CheckedProduct(Napi::Env env, int64_t a, int64_t b, const std::string& what) {
