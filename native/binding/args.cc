@@ -7,9 +7,9 @@
 
 namespace quadra::binding {
 
-void ThrowType(Napi::Env env, const std::string& msg) { napi_errors::ThrowType(env, msg); }
+void ThrowType(Napi::Env env, const std::string& msg) { napi_args::ThrowType(env, msg); }
 
-void ThrowRange(Napi::Env env, const std::string& msg) { napi_errors::ThrowRange(env, msg); }
+void ThrowRange(Napi::Env env, const std::string& msg) { napi_args::ThrowRange(env, msg); }
 
 float* Float32Arg(Napi::Env env, Napi::Value v, const std::string& name, int64_t expected,
                   bool optional) {
@@ -99,7 +99,7 @@ void CheckSameOrNoAlias(Napi::Env env, const float* out, int64_t out_len, const 
 }
 
 std::vector<int64_t> IntListArg(Napi::Env env, Napi::Value v, const std::string& name, bool check_min, int64_t min) {
-  return napi_errors::IntListArg(env, v, name, check_min, min, kMaxDims);
+  return napi_args::IntListArg(env, v, name, check_min, min, kMaxDims);
 }
 
 std::vector<int64_t> ShapeListArg(Napi::Env env, Napi::Value v, const std::string& name, int64_t* elements) {

@@ -14,9 +14,9 @@ constexpr napi_type_tag kAllocationTag = {0x7175616472616375ULL, 0x6461616c6c6f6
 
 }  // namespace
 
-void ThrowType(Napi::Env env, const std::string& msg) { quadra::napi_errors::ThrowType(env, msg); }
+void ThrowType(Napi::Env env, const std::string& msg) { quadra::napi_args::ThrowType(env, msg); }
 
-void ThrowRange(Napi::Env env, const std::string& msg) { quadra::napi_errors::ThrowRange(env, msg); }
+void ThrowRange(Napi::Env env, const std::string& msg) { quadra::napi_args::ThrowRange(env, msg); }
 
 void ThrowError(Napi::Env env, const std::string& msg, const char* code) {
   Napi::Error err = Napi::Error::New(env, msg);
@@ -120,7 +120,7 @@ int64_t IntArg(Napi::Env env, Napi::Value v, const std::string& name, int64_t mi
 }
 
 std::vector<int64_t> IntListArg(Napi::Env env, Napi::Value v, const std::string& name, bool check_min, int64_t min) {
-  return quadra::napi_errors::IntListArg(env, v, name, check_min, min, kMaxDims);
+  return quadra::napi_args::IntListArg(env, v, name, check_min, min, kMaxDims);
 }
 
 int64_t CheckedProduct(Napi::Env env, int64_t a, int64_t b, const std::string& what) {

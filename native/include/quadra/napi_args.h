@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace quadra::napi_errors {
+namespace quadra::napi_args {
 
 [[noreturn]] inline void ThrowType(Napi::Env env, const std::string& msg) {
   Napi::Error err = Napi::TypeError::New(env, msg);
@@ -45,4 +45,4 @@ inline std::vector<int64_t> IntListArg(Napi::Env env, Napi::Value v, const std::
   return out;
 }
 
-}  // namespace quadra::napi_errors
+}  // namespace quadra::napi_args
