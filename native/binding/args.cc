@@ -110,4 +110,22 @@ std::vector<int64_t> ShapeListArg(Napi::Env env, Napi::Value v, const std::strin
   return s;
 }
 
+const int32_t* Int32Arg(Napi::Env env, Napi::Value v, const std::string& name, int64_t* length) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+    ThrowType(env, name + ": expected an Int32Array");
+  }
+  auto arr = v.As<Napi::Int32Array>();
+  *length = int64_t(arr.ElementLength());
+  return arr.Data();
+}
+
+int64_t NonNegIntArg(Napi::Env env, Napi::Value v, const std::string& name) {
+  if (!v.IsNumber()) ThrowType(env, name + ": expected an integer >= 0");
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= 0) || d != std::floor(d) || d > 9007199254740991.0) {
+    ThrowRange(env, name + ": expected an integer >= 0, got " + v.ToString().Utf8Value());
+  }
+  return int64_t(d);
+}
+
 }  // namespace quadra::binding

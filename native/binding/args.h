@@ -20,6 +20,10 @@ float* Float32Arg(Napi::Env env, Napi::Value v, const std::string& name, int64_t
 
 // A positive safe integer.
 int64_t PositiveIntArg(Napi::Env env, Napi::Value v, const std::string& name);
+// A safe integer >= 0.
+int64_t NonNegIntArg(Napi::Env env, Napi::Value v, const std::string& name);
+// An Int32Array (its data; *length gets its element count).
+const int32_t* Int32Arg(Napi::Env env, Napi::Value v, const std::string& name, int64_t* length);
 
 Napi::Object ObjectArg(Napi::Env env, Napi::Value v, const std::string& name, bool optional = false);
 

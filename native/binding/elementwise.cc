@@ -1,6 +1,11 @@
-// N-API glue for elementwise/broadcast arithmetic, the fused residual and the reductions.
+// N-API glue for the elementwise family: Axpy, Scale, Binary, BroadcastBinary, RowScale, Gelu,
+// BiasGelu, GeluGrad, ScaleAdd, ScaleAddGrad.
+#include <string>
+#include <vector>
+
 #include "args.h"
 #include "ops.h"
+#include "quadra/broadcast.h"
 #include "quadra/dense.h"
 
 namespace quadra::binding {
@@ -16,9 +21,20 @@ BinaryOp OpArg(Napi::Env env, Napi::Value v) {
   ThrowRange(env, "op: expected 'add', 'sub', 'mul' or 'div', got '" + s + "'");
 }
 
+// `shape` right-aligned to `ndim` axes (left-padded with 1s).
+std::vector<int64_t> Align(Napi::Env env, const std::vector<int64_t>& shape, size_t ndim, const char* name) {
+  if (shape.size() > ndim) {
+    ThrowRange(env, std::string(name) + ": has " + std::to_string(shape.size()) + " axes, more than outShape's " +
+                        std::to_string(ndim));
+  }
+  std::vector<int64_t> out(ndim - shape.size(), 1);
+  out.insert(out.end(), shape.begin(), shape.end());
+  return out;
+}
+
 }  // namespace
 
-// binary(op, a, b, out, mode): mode 'same' (b as long as a), 'row' (b has cols elements, a is
+// Binary(op, a, b, out, mode): mode 'same' (b as long as a), 'row' (b has cols elements, a is
 // [rows, cols]), 'scalar' (b is a number or a 1-element Float32Array). out may be a exactly, and
 // b exactly in 'same' mode; any other overlap is rejected.
 Napi::Value BinaryJs(const Napi::CallbackInfo& info) {
@@ -55,7 +71,7 @@ Napi::Value BinaryJs(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// scale(x, alpha, out): out = alpha x; out may be x exactly.
+// Scale(x, alpha, out): out = alpha x; out may be x exactly.
 Napi::Value ScaleJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const F32Span x = Float32Span(env, info[0], "x");
@@ -66,7 +82,7 @@ Napi::Value ScaleJs(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// axpy(alpha, x, y): y += alpha x; y may be x exactly.
+// Axpy(alpha, x, y): y += alpha x; y may be x exactly.
 Napi::Value AxpyJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const float alpha = float(NumberArg(env, info[0], "alpha"));
@@ -90,7 +106,7 @@ int64_t RowsOf(Napi::Env env, const F32Span& x, int64_t cols, const char* name) 
 
 }  // namespace
 
-// scaleAdd(x, z, gamma, cols, out): out = x + gamma * z (gamma per column); out may be x exactly.
+// ScaleAdd(x, z, gamma, cols, out): out = x + gamma * z (gamma per column); out may be x exactly.
 Napi::Value ScaleAddJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const F32Span x = Float32Span(env, info[0], "x");
@@ -106,8 +122,8 @@ Napi::Value ScaleAddJs(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// scaleAddBackward(z, gamma, dy, cols, dz | null, dgamma | null): dz may be dy exactly.
-Napi::Value ScaleAddBackwardJs(const Napi::CallbackInfo& info) {
+// ScaleAddGrad(z, gamma, dy, cols, dz | null, dgamma | null): dz may be dy exactly.
+Napi::Value ScaleAddGradJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const F32Span z = Float32Span(env, info[0], "z");
   const int64_t cols = PositiveIntArg(env, info[3], "cols");
@@ -128,33 +144,86 @@ Napi::Value ScaleAddBackwardJs(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-namespace {
+// BroadcastBinary(op, a, aShape, b, bShape, out, outShape): out = a op b with NumPy broadcasting
+// of both operands to outShape. out may be an operand exactly when that operand has out's size.
+Napi::Value BroadcastBinaryJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const BinaryOp op = OpArg(env, info[0]);
+  int64_t na, nb, no;
+  const std::vector<int64_t> as = ShapeListArg(env, info[2], "aShape", &na);
+  const std::vector<int64_t> bs = ShapeListArg(env, info[4], "bShape", &nb);
+  const std::vector<int64_t> os = ShapeListArg(env, info[6], "outShape", &no);
+  const float* a = Float32Arg(env, info[1], "a", na);
+  const float* b = Float32Arg(env, info[3], "b", nb);
+  float* out = Float32Arg(env, info[5], "out", no);
+  CheckSameOrNoAlias(env, out, no, "out", a, na, "a");
+  CheckSameOrNoAlias(env, out, no, "out", b, nb, "b");
+  const std::vector<int64_t> aa = Align(env, as, os.size(), "aShape"), ba = Align(env, bs, os.size(), "bShape");
+  RunKernel(env, [&] { BroadcastBinary(op, int(os.size()), aa.data(), a, ba.data(), b, os.data(), out); });
+  return env.Undefined();
+}
 
-template <bool kColumnSums>
-Napi::Value Reduce(const Napi::CallbackInfo& info) {
+// RowScale(x, rows, cols, s, out): out[r, :] = s[r] x[r, :] (a zero s[r] gives zeros, even for
+// non-finite x: drop path's dropped samples). out may be x exactly.
+Napi::Value RowScaleJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const int64_t rows = PositiveIntArg(env, info[1], "rows");
   const int64_t cols = PositiveIntArg(env, info[2], "cols");
   const int64_t n = CheckedProduct(env, rows, cols, "x");
   const float* x = Float32Arg(env, info[0], "x", n);
-  const int64_t n_out = kColumnSums ? cols : rows;
-  float* out = Float32Arg(env, info[3], "out", n_out);
-  CheckNoAlias(env, out, n_out, "out", x, n, "x");
+  const float* s = Float32Arg(env, info[3], "s", rows);
+  float* out = Float32Arg(env, info[4], "out", n);
+  CheckSameOrNoAlias(env, out, n, "out", x, n, "x");
+  CheckNoAlias(env, out, n, "out", s, rows, "s");
+  RunKernel(env, [&] { RowScale(rows, cols, x, s, out); });
+  return env.Undefined();
+}
+
+// Gelu(x, out): out may be x exactly.
+Napi::Value GeluJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const F32Span x = Float32Span(env, info[0], "x");
+  float* out = Float32Arg(env, info[1], "out", x.size);
+  CheckSameOrNoAlias(env, out, x.size, "out", x.data, x.size, "x");
+  RunKernel(env, [&] { Gelu(x.size, x.data, out); });
+  return env.Undefined();
+}
+
+// GeluGrad(x, dy, out): out = dy * gelu'(x); out may be x or dy exactly.
+Napi::Value GeluGradJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const F32Span x = Float32Span(env, info[0], "x");
+  const float* dy = Float32Arg(env, info[1], "dy", x.size);
+  float* out = Float32Arg(env, info[2], "out", x.size);
+  CheckSameOrNoAlias(env, out, x.size, "out", x.data, x.size, "x");
+  CheckSameOrNoAlias(env, out, x.size, "out", dy, x.size, "dy");
+  RunKernel(env, [&] { GeluBackward(x.size, x.data, dy, out); });
+  return env.Undefined();
+}
+
+// BiasGelu(h, bias | null, cols, out): h[r, :] += bias in place, out = gelu(h). out must not overlap h.
+Napi::Value BiasGeluJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const F32Span h = Float32Span(env, info[0], "h");
+  const int64_t cols = PositiveIntArg(env, info[2], "cols");
+  if (h.size % cols != 0) {
+    ThrowRange(env, "h: expected a multiple of cols = " + std::to_string(cols) + " elements, got " +
+                        std::to_string(h.size));
+  }
+  const float* bias = Float32Arg(env, info[1], "bias", cols, true);
+  float* out = Float32Arg(env, info[3], "out", h.size);
+  CheckNoAlias(env, h.data, h.size, "h", bias, cols, "bias");
+  CheckNoAlias(env, out, h.size, "out", h.data, h.size, "h");
+  CheckNoAlias(env, out, h.size, "out", bias, cols, "bias");
+  if (h.size == 0) return env.Undefined();
   RunKernel(env, [&] {
-    if (kColumnSums) {
-      SumRows(rows, cols, x, out);
+    if (bias) {
+      BiasGelu(h.size / cols, cols, h.data, bias, out);
     } else {
-      SumCols(rows, cols, x, out);
+      Gelu(h.size, h.data, out);
     }
   });
   return env.Undefined();
 }
-
-}  // namespace
-
-// sumRows(x, rows, cols, out[cols]): column sums (the sum over rows).
-Napi::Value SumRowsJs(const Napi::CallbackInfo& info) { return Reduce<true>(info); }
-// sumCols(x, rows, cols, out[rows]): row sums (the sum over columns).
-Napi::Value SumColsJs(const Napi::CallbackInfo& info) { return Reduce<false>(info); }
 
 }  // namespace quadra::binding

@@ -1,6 +1,5 @@
-// N-API glue for the data-movement kernels (permute, copyWindow, roll, gather/scatterAdd) and
-// softmax. Shapes and axis lists are JS arrays of integers; outputs must not overlap inputs,
-// except softmax's out = x and dx = dy exactly (the kernels read element i before writing it).
+// N-API glue for the layout family: Permute, CopyWindow, Roll, Gather (and its scatter-add).
+// Shapes and axis lists are JS arrays of integers; outputs must not overlap inputs.
 #include <cmath>
 #include <string>
 #include <vector>
@@ -10,29 +9,8 @@
 #include "quadra/layout.h"
 
 namespace quadra::binding {
-namespace {
 
-const int32_t* Int32Arg(Napi::Env env, Napi::Value v, const std::string& name, int64_t* length) {
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
-    ThrowType(env, name + ": expected an Int32Array");
-  }
-  auto arr = v.As<Napi::Int32Array>();
-  *length = int64_t(arr.ElementLength());
-  return arr.Data();
-}
-
-int64_t NonNegIntArg(Napi::Env env, Napi::Value v, const std::string& name) {
-  if (!v.IsNumber()) ThrowType(env, name + ": expected an integer >= 0");
-  const double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= 0) || d != std::floor(d) || d > 9007199254740991.0) {
-    ThrowRange(env, name + ": expected an integer >= 0, got " + v.ToString().Utf8Value());
-  }
-  return int64_t(d);
-}
-
-}  // namespace
-
-// permute(x, shape, perm, out): out = x.transpose(perm).
+// Permute(x, shape, perm, out): out = x.transpose(perm).
 Napi::Value PermuteJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t n;
@@ -50,7 +28,7 @@ Napi::Value PermuteJs(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// copyWindow(x, shape, out, outShape, offsets, reverse): forward writes x into out's window at
+// CopyWindow(x, shape, out, outShape, offsets, reverse): forward writes x into out's window at
 // offsets; reverse reads x's window at offsets into out.
 Napi::Value CopyWindowJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -71,7 +49,7 @@ Napi::Value CopyWindowJs(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// roll(x, shape, shifts, out): out[(i + shifts) mod shape] = x[i].
+// Roll(x, shape, shifts, out): out[(i + shifts) mod shape] = x[i].
 Napi::Value RollJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t n;
@@ -87,7 +65,7 @@ Napi::Value RollJs(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// gather(x, shape, axis, indices, out, scatter): shape is the full tensor's. Without scatter,
+// Gather(x, shape, axis, indices, out, scatter): shape is the full tensor's. Without scatter,
 // out[.., j, ..] = x[.., indices[j], ..]; with scatter, x is the gathered gradient and is added
 // into out (full shape) at the indices.
 Napi::Value GatherJs(const Napi::CallbackInfo& info) {
@@ -115,36 +93,6 @@ Napi::Value GatherJs(const Napi::CallbackInfo& info) {
       Gather(outer, n, inner, idx, m, x, out);
     }
   });
-  return env.Undefined();
-}
-
-// softmax(x, rows, cols, out, log): row-wise (log-)softmax; out may be x exactly.
-Napi::Value SoftmaxJs(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const int64_t rows = PositiveIntArg(env, info[1], "rows");
-  const int64_t cols = PositiveIntArg(env, info[2], "cols");
-  const int64_t n = CheckedProduct(env, rows, cols, "x");
-  const float* x = Float32Arg(env, info[0], "x", n);
-  float* out = Float32Arg(env, info[3], "out", n);
-  CheckSameOrNoAlias(env, out, n, "out", x, n, "x");
-  const bool log = BoolArg(env, info[4], "log");
-  RunKernel(env, [&] { Softmax(rows, cols, x, out, log); });
-  return env.Undefined();
-}
-
-// softmaxBackward(y, dy, rows, cols, dx, log): dx may be dy exactly.
-Napi::Value SoftmaxBackwardJs(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const int64_t rows = PositiveIntArg(env, info[2], "rows");
-  const int64_t cols = PositiveIntArg(env, info[3], "cols");
-  const int64_t n = CheckedProduct(env, rows, cols, "y");
-  const float* y = Float32Arg(env, info[0], "y", n);
-  const float* dy = Float32Arg(env, info[1], "dy", n);
-  float* dx = Float32Arg(env, info[4], "dx", n);
-  CheckSameOrNoAlias(env, dx, n, "dx", dy, n, "dy");
-  CheckNoAlias(env, dx, n, "dx", y, n, "y");
-  const bool log = BoolArg(env, info[5], "log");
-  RunKernel(env, [&] { SoftmaxBackward(rows, cols, y, dy, dx, log); });
   return env.Undefined();
 }
 

@@ -1,4 +1,6 @@
-// Module registration.
+// Module registration. `kernels` carries one function per name of @quadranet/lib's
+// KernelSignatures with the same parameters (Float32Array buffers), as quadra_cuda.node's does,
+// so @quadranet/core binds it by name; the rest are the module's settings and probes.
 #include <napi.h>
 
 #include "ops.h"
@@ -6,40 +8,49 @@
 namespace quadra::binding {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("quadconvForward", Napi::Function::New(env, QuadConvForwardJs, "quadconvForward"));
-  exports.Set("quadconvBackward", Napi::Function::New(env, QuadConvBackwardJs, "quadconvBackward"));
-  exports.Set("dwconvForward", Napi::Function::New(env, DwConvForwardJs, "dwconvForward"));
-  exports.Set("dwconvBackward", Napi::Function::New(env, DwConvBackwardJs, "dwconvBackward"));
-  exports.Set("gemm", Napi::Function::New(env, GemmJs, "gemm"));
-  exports.Set("linear", Napi::Function::New(env, LinearJs, "linear"));
-  exports.Set("linearBackward", Napi::Function::New(env, LinearBackwardJs, "linearBackward"));
-  exports.Set("layerNorm", Napi::Function::New(env, LayerNormJs, "layerNorm"));
-  exports.Set("layerNormBackward", Napi::Function::New(env, LayerNormBackwardJs, "layerNormBackward"));
-  exports.Set("gelu", Napi::Function::New(env, GeluJs, "gelu"));
-  exports.Set("geluBackward", Napi::Function::New(env, GeluBackwardJs, "geluBackward"));
-  exports.Set("biasGelu", Napi::Function::New(env, BiasGeluJs, "biasGelu"));
-  exports.Set("binary", Napi::Function::New(env, BinaryJs, "binary"));
-  exports.Set("scale", Napi::Function::New(env, ScaleJs, "scale"));
-  exports.Set("axpy", Napi::Function::New(env, AxpyJs, "axpy"));
-  exports.Set("scaleAdd", Napi::Function::New(env, ScaleAddJs, "scaleAdd"));
-  exports.Set("scaleAddBackward", Napi::Function::New(env, ScaleAddBackwardJs, "scaleAddBackward"));
-  exports.Set("sumRows", Napi::Function::New(env, SumRowsJs, "sumRows"));
-  exports.Set("sumCols", Napi::Function::New(env, SumColsJs, "sumCols"));
-  exports.Set("permute", Napi::Function::New(env, PermuteJs, "permute"));
-  exports.Set("copyWindow", Napi::Function::New(env, CopyWindowJs, "copyWindow"));
-  exports.Set("roll", Napi::Function::New(env, RollJs, "roll"));
-  exports.Set("gather", Napi::Function::New(env, GatherJs, "gather"));
-  exports.Set("softmax", Napi::Function::New(env, SoftmaxJs, "softmax"));
-  exports.Set("softmaxBackward", Napi::Function::New(env, SoftmaxBackwardJs, "softmaxBackward"));
-  exports.Set("broadcastBinary", Napi::Function::New(env, BroadcastBinaryJs, "broadcastBinary"));
-  exports.Set("reduceSum", Napi::Function::New(env, ReduceSumJs, "reduceSum"));
-  exports.Set("adamwStep", Napi::Function::New(env, AdamWStepJs, "adamwStep"));
-  exports.Set("sgdStep", Napi::Function::New(env, SgdStepJs, "sgdStep"));
-  exports.Set("info", Napi::Function::New(env, InfoJs, "info"));
-  exports.Set("setThreads", Napi::Function::New(env, SetThreadsJs, "setThreads"));
-  exports.Set("limitSimd", Napi::Function::New(env, LimitSimdJs, "limitSimd"));
-  exports.Set("fmaPeak", Napi::Function::New(env, FmaPeakJs, "fmaPeak"));
-  exports.Set("alignOffset", Napi::Function::New(env, AlignOffsetJs, "alignOffset"));
+  auto fn = [&](Napi::Object o, const char* name, Napi::Function::Callback cb) {
+    o.Set(name, Napi::Function::New(env, cb, name));
+  };
+  fn(exports, "info", InfoJs);
+  fn(exports, "setThreads", SetThreadsJs);
+  fn(exports, "limitSimd", LimitSimdJs);
+  fn(exports, "fmaPeak", FmaPeakJs);
+  fn(exports, "alignOffset", AlignOffsetJs);
+  Napi::Object k = Napi::Object::New(env);
+  fn(k, "Axpy", AxpyJs);
+  fn(k, "Scale", ScaleJs);
+  fn(k, "Binary", BinaryJs);
+  fn(k, "BroadcastBinary", BroadcastBinaryJs);
+  fn(k, "RowScale", RowScaleJs);
+  fn(k, "ReduceSum", ReduceSumJs);
+  fn(k, "SumRows", SumRowsJs);
+  fn(k, "Gemm", GemmJs);
+  fn(k, "Linear", LinearJs);
+  fn(k, "LinearGrad", LinearGradJs);
+  fn(k, "LayerNorm", LayerNormJs);
+  fn(k, "LayerNormGrad", LayerNormGradJs);
+  fn(k, "Gelu", GeluJs);
+  fn(k, "BiasGelu", BiasGeluJs);
+  fn(k, "GeluGrad", GeluGradJs);
+  fn(k, "ScaleAdd", ScaleAddJs);
+  fn(k, "ScaleAddGrad", ScaleAddGradJs);
+  fn(k, "QuadConv2d", QuadConv2dJs);
+  fn(k, "QuadConv2dGrad", QuadConv2dGradJs);
+  fn(k, "DwConv2d", DwConv2dJs);
+  fn(k, "DwConv2dGrad", DwConv2dGradJs);
+  fn(k, "Im2Col", Im2ColJs);
+  fn(k, "Col2Im", Col2ImJs);
+  fn(k, "Permute", PermuteJs);
+  fn(k, "CopyWindow", CopyWindowJs);
+  fn(k, "Roll", RollJs);
+  fn(k, "Gather", GatherJs);
+  fn(k, "Softmax", SoftmaxJs);
+  fn(k, "SoftmaxGrad", SoftmaxGradJs);
+  fn(k, "CrossEntropy", CrossEntropyJs);
+  fn(k, "CrossEntropyGrad", CrossEntropyGradJs);
+  fn(k, "AdamW", AdamWJs);
+  fn(k, "Sgd", SgdJs);
+  exports.Set("kernels", k);
   return exports;
 }
 

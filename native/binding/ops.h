@@ -1,42 +1,29 @@
-// The module's exported functions, one group per file.
+// Every N-API entry point of quadra.node (registered in module.cc). Kernels are named as in
+// @quadranet/lib's KernelSignatures (`<Name>Js`), one op family per file.
 #pragma once
 #include <napi.h>
 
 namespace quadra::binding {
 
-Napi::Value QuadConvForwardJs(const Napi::CallbackInfo& info);
-Napi::Value QuadConvBackwardJs(const Napi::CallbackInfo& info);
-Napi::Value DwConvForwardJs(const Napi::CallbackInfo& info);
-Napi::Value DwConvBackwardJs(const Napi::CallbackInfo& info);
-Napi::Value GemmJs(const Napi::CallbackInfo& info);
-Napi::Value LinearJs(const Napi::CallbackInfo& info);
-Napi::Value LinearBackwardJs(const Napi::CallbackInfo& info);
-Napi::Value LayerNormJs(const Napi::CallbackInfo& info);
-Napi::Value LayerNormBackwardJs(const Napi::CallbackInfo& info);
-Napi::Value GeluJs(const Napi::CallbackInfo& info);
-Napi::Value GeluBackwardJs(const Napi::CallbackInfo& info);
-Napi::Value BiasGeluJs(const Napi::CallbackInfo& info);
-Napi::Value BinaryJs(const Napi::CallbackInfo& info);
-Napi::Value ScaleJs(const Napi::CallbackInfo& info);
-Napi::Value AxpyJs(const Napi::CallbackInfo& info);
-Napi::Value ScaleAddJs(const Napi::CallbackInfo& info);
-Napi::Value ScaleAddBackwardJs(const Napi::CallbackInfo& info);
-Napi::Value SumRowsJs(const Napi::CallbackInfo& info);
-Napi::Value SumColsJs(const Napi::CallbackInfo& info);
-Napi::Value PermuteJs(const Napi::CallbackInfo& info);
-Napi::Value CopyWindowJs(const Napi::CallbackInfo& info);
-Napi::Value RollJs(const Napi::CallbackInfo& info);
-Napi::Value GatherJs(const Napi::CallbackInfo& info);
-Napi::Value SoftmaxJs(const Napi::CallbackInfo& info);
-Napi::Value SoftmaxBackwardJs(const Napi::CallbackInfo& info);
-Napi::Value BroadcastBinaryJs(const Napi::CallbackInfo& info);
-Napi::Value ReduceSumJs(const Napi::CallbackInfo& info);
-Napi::Value AdamWStepJs(const Napi::CallbackInfo& info);
-Napi::Value SgdStepJs(const Napi::CallbackInfo& info);
-Napi::Value InfoJs(const Napi::CallbackInfo& info);
-Napi::Value SetThreadsJs(const Napi::CallbackInfo& info);
-Napi::Value LimitSimdJs(const Napi::CallbackInfo& info);
-Napi::Value FmaPeakJs(const Napi::CallbackInfo& info);
-Napi::Value AlignOffsetJs(const Napi::CallbackInfo& info);
+#define QUADRA_JS(name) Napi::Value name(const Napi::CallbackInfo& info)
+// conv.cc
+QUADRA_JS(QuadConv2dJs); QUADRA_JS(QuadConv2dGradJs); QUADRA_JS(DwConv2dJs); QUADRA_JS(DwConv2dGradJs);
+QUADRA_JS(Im2ColJs); QUADRA_JS(Col2ImJs);
+// dense.cc
+QUADRA_JS(GemmJs); QUADRA_JS(LinearJs); QUADRA_JS(LinearGradJs); QUADRA_JS(LayerNormJs); QUADRA_JS(LayerNormGradJs);
+// elementwise.cc
+QUADRA_JS(AxpyJs); QUADRA_JS(ScaleJs); QUADRA_JS(BinaryJs); QUADRA_JS(BroadcastBinaryJs); QUADRA_JS(RowScaleJs);
+QUADRA_JS(GeluJs); QUADRA_JS(BiasGeluJs); QUADRA_JS(GeluGradJs); QUADRA_JS(ScaleAddJs); QUADRA_JS(ScaleAddGradJs);
+// reduce.cc
+QUADRA_JS(ReduceSumJs); QUADRA_JS(SumRowsJs);
+// layout.cc
+QUADRA_JS(PermuteJs); QUADRA_JS(CopyWindowJs); QUADRA_JS(RollJs); QUADRA_JS(GatherJs);
+// softmax.cc
+QUADRA_JS(SoftmaxJs); QUADRA_JS(SoftmaxGradJs); QUADRA_JS(CrossEntropyJs); QUADRA_JS(CrossEntropyGradJs);
+// optim.cc
+QUADRA_JS(AdamWJs); QUADRA_JS(SgdJs);
+// info.cc (not kernels: the module's settings and probes)
+QUADRA_JS(InfoJs); QUADRA_JS(SetThreadsJs); QUADRA_JS(LimitSimdJs); QUADRA_JS(FmaPeakJs); QUADRA_JS(AlignOffsetJs);
+#undef QUADRA_JS
 
 }  // namespace quadra::binding

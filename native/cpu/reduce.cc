@@ -1,5 +1,4 @@
-// Reductions over a row-major [rows, cols] matrix: column sums (SumRows, the bias gradient) and
-// row sums (SumCols). Column sums accumulate blocks of kBlockRows rows in registers before adding
+// Column sums of a row-major [rows, cols] matrix (SumRows, the bias gradient). They accumulate blocks of kBlockRows rows in registers before adding
 // them to the thread's running sums, so float rounding grows with rows/kBlockRows, not rows.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "reduce.cc"
@@ -75,34 +74,6 @@ void SumRowsImpl(int64_t rows, int64_t cols, const float* x, float* out, bool ac
   }
 }
 
-float RowSum(const float* p, int64_t cols) {
-  const hn::ScalableTag<float> d;
-  const int64_t N = hn::Lanes(d);
-  auto s0 = hn::Zero(d), s1 = hn::Zero(d);
-  int64_t c = 0;
-  for (; c + 2 * N <= cols; c += 2 * N) {
-    s0 = hn::Add(s0, hn::LoadU(d, p + c));
-    s1 = hn::Add(s1, hn::LoadU(d, p + c + N));
-  }
-  if (c + N <= cols) {
-    s0 = hn::Add(s0, hn::LoadU(d, p + c));
-    c += N;
-  }
-  float s = hn::GetLane(hn::SumOfLanes(d, hn::Add(s0, s1)));
-  for (; c < cols; ++c) s += p[c];
-  return s;
-}
-
-void SumColsImpl(int64_t rows, int64_t cols, const float* x, float* out) {
-  const int threads = PlanThreads(rows * cols, int64_t(1) << 15);
-#pragma omp parallel num_threads(threads) if (threads > 1)
-  {
-    int64_t r0, r1;
-    ThreadRange(rows, 1, &r0, &r1);
-    for (int64_t r = r0; r < r1; ++r) out[r] = RowSum(x + r * cols, cols);
-  }
-}
-
 }  // namespace HWY_NAMESPACE
 }  // namespace quadra
 HWY_AFTER_NAMESPACE();
@@ -111,16 +82,10 @@ HWY_AFTER_NAMESPACE();
 namespace quadra {
 
 HWY_EXPORT(SumRowsImpl);
-HWY_EXPORT(SumColsImpl);
 
 void SumRows(int64_t rows, int64_t cols, const float* x, float* out, bool accumulate) {
   QUADRA_CHECK_ARG(rows >= 1 && cols >= 1, "sumRows: rows and cols must be positive");
   HWY_DYNAMIC_DISPATCH(SumRowsImpl)(rows, cols, x, out, accumulate);
-}
-
-void SumCols(int64_t rows, int64_t cols, const float* x, float* out) {
-  QUADRA_CHECK_ARG(rows >= 1 && cols >= 1, "sumCols: rows and cols must be positive");
-  HWY_DYNAMIC_DISPATCH(SumColsImpl)(rows, cols, x, out);
 }
 
 }  // namespace quadra

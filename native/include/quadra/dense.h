@@ -44,6 +44,8 @@ void BinaryScalar(BinaryOp op, int64_t n, const float* a, float s, float* out);
 void Scale(int64_t n, const float* x, float alpha, float* out);
 // y += alpha * x
 void Axpy(int64_t n, float alpha, const float* x, float* y);
+// out[r, :] = s[r] x[r, :]; rows whose s[r] is 0 become 0 (even where x is not finite).
+void RowScale(int64_t rows, int64_t cols, const float* x, const float* s, float* out);
 
 // ---- fused residual (native/cpu/scale_add.cc) ----
 // out[r, c] = x[r, c] + gamma[c] * z[r, c] (out may be x exactly).
@@ -55,8 +57,6 @@ void ScaleAddBackward(int64_t rows, int64_t cols, const float* z, const float* g
 // ---- reductions (native/cpu/reduce.cc) ----
 // out[c] = sum_r x[r, c]; with `accumulate`, added to out.
 void SumRows(int64_t rows, int64_t cols, const float* x, float* out, bool accumulate = false);
-// out[r] = sum_c x[r, c]
-void SumCols(int64_t rows, int64_t cols, const float* x, float* out);
 
 // ---- optimizer steps, in place (native/cpu/optim.cc) ----
 struct AdamWParams {

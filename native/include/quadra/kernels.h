@@ -43,6 +43,15 @@ void DwConvForward(const ConvShape& s, const float* x, const float* w, const flo
 void DwConvBackward(const ConvShape& s, const float* x, const float* w, const float* dy, float* dx,
                     float* dw, float* db);
 
+// A dense conv's geometry for its im2col lowering: NHWC input [n, h, w, c], kernel kh x kw,
+// output [n, ho, wo]; the patch matrix is [n ho wo, kh kw c] (zero padding).
+struct Conv2dGeom {
+  int64_t n, h, w, c, kh, kw, stride, pad, ho, wo;
+};
+void Im2Col(const Conv2dGeom& g, const float* x, float* cols);
+// dx = 0, then each patch row is added back at the pixels it was read from.
+void Col2Im(const Conv2dGeom& g, const float* cols, float* dx);
+
 // Peak fp32 FMA throughput of this machine with the selected SIMD target on all threads.
 double FmaPeakGflops(double seconds);
 

@@ -4,31 +4,35 @@
  * layer norm, GELU, elementwise/broadcast, reductions, softmax, data movement, optimizer steps); float32, zero-copy over
  * Float32Array.
  */
-export { quadconv2d, quadconv2dBackward } from './quadconv.js';
-export { dwconv2d, dwconv2dBackward } from './dwconv.js';
-export { gemm, type GemmOptions } from './gemm.js';
+export { quadconv2d, quadconv2dBackward } from './conv.js';
+export { dwconv2d, dwconv2dBackward } from './conv.js';
+export { gemm, type GemmOptions } from './dense.js';
 export {
   linear, linearBackward, type LinearDims, type LinearOptions, type LinearBackwardOptions, type LinearGrads,
-} from './linear.js';
+} from './dense.js';
 export {
   layerNorm, layerNormBackward, type LayerNormOptions, type LayerNormResult, type LayerNormBackwardOptions,
   type LayerNormGrads,
-} from './layernorm.js';
-export { gelu, geluBackward, biasGelu, type GeluOptions, type BiasGeluOptions } from './gelu.js';
+} from './dense.js';
+export { gelu, geluBackward, biasGelu, type GeluOptions, type BiasGeluOptions } from './elementwise.js';
 export { binary, scale, axpy, type BinaryOpName, type BroadcastMode } from './elementwise.js';
-export { scaleAdd, scaleAddBackward, type ScaleAddBackwardOptions, type ScaleAddGrads } from './scale-add.js';
-export { sumRows, sumCols } from './reduce.js';
-export { broadcastBinary, broadcastShape } from './broadcast.js';
-export { reduceSum } from './reduce-sum.js';
+export { scaleAdd, scaleAddBackward, type ScaleAddBackwardOptions, type ScaleAddGrads } from './elementwise.js';
+export { sumRows } from './reduce.js';
+export { broadcastBinary, broadcastShape } from './elementwise.js';
+export { reduceSum } from './reduce.js';
 export { permute, copyWindow, roll, gather, scatterAdd, MAX_DIMS } from './layout.js';
 export { softmax, softmaxBackward, type SoftmaxOptions, type SoftmaxBackwardOptions } from './softmax.js';
 export { adamwStep, sgdStep, type AdamWOptions, type SgdOptions } from './optim.js';
 export { info, setThreads, limitSimd, fmaPeakGflops, type QuadraInfo } from './info.js';
 export { allocFloat32 } from './alloc.js';
+export { callNative } from './call-native.js';
 export { loadNative, requireNative, nativeLoadError, type NativeModule } from './native.js';
 export { QuadraError, ArgumentError, ShapeError, DTypeError, NativeLoadError, CudaUnavailableError } from './errors.js';
 export { loadCuda, cudaStatus, cudaModulePaths } from './cuda/load.js';
 export type { DeviceArray, CudaStatus, CudaMemory, CudaBackend, CudaKernelTable } from './cuda/api.js';
-export type { KernelSignatures, Conv2dGeom, AdamWParams, SgdParams, GemmDims, BinaryOp, BinaryMode } from './kernel-table.js';
+export { KERNEL_NAMES } from './kernel-table.js';
+export type {
+  KernelSignatures, KernelName, Conv2dGeom, AdamWParams, SgdParams, GemmDims, BinaryOp, BinaryMode,
+} from './kernel-table.js';
 export { MAX_KERNEL } from './validate.js';
 export type * from './types.js';

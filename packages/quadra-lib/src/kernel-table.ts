@@ -1,11 +1,12 @@
 /**
  * The one table of kernel names and their signatures, over a buffer type `B`: Float32Array (or
  * Float64Array) for the cpu and reference backends, DeviceArray for cuda. @quadranet/core's
- * KernelTable (and its registry KERNEL_NAMES) and the CUDA module's surface are both this type.
+ * KernelTable, both native modules' `kernels` objects and the reference table are this type, and
+ * KERNEL_NAMES is derived from it: a kernel missing from any table fails to compile.
  * Shapes and attributes are plain values; index arrays (labels, gather indices) stay host Int32Arrays.
  */
-import type { LinearDims } from './linear.js';
-import type { GemmRefDims } from './reference/gemm.js';
+import type { LinearDims } from './dense.js';
+import type { GemmRefDims } from './reference/dense.js';
 import type { AdamWRefOptions } from './reference/optim.js';
 import type { ConvShape, QuadGrads, QuadWeights } from './types.js';
 
@@ -63,7 +64,7 @@ export interface KernelSignatures<B> {
   Linear(x: B, w: B, b: B | null, y: B, d: LinearDims): void;
   LinearGrad(x: B, w: B, dy: B, d: LinearDims, dx: B | null, dw: B | null, db: B | null): void;
   LayerNorm(x: B, rows: number, cols: number, gamma: B | null, beta: B | null, eps: number, y: B, mean: B, rstd: B): void;
-  LayerNormGrad(x: B, rows: number, cols: number, gamma: B | null, mean: B, rstd: B, dy: B, dx: B, dgamma: B | null, dbeta: B | null): void;
+  LayerNormGrad(x: B, rows: number, cols: number, gamma: B | null, mean: B, rstd: B, dy: B, dx: B | null, dgamma: B | null, dbeta: B | null): void;
   Gelu(x: B, y: B): void;
   /** h += bias (row-broadcast, in place), y = gelu(h): the epilogue of linear → GELU. */
   BiasGelu(h: B, bias: B | null, cols: number, y: B): void;
@@ -95,3 +96,17 @@ export interface KernelSignatures<B> {
   Sgd(p: B, g: B, buf: B | null, h: SgdParams): void;
 }
 
+
+export type KernelName = keyof KernelSignatures<unknown>;
+
+/** Every kernel name once; `satisfies` makes a name added to (or removed from) the signatures a compile error here. */
+const NAMES = {
+  Axpy: true, Scale: true, Binary: true, BroadcastBinary: true, RowScale: true, ReduceSum: true, SumRows: true,
+  Gemm: true, Linear: true, LinearGrad: true, LayerNorm: true, LayerNormGrad: true, Gelu: true, BiasGelu: true,
+  GeluGrad: true, ScaleAdd: true, ScaleAddGrad: true, QuadConv2d: true, QuadConv2dGrad: true, DwConv2d: true,
+  DwConv2dGrad: true, Im2Col: true, Col2Im: true, Permute: true, CopyWindow: true, Roll: true, Gather: true,
+  Softmax: true, SoftmaxGrad: true, CrossEntropy: true, CrossEntropyGrad: true, AdamW: true, Sgd: true,
+} as const satisfies Record<KernelName, true>;
+
+/** The kernel names, in the order of the signature table. */
+export const KERNEL_NAMES: readonly KernelName[] = Object.keys(NAMES) as KernelName[];

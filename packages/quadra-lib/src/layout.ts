@@ -1,8 +1,6 @@
 import { allocFloat32 } from './alloc.js';
-import { callNative } from './call-native.js';
+import { runKernel } from './call-native.js';
 import { ArgumentError, ShapeError } from './errors.js';
-import { nativeOrNull } from './native.js';
-import { copyWindowRef, gatherRef, permuteRef, rollRef, scatterAddRef } from './reference/layout.js';
 import { checkBool, checkF32, checkNoOverlap } from './validate.js';
 
 /** Most axes the native data-movement kernels take. */
@@ -57,9 +55,7 @@ export function permute(x: Float32Array, shape: readonly number[], perm: readonl
   checkF32('x', x, s.size);
   const o = out === undefined ? allocFloat32(s.size) : checkF32('out', out, s.size);
   checkNoOverlap('out', o, 'x', x);
-  const native = nativeOrNull();
-  if (native) callNative(() => native.permute(x, s.shape, p, o));
-  else permuteRef(x, s.shape, p, o);
+  runKernel((k) => k.Permute(x, s.shape, p, o));
   return o;
 }
 
@@ -92,9 +88,7 @@ export function copyWindow(
   checkF32('x', x, s.size);
   const o = out === undefined ? allocFloat32(os.size) : checkF32('out', out, os.size);
   checkNoOverlap('out', o, 'x', x);
-  const native = nativeOrNull();
-  if (native) callNative(() => native.copyWindow(x, s.shape, o, os.shape, off, rev));
-  else copyWindowRef(x, s.shape, o, os.shape, off, rev);
+  runKernel((k) => k.CopyWindow(x, s.shape, o, os.shape, off, rev));
   return o;
 }
 
@@ -112,9 +106,7 @@ export function roll(x: Float32Array, shape: readonly number[], shifts: readonly
   checkF32('x', x, s.size);
   const o = out === undefined ? allocFloat32(s.size) : checkF32('out', out, s.size);
   checkNoOverlap('out', o, 'x', x);
-  const native = nativeOrNull();
-  if (native) callNative(() => native.roll(x, s.shape, sh, o));
-  else rollRef(x, s.shape, sh, o);
+  runKernel((k) => k.Roll(x, s.shape, sh, o));
   return o;
 }
 
@@ -164,9 +156,7 @@ export function gather(
   checkF32('x', x, g.size);
   const o = out === undefined ? allocFloat32(g.small) : checkF32('out', out, g.small);
   checkNoOverlap('out', o, 'x', x);
-  const native = nativeOrNull();
-  if (native) callNative(() => native.gather(x, g.shape, g.axis, g.idx, o, false));
-  else gatherRef(x, g.shape, g.axis, g.idx, o);
+  runKernel((k) => k.Gather(x, g.shape, g.axis, g.idx, o, false));
   return o;
 }
 
@@ -182,8 +172,6 @@ export function scatterAdd(
   checkF32('dy', dy, g.small);
   checkF32('dx', dx, g.size);
   checkNoOverlap('dx', dx, 'dy', dy);
-  const native = nativeOrNull();
-  if (native) callNative(() => native.gather(dy, g.shape, g.axis, g.idx, dx, true));
-  else scatterAddRef(dy, g.shape, g.axis, g.idx, dx);
+  runKernel((k) => k.Gather(dy, g.shape, g.axis, g.idx, dx, true));
   return dx;
 }

@@ -4,56 +4,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { NativeLoadError } from './errors.js';
-import type { BinaryOpName, BroadcastMode } from './reference/elementwise.js';
-import type { AdamWRefOptions, SgdRefOptions } from './reference/optim.js';
-import type { ConvShape, DwGrads, QuadGrads, QuadWeights, SavedAB } from './types.js';
+import type { KernelSignatures } from './kernel-table.js';
 
-/** The raw surface of quadra.node (native/binding). Arguments are checked again in C++. */
+/**
+ * The raw surface of quadra.node (native/binding): `kernels` holds one function per kernel name
+ * with the signatures every backend shares (kernel-table.ts), arguments checked again in C++;
+ * the rest are the module's settings and probes.
+ */
 export interface NativeModule {
-  quadconvForward(x: Float32Array, shape: ConvShape, k: number, w: QuadWeights, y: Float32Array, save?: SavedAB): void;
-  quadconvBackward(
-    x: Float32Array, shape: ConvShape, k: number, w: QuadWeights, dy: Float32Array,
-    saved: SavedAB | undefined, grads: Partial<QuadGrads>,
-  ): void;
-  dwconvForward(x: Float32Array, shape: ConvShape, k: number, w: Float32Array, b: Float32Array | undefined, y: Float32Array): void;
-  dwconvBackward(x: Float32Array, shape: ConvShape, k: number, w: Float32Array, dy: Float32Array, grads: Partial<DwGrads>): void;
-  gemm(
-    transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
-    a: Float32Array, b: Float32Array, beta: number, c: Float32Array,
-  ): void;
-  linear(x: Float32Array, w: Float32Array, bias: Float32Array | undefined, rows: number, inFeatures: number, outFeatures: number, y: Float32Array): void;
-  linearBackward(
-    x: Float32Array, w: Float32Array, dy: Float32Array, rows: number, inFeatures: number, outFeatures: number,
-    dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null, accumulate: boolean,
-  ): void;
-  layerNorm(
-    x: Float32Array, rows: number, cols: number, gamma: Float32Array | undefined, beta: Float32Array | undefined, eps: number,
-    y: Float32Array, mean: Float32Array, rstd: Float32Array,
-  ): void;
-  layerNormBackward(
-    x: Float32Array, rows: number, cols: number, gamma: Float32Array | undefined, mean: Float32Array, rstd: Float32Array,
-    dy: Float32Array, dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null,
-  ): void;
-  gelu(x: Float32Array, out: Float32Array): void;
-  geluBackward(x: Float32Array, dy: Float32Array, out: Float32Array): void;
-  biasGelu(h: Float32Array, bias: Float32Array, cols: number, out: Float32Array): void;
-  binary(op: BinaryOpName, a: Float32Array, b: Float32Array | number, out: Float32Array, mode: BroadcastMode): void;
-  scale(x: Float32Array, alpha: number, out: Float32Array): void;
-  axpy(alpha: number, x: Float32Array, y: Float32Array): void;
-  scaleAdd(x: Float32Array, z: Float32Array, gamma: Float32Array, cols: number, out: Float32Array): void;
-  scaleAddBackward(z: Float32Array, gamma: Float32Array, dy: Float32Array, cols: number, dz: Float32Array | null, dgamma: Float32Array | null): void;
-  sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
-  sumCols(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
-  permute(x: Float32Array, shape: number[], perm: number[], out: Float32Array): void;
-  copyWindow(x: Float32Array, shape: number[], out: Float32Array, outShape: number[], offsets: number[], reverse: boolean): void;
-  roll(x: Float32Array, shape: number[], shifts: number[], out: Float32Array): void;
-  gather(x: Float32Array, shape: number[], axis: number, indices: Int32Array, out: Float32Array, scatter: boolean): void;
-  softmax(x: Float32Array, rows: number, cols: number, out: Float32Array, log: boolean): void;
-  softmaxBackward(y: Float32Array, dy: Float32Array, rows: number, cols: number, dx: Float32Array, log: boolean): void;
-  broadcastBinary(op: BinaryOpName, a: Float32Array, aShape: number[], b: Float32Array, bShape: number[], out: Float32Array, outShape: number[]): void;
-  reduceSum(x: Float32Array, shape: number[], axes: number[], out: Float32Array): void;
-  adamwStep(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, options: AdamWRefOptions): void;
-  sgdStep(param: Float32Array, grad: Float32Array, momentumBuf: Float32Array | undefined, options: SgdRefOptions): void;
+  kernels: KernelSignatures<Float32Array>;
   info(): { version: string; simd: string; convSimd?: string; simdSupported: string[]; threads: number; gemm: string };
   setThreads(n: number): number;
   limitSimd(target: string): string;

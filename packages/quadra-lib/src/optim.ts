@@ -1,7 +1,6 @@
-import { callNative } from './call-native.js';
+import { runKernel } from './call-native.js';
 import { ArgumentError } from './errors.js';
-import { nativeOrNull } from './native.js';
-import { adamwStepRef, sgdStepRef, type AdamWRefOptions, type SgdRefOptions } from './reference/optim.js';
+import { type AdamWRefOptions, type SgdRefOptions } from './reference/optim.js';
 import { checkBool, checkDim, checkDisjoint, checkF32, checkF32Any, checkNumber, checkObject } from './validate.js';
 
 /** Hyper-parameters of one AdamW step; defaults are torch.optim.AdamW's. */
@@ -63,9 +62,7 @@ export function adamwStep(param: Float32Array, grad: Float32Array, m: Float32Arr
   if (!(hp.beta2 >= 0 && hp.beta2 < 1)) throw new ArgumentError(`options.beta2: expected a number in [0, 1), got ${hp.beta2}`);
   if (hp.eps < 0) throw new ArgumentError(`options.eps: expected a number >= 0, got ${hp.eps}`);
   checkDisjoint({ param, grad, m, v });
-  const native = nativeOrNull();
-  if (native) callNative(() => native.adamwStep(param, grad, m, v, hp));
-  else adamwStepRef(param, grad, m, v, hp);
+  runKernel((k) => k.AdamW(param, grad, m, v, hp));
 }
 
 /**
@@ -95,7 +92,5 @@ export function sgdStep(param: Float32Array, grad: Float32Array, momentumBuf: Fl
     throw new ArgumentError('options.nesterov: needs momentum > 0 and dampening = 0');
   }
   checkDisjoint({ param, grad, momentumBuf });
-  const native = nativeOrNull();
-  if (native) callNative(() => native.sgdStep(param, grad, momentumBuf, hp));
-  else sgdStepRef(param, grad, momentumBuf, hp);
+  runKernel((k) => k.Sgd(param, grad, momentumBuf ?? null, { ...hp, step: hp.firstStep ? 1 : 2 }));
 }

@@ -1,7 +1,5 @@
 import { allocFloat32 } from './alloc.js';
-import { callNative } from './call-native.js';
-import { nativeOrNull } from './native.js';
-import { softmaxBackwardRef, softmaxRef } from './reference/softmax.js';
+import { runKernel } from './call-native.js';
 import { checkBool, checkDim, checkedProduct, checkF32, checkNoOverlap, checkObject, checkSameOrNoOverlap } from './validate.js';
 
 export interface SoftmaxOptions {
@@ -33,9 +31,7 @@ export function softmax(x: Float32Array, rows: number, cols: number, opts: Softm
   const log = checkBool('opts.log', o.log);
   const out = o.out === undefined ? allocFloat32(n) : checkF32('opts.out', o.out, n);
   checkSameOrNoOverlap('opts.out', out, 'x', x);
-  const native = nativeOrNull();
-  if (native) callNative(() => native.softmax(x, r, c, out, log));
-  else softmaxRef(x, r, c, out, log);
+  runKernel((k) => k.Softmax(x, r, c, out, log));
   return out;
 }
 
@@ -55,8 +51,6 @@ export function softmaxBackward(
   const dx = o.dx === undefined ? allocFloat32(n) : checkF32('opts.dx', o.dx, n);
   checkSameOrNoOverlap('opts.dx', dx, 'dy', dy);
   checkNoOverlap('opts.dx', dx, 'y', y);
-  const native = nativeOrNull();
-  if (native) callNative(() => native.softmaxBackward(y, dy, r, c, dx, log));
-  else softmaxBackwardRef(y, dy, r, c, dx, log);
+  runKernel((k) => k.SoftmaxGrad(y, dy, r, c, dx, log));
   return dx;
 }

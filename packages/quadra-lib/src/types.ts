@@ -1,3 +1,6 @@
+/** A float buffer of the reference kernels: float32, or float64 for gradient checks. */
+export type FloatArray = Float32Array | Float64Array;
+
 /** NHWC activation shape of a depthwise conv call (stride 1, "same" padding). */
 export interface ConvShape {
   n: number;

@@ -64,7 +64,7 @@ describe('broadcastBinary errors', () => {
     expect(String(thrown(() => broadcastBinary('add', a, [2, 3], a.subarray(0, 3), [3], a)))).toMatch(/out: must not share memory with b/);
   });
   it.skipIf(!native)('the C++ side rechecks (RangeError, no abort)', () => {
-    expect(thrown(() => native!.broadcastBinary('add', a, [2, 3], b, [3], new Float32Array(8), [2, 4]))).toBeInstanceOf(RangeError);
-    expect(thrown(() => native!.broadcastBinary('add', a, [2, 3], b, [3], a.subarray(0, 3) as Float32Array, [3]))).toBeInstanceOf(RangeError);
+    expect(thrown(() => native!.kernels.BroadcastBinary('add', a, [2, 3], b, [3], new Float32Array(8), [2, 4]))).toBeInstanceOf(RangeError);
+    expect(thrown(() => native!.kernels.BroadcastBinary('add', a, [2, 3], b, [3], a.subarray(0, 3) as Float32Array, [3]))).toBeInstanceOf(RangeError);
   });
 });

@@ -63,7 +63,7 @@ describe('copyWindow errors', () => {
     expect(thrown(() => copyWindow(x, [2, 3], undefined, [3, 3], [0, 0], true))).toBeInstanceOf(ShapeError);
   });
   it.skipIf(!native)('the C++ side rechecks (RangeError, no abort)', () => {
-    const e = thrown(() => native!.copyWindow(x, [2, 3], new Float32Array(12), [4, 3], [3, 0], false));
+    const e = thrown(() => native!.kernels.CopyWindow(x, [2, 3], new Float32Array(12), [4, 3], [3, 0], false));
     expect(e).toBeInstanceOf(RangeError);
     expect(String(e)).toMatch(/offsets\[0\]/);
   });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import {
   adamwStep, ArgumentError, axpy, biasGelu, binary, DTypeError, gelu, geluBackward, gemm, layerNorm, layerNormBackward,
-  linear, linearBackward, scale, scaleAdd, scaleAddBackward, sgdStep, ShapeError, sumCols, sumRows, type BinaryOpName,
+  linear, linearBackward, scale, scaleAdd, scaleAddBackward, sgdStep, ShapeError, sumRows, type BinaryOpName,
   type BroadcastMode,
 } from '../src/index.js';
 import { thrown } from './helpers.js';
@@ -100,7 +100,7 @@ describe('dense kernels: argument checks in TypeScript', () => {
     expectError(() => axpy(1, view(big, 0, 4), view(big, 2, 4)), ArgumentError, /^y: must not share memory with x/);
   });
 
-  it('scaleAdd / scaleAddBackward / sumRows / sumCols', () => {
+  it('scaleAdd / scaleAddBackward / sumRows', () => {
     expectError(() => scaleAdd(f(6), f(6), f(2), 4), ShapeError, /^x: expected a positive multiple of cols = 4/);
     expectError(() => scaleAdd(f(6), f(5), f(3), 3), ShapeError, /^z: expected 6/);
     expectError(() => scaleAdd(f(6), f(6), f(2), 3), ShapeError, /^gamma: expected 3/);
@@ -109,7 +109,6 @@ describe('dense kernels: argument checks in TypeScript', () => {
     expectError(() => scaleAddBackward(f(6), f(3), f(6), 3, { dgamma: f(2) }), ShapeError, /^opts\.dgamma: expected 3/);
     expectError(() => scaleAddBackward(z, f(3), f(6), 3, { dz: z }), ArgumentError, /^opts\.dz: must not share memory with z/);
     expectError(() => sumRows(f(6), 2, 4), ShapeError, /^x: expected 8 elements/);
-    expectError(() => sumCols(f(6), 2, 3, f(3)), ShapeError, /^out: expected 2/);
     const x = f(6);
     expectError(() => sumRows(x, 2, 3, x.subarray(3, 6)), ArgumentError, /^out: must not share memory with x/);
   });
@@ -131,7 +130,7 @@ describe('dense kernels: argument checks in TypeScript', () => {
 });
 
 describe.skipIf(!native)('dense kernels: the raw binding checks again (TypeError/RangeError with a code)', () => {
-  const n = native!;
+  const n = native!.kernels;
   type Raw = () => unknown;
   function expectRaw(fn: Raw, type: 'TypeError' | 'RangeError', re: RegExp) {
     const err = thrown(fn) as Error & { code?: string };
@@ -143,42 +142,41 @@ describe.skipIf(!native)('dense kernels: the raw binding checks again (TypeError
   const big = f(64);
 
   it('gemm / linear', () => {
-    expectRaw(() => n.gemm(false, false, 0, 3, 4, 1, f(0), f(12), 0, f(0)), 'RangeError', /^m: expected a positive integer/);
-    expectRaw(() => n.gemm(false, false, 2, 3, 4, 1, f(7), f(12), 0, f(6)), 'RangeError', /^a: expected 8 elements, got 7/);
-    expectRaw(() => n.gemm(false, false, 2, 3, 4, 1, [] as unknown as Float32Array, f(12), 0, f(6)), 'TypeError', /^a: expected a Float32Array/);
-    expectRaw(() => n.gemm(false, false, 2, 3, 4, NaN, f(8), f(12), 0, f(6)), 'RangeError', /^alpha: expected a finite number/);
-    expectRaw(() => n.gemm(1 as unknown as boolean, false, 2, 3, 4, 1, f(8), f(12), 0, f(6)), 'TypeError', /^transA: expected a boolean/);
-    expectRaw(() => n.gemm(false, false, 2, 3, 4, 1, view(big, 0, 8), f(12), 0, view(big, 7, 6)), 'RangeError', /^c: must not share memory with a/);
-    expectRaw(() => n.gemm(false, false, 2 ** 40, 2 ** 20, 4, 1, f(8), f(12), 0, f(6)), 'RangeError', /too many/);
-    expectRaw(() => n.linear(f(6), f(12), f(3), 2, 3, 4, f(8)), 'RangeError', /^bias: expected 4/);
-    expectRaw(() => n.linear(view(big, 0, 6), f(12), undefined, 2, 3, 4, view(big, 0, 8)), 'RangeError', /^y: must not share memory with x/);
-    expectRaw(() => n.linearBackward(f(6), f(12), f(8), 2, 3, 4, f(6), view(big, 0, 12), view(big, 11, 4), false), 'RangeError', /^dw: must not share memory with db/);
-    expectRaw(() => n.linearBackward(f(6), f(12), f(8), 2, 3, 4, null, null, null, 1 as unknown as boolean), 'TypeError', /^accumulate/);
+    expectRaw(() => n.Gemm(f(0), f(12), f(0), { m: 0, n: 3, k: 4 }), 'RangeError', /^d\.m: expected a positive integer/);
+    expectRaw(() => n.Gemm(f(7), f(12), f(6), { m: 2, n: 3, k: 4 }), 'RangeError', /^a: expected 8 elements, got 7/);
+    expectRaw(() => n.Gemm([] as unknown as Float32Array, f(12), f(6), { m: 2, n: 3, k: 4 }), 'TypeError', /^a: expected a Float32Array/);
+    expectRaw(() => n.Gemm(f(8), f(12), f(6), { m: 2, n: 3, k: 4, alpha: NaN }), 'RangeError', /^d\.alpha: expected a finite number/);
+    expectRaw(() => n.Gemm(f(8), f(12), f(6), { m: 2, n: 3, k: 4, transA: 1 as unknown as boolean }), 'TypeError', /^d\.transA: expected a boolean/);
+    expectRaw(() => n.Gemm(view(big, 0, 8), f(12), view(big, 7, 6), { m: 2, n: 3, k: 4 }), 'RangeError', /^c: must not share memory with a/);
+    expectRaw(() => n.Gemm(f(8), f(12), f(6), { m: 2 ** 40, n: 2 ** 20, k: 4 }), 'RangeError', /too many/);
+    expectRaw(() => n.Linear(f(6), f(12), f(3), f(8), { rows: 2, inFeatures: 3, outFeatures: 4 }), 'RangeError', /^b: expected 4/);
+    expectRaw(() => n.Linear(view(big, 0, 6), f(12), null, view(big, 0, 8), { rows: 2, inFeatures: 3, outFeatures: 4 }), 'RangeError', /^y: must not share memory with x/);
+    expectRaw(() => n.LinearGrad(f(6), f(12), f(8), { rows: 2, inFeatures: 3, outFeatures: 4 }, f(6), view(big, 0, 12), view(big, 11, 4)), 'RangeError', /^dw: must not share memory with db/);
+    expectRaw(() => n.LinearGrad(f(6), f(12), f(8), { rows: 2, inFeatures: 0, outFeatures: 4 }, null, null, null), 'RangeError', /^d\.inFeatures/);
   });
 
   it('layerNorm / gelu / elementwise / reductions / optimizers', () => {
-    expectRaw(() => n.layerNorm(f(6), 2, 3, undefined, undefined, -1, f(6), f(2), f(2)), 'RangeError', /^eps: expected a number >= 0/);
-    expectRaw(() => n.layerNorm(f(6), 2, 3, undefined, undefined, 1e-5, f(6), f(3), f(2)), 'RangeError', /^mean: expected 2/);
+    expectRaw(() => n.LayerNorm(f(6), 2, 3, null, null, -1, f(6), f(2), f(2)), 'RangeError', /^eps: expected a number >= 0/);
+    expectRaw(() => n.LayerNorm(f(6), 2, 3, null, null, 1e-5, f(6), f(3), f(2)), 'RangeError', /^mean: expected 2/);
     const x = f(6);
-    expectRaw(() => n.layerNorm(x, 2, 3, undefined, undefined, 1e-5, f(6), x.subarray(0, 2), f(2)), 'RangeError', /^mean: must not share memory with x/);
-    expectRaw(() => n.layerNormBackward(f(6), 2, 3, undefined, f(2), f(2), x, null, x.subarray(0, 3), null), 'RangeError', /^dgamma: must not share memory with dy/);
-    expectRaw(() => n.gelu(f(4), f(5)), 'RangeError', /^out: expected 4/);
-    expectRaw(() => n.gelu(view(big, 0, 8), view(big, 1, 8)), 'RangeError', /^out: must not share memory with x/);
-    expectRaw(() => n.biasGelu(f(6), f(3), 4, f(6)), 'RangeError', /^h: expected a multiple of cols = 4/);
-    expectRaw(() => n.binary('pow' as BinaryOpName, f(4), f(4), f(4), 'same'), 'RangeError', /^op: expected 'add', 'sub', 'mul' or 'div', got 'pow'/);
-    expectRaw(() => n.binary('add', f(4), f(4), f(4), 'col' as BroadcastMode), 'RangeError', /^mode:/);
-    expectRaw(() => n.binary('add', f(6), f(4), f(6), 'row'), 'RangeError', /^b: expected cols elements/);
-    expectRaw(() => n.binary('add', f(6), f(2), f(6), 'scalar'), 'RangeError', /^b: expected 1 elements/);
+    expectRaw(() => n.LayerNorm(x, 2, 3, null, null, 1e-5, f(6), x.subarray(0, 2), f(2)), 'RangeError', /^mean: must not share memory with x/);
+    expectRaw(() => n.LayerNormGrad(f(6), 2, 3, null, f(2), f(2), x, null, x.subarray(0, 3), null), 'RangeError', /^dgamma: must not share memory with dy/);
+    expectRaw(() => n.Gelu(f(4), f(5)), 'RangeError', /^out: expected 4/);
+    expectRaw(() => n.Gelu(view(big, 0, 8), view(big, 1, 8)), 'RangeError', /^out: must not share memory with x/);
+    expectRaw(() => n.BiasGelu(f(6), f(3), 4, f(6)), 'RangeError', /^h: expected a multiple of cols = 4/);
+    expectRaw(() => n.Binary('pow' as BinaryOpName, f(4), f(4), f(4), 'same'), 'RangeError', /^op: expected 'add', 'sub', 'mul' or 'div', got 'pow'/);
+    expectRaw(() => n.Binary('add', f(4), f(4), f(4), 'col' as BroadcastMode), 'RangeError', /^mode:/);
+    expectRaw(() => n.Binary('add', f(6), f(4), f(6), 'row'), 'RangeError', /^b: expected cols elements/);
+    expectRaw(() => n.Binary('add', f(6), f(2), f(6), 'scalar'), 'RangeError', /^b: expected 1 elements/);
     const z = f(6);
-    expectRaw(() => n.scaleAdd(f(6), z, f(3), 3, z), 'RangeError', /^out: must not share memory with z/);
-    expectRaw(() => n.scaleAdd(f(6), f(6), f(3), 4, f(6)), 'RangeError', /^x: expected a positive multiple of cols = 4/);
-    expectRaw(() => n.scaleAddBackward(f(6), f(3), f(6), 3, f(5), null), 'RangeError', /^dz: expected 6/);
-    expectRaw(() => n.sumRows(x, 2, 3, x.subarray(0, 3)), 'RangeError', /^out: must not share memory with x/);
-    expectRaw(() => n.sumCols(f(6), 2, 3, f(3)), 'RangeError', /^out: expected 2/);
+    expectRaw(() => n.ScaleAdd(f(6), z, f(3), 3, z), 'RangeError', /^out: must not share memory with z/);
+    expectRaw(() => n.ScaleAdd(f(6), f(6), f(3), 4, f(6)), 'RangeError', /^x: expected a positive multiple of cols = 4/);
+    expectRaw(() => n.ScaleAddGrad(f(6), f(3), f(6), 3, f(5), null), 'RangeError', /^dz: expected 6/);
+    expectRaw(() => n.SumRows(x, 2, 3, x.subarray(0, 3)), 'RangeError', /^out: must not share memory with x/);
     const p = f(4);
-    expectRaw(() => n.adamwStep(p, f(4), p, f(4), { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 }), 'RangeError', /^param: must not share memory with m/);
-    expectRaw(() => n.adamwStep(f(4), f(4), f(4), f(4), { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 0 }), 'RangeError', /^options\.step/);
-    expectRaw(() => n.sgdStep(f(4), f(4), undefined, { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, firstStep: false }), 'RangeError', /^momentumBuf: required/);
-    expectRaw(() => n.sgdStep(f(4), f(4), f(4), { lr: 0.1, momentum: 0.9, dampening: 0.5, weightDecay: 0, nesterov: true, firstStep: false }), 'RangeError', /^options\.nesterov/);
+    expectRaw(() => n.AdamW(p, f(4), p, f(4), { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 }), 'RangeError', /^p: must not share memory with m/);
+    expectRaw(() => n.AdamW(f(4), f(4), f(4), f(4), { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 0 }), 'RangeError', /^h\.step/);
+    expectRaw(() => n.Sgd(f(4), f(4), null, { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, step: 2 }), 'RangeError', /^buf: required/);
+    expectRaw(() => n.Sgd(f(4), f(4), f(4), { lr: 0.1, momentum: 0.9, dampening: 0.5, weightDecay: 0, nesterov: true, step: 2 }), 'RangeError', /^h\.nesterov/);
   });
 });

@@ -56,11 +56,11 @@ describe('permute errors', () => {
     expect(String(thrown(() => permute(x, [24], [0], new Float32Array(23))))).toMatch(/out/);
   });
   it.skipIf(!native)('the C++ side rechecks (RangeError, no abort)', () => {
-    const e = thrown(() => native!.permute(x, [2, 3, 4], [0, 2, 2], new Float32Array(24)));
+    const e = thrown(() => native!.kernels.Permute(x, [2, 3, 4], [0, 2, 2], new Float32Array(24)));
     expect(e).toBeInstanceOf(RangeError);
     expect(String(e)).toMatch(/perm/);
-    expect(thrown(() => native!.permute(x, [2, 3, 4], [0, 1, 9], new Float32Array(24)))).toBeInstanceOf(RangeError);
-    expect(thrown(() => native!.permute(x, [24], [0], x))).toBeInstanceOf(RangeError);
+    expect(thrown(() => native!.kernels.Permute(x, [2, 3, 4], [0, 1, 9], new Float32Array(24)))).toBeInstanceOf(RangeError);
+    expect(thrown(() => native!.kernels.Permute(x, [24], [0], x))).toBeInstanceOf(RangeError);
   });
   it('empty and 0-d tensors', () => {
     expect(permute(new Float32Array(0), [3, 0, 2], [2, 1, 0]).length).toBe(0);

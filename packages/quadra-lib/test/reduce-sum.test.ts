@@ -51,8 +51,8 @@ describe('reduceSum errors', () => {
     expect(String(thrown(() => reduceSum(x, [3, 4], [1], x.subarray(0, 3))))).toMatch(/out: must not share memory with x/);
   });
   it.skipIf(!native)('the C++ side rechecks (RangeError, no abort)', () => {
-    expect(thrown(() => native!.reduceSum(x, [3, 4], [0, 0], new Float32Array(4)))).toBeInstanceOf(RangeError);
-    expect(thrown(() => native!.reduceSum(x, [3, 4], [5], new Float32Array(4)))).toBeInstanceOf(RangeError);
+    expect(thrown(() => native!.kernels.ReduceSum(x, [3, 4], [0, 0], new Float32Array(4)))).toBeInstanceOf(RangeError);
+    expect(thrown(() => native!.kernels.ReduceSum(x, [3, 4], [5], new Float32Array(4)))).toBeInstanceOf(RangeError);
   });
   it('empty reductions give zeros', () => {
     expect(Array.from(reduceSum(new Float32Array(0), [3, 0], [1]))).toEqual([0, 0, 0]);

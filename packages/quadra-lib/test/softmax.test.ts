@@ -73,7 +73,7 @@ describe('softmax errors', () => {
   });
   it.skipIf(!native)('the C++ side rechecks (RangeError, no abort)', () => {
     const buf = new Float32Array(16);
-    expect(thrown(() => native!.softmax(buf.subarray(0, 12), 3, 4, buf.subarray(4, 16), false))).toBeInstanceOf(RangeError);
-    expect(thrown(() => native!.softmax(x, 3, 5, new Float32Array(15), false))).toBeInstanceOf(RangeError);
+    expect(thrown(() => native!.kernels.Softmax(buf.subarray(0, 12), 3, 4, buf.subarray(4, 16), false))).toBeInstanceOf(RangeError);
+    expect(thrown(() => native!.kernels.Softmax(x, 3, 5, new Float32Array(15), false))).toBeInstanceOf(RangeError);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Kernel dispatch by device and dtype. cpu/float32 goes to the native kernels where the module
- * has them (the rest run on the reference); float64 always runs on the reference backend, which
+ * Kernel dispatch by device and dtype. cpu/float32 goes to the native module's kernels (it has
+ * every one); float64 always runs on the reference backend, which
  * exists for gradient checks. `QUADRA_BACKEND=reference` or `setBackend('ref')` forces the reference
  * for cpu tensors. cuda tensors go to the CUDA module's kernels (loaded on first use; when it cannot
  * load, a BackendUnavailableError carries the reason).
@@ -25,7 +25,7 @@ function cpuBackend(): KernelTable {
     // asked for (QUADRA_BACKEND=reference or setBackend('ref')).
     const err = nativeLoadError();
     if (err) throw err;
-    cpuTable = { ...refKernels, ...cpuKernels };
+    cpuTable = cpuKernels();
   }
   return cpuTable;
 }
@@ -65,7 +65,7 @@ export function supportMatrix(): KernelSupport[] {
   return KERNEL_NAMES.map((kernel) => ({
     kernel,
     ref: kernel in refKernels,
-    cpu: native && kernel in cpuKernels ? 'native' : 'reference',
+    cpu: native ? 'native' : 'reference',
     cuda: cuda.has(kernel),
   }));
 }

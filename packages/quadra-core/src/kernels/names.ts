@@ -14,14 +14,10 @@ export type {
 /** The kernel signatures over host arrays (cpu, ref) or device arrays (cuda): defined once in lib. */
 export type KernelTable<B = FArray> = KernelSignatures<B>;
 
-export type KernelName = keyof KernelTable;
+export type { KernelName } from '@quadranet/lib';
 
 /** What ops dispatch through: a kernel table over whichever buffer kind the tensors' device holds. */
 export type AnyKernelTable = KernelTable<Buf>;
 
-export const KERNEL_NAMES: readonly KernelName[] = [
-  'Axpy', 'Scale', 'RowScale', 'Binary', 'BroadcastBinary', 'ReduceSum', 'SumRows', 'Gemm', 'Linear', 'LinearGrad',
-  'LayerNorm', 'LayerNormGrad', 'Gelu', 'BiasGelu', 'GeluGrad', 'ScaleAdd', 'ScaleAddGrad', 'QuadConv2d', 'QuadConv2dGrad',
-  'DwConv2d', 'DwConv2dGrad', 'Im2Col', 'Col2Im', 'Permute', 'CopyWindow', 'Roll', 'Gather', 'Softmax',
-  'SoftmaxGrad', 'CrossEntropy', 'CrossEntropyGrad', 'AdamW', 'Sgd',
-];
+/** Every kernel name, derived in lib from the signature table (a missing one fails to compile). */
+export { KERNEL_NAMES } from '@quadranet/lib';

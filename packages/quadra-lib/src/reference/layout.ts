@@ -2,7 +2,8 @@
  * Reference data-movement kernels (generic over float32/float64): N-d permute, window copy,
  * roll, gather and its scatter-add. Shapes are row-major; arguments are assumed checked.
  */
-import type { FloatArray } from './depthwise.js';
+import type { KernelSignatures } from '../kernel-table.js';
+import type { FloatArray } from '../types.js';
 
 function stridesOf(shape: readonly number[]): number[] {
   const st = new Array<number>(shape.length);
@@ -92,3 +93,14 @@ export function scatterAddRef(dy: FloatArray, shape: readonly number[], axis: nu
     }
   }
 }
+
+export const layoutKernels: Pick<KernelSignatures<FloatArray>, 'Permute' | 'CopyWindow' | 'Roll' | 'Gather'> = {
+  Permute: permuteRef,
+  CopyWindow: copyWindowRef,
+  Roll: rollRef,
+  Gather(x, shape, axis, indices, out, scatter) {
+    // scatter: x is the gathered gradient [.., m, ..], out the full-size gradient it adds into.
+    if (scatter) scatterAddRef(x, shape, axis, indices, out);
+    else gatherRef(x, shape, axis, indices, out);
+  },
+};

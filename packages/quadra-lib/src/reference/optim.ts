@@ -1,5 +1,6 @@
 /** Reference optimizer steps, in place, with PyTorch's formulas (torch.optim.AdamW and SGD). */
-import type { FloatArray } from './depthwise.js';
+import type { KernelSignatures } from '../kernel-table.js';
+import type { FloatArray } from '../types.js';
 
 export interface AdamWRefOptions {
   lr: number;
@@ -53,3 +54,10 @@ export function sgdStepRef(param: FloatArray, grad: FloatArray, buf: FloatArray 
     param[i] -= o.lr * g;
   }
 }
+
+export const optimKernels: Pick<KernelSignatures<FloatArray>, 'AdamW' | 'Sgd'> = {
+  AdamW: adamwStepRef,
+  Sgd(p, g, buf, h) {
+    sgdStepRef(p, g, buf ?? undefined, { ...h, firstStep: h.step <= 1 });
+  },
+};

@@ -1,0 +1,136 @@
+/** The conv family: the quadratic and plain depthwise convolutions (checked user functions). */
+import { allocFloat32 } from './alloc.js';
+import { runKernel } from './call-native.js';
+import type {
+  ConvShape, DwConvBackwardOptions, DwConvOptions, DwGrads, DwWeights, QuadConvBackwardOptions, QuadConvOptions, QuadGrads,
+  QuadWeights, SavedAB,
+} from './types.js';
+import { checkF32, checkKernel, checkNoOverlap, checkObject, checkOptionalF32, checkShape } from './validate.js';
+
+export interface ConvCall {
+  s: ConvShape;
+  /** Elements of x (n*h*w*c). */
+  count: number;
+  /** Elements of one weight set (k*k*c). */
+  taps: number;
+}
+
+/** Checks what every conv call shares: shape, kernel size and x. */
+export function checkConvCall(x: unknown, shape: unknown, k: unknown): ConvCall {
+  const s = checkShape(shape);
+  checkKernel(k);
+  const count = s.n * s.h * s.w * s.c;
+  checkF32('x', x, count);
+  return { s, count, taps: (k as number) ** 2 * s.c };
+}
+
+/**
+ * Output buffers by name: the caller's (`given[key]`, checked against its length) or freshly
+ * allocated aligned ones. `name` is how `given` is called in error messages.
+ */
+export function outputBuffers<K extends string>(name: string, given: unknown, lengths: Record<K, number>): Record<K, Float32Array> {
+  const out = given === undefined ? {} : checkObject<Record<string, unknown>>(name, given);
+  const result = {} as Record<K, Float32Array>;
+  for (const key of Object.keys(lengths) as K[]) {
+    result[key] = out[key] === undefined ? allocFloat32(lengths[key]) : checkF32(`${name}.${key}`, out[key], lengths[key]);
+  }
+  return result;
+}
+
+function checkWeights(weights: unknown, taps: number, c: number): QuadWeights {
+  const w = checkObject<Record<string, unknown>>('weights', weights);
+  return {
+    wa: checkF32('weights.wa', w.wa, taps),
+    ba: checkOptionalF32('weights.ba', w.ba, c),
+    wb: checkF32('weights.wb', w.wb, taps),
+    bb: checkOptionalF32('weights.bb', w.bb, c),
+    wc: checkF32('weights.wc', w.wc, taps),
+    bc: checkOptionalF32('weights.bc', w.bc, c),
+  };
+}
+
+function checkSaved(name: string, saved: unknown, x: Float32Array): SavedAB {
+  const s = checkObject<Record<string, unknown>>(name, saved);
+  const out = { a: checkF32(`${name}.a`, s.a, x.length), b: checkF32(`${name}.b`, s.b, x.length) };
+  checkNoOverlap(`${name}.a`, out.a, 'x', x);
+  checkNoOverlap(`${name}.b`, out.b, 'x', x);
+  return out;
+}
+
+/**
+ * Quadratic depthwise convolution, NHWC float32, stride 1, "same" padding:
+ * `y = (Wa*x + ba) . (Wb*x + bb) + (Wc*x + bc)`, computed in one pass over x.
+ *
+ * @example
+ * const shape = { n: 1, h: 56, w: 56, c: 64 }, k = 7;
+ * const y = quadconv2d(x, shape, { wa, wb, wc, ba, bb, bc }, k); // weights [k, k, C], biases [C]
+ */
+export function quadconv2d(x: Float32Array, shape: ConvShape, weights: QuadWeights, k: number, opts: QuadConvOptions = {}): Float32Array {
+  const { s, count, taps } = checkConvCall(x, shape, k);
+  const w = checkWeights(weights, taps, s.c);
+  const o = checkObject<QuadConvOptions>('opts', opts);
+  const y = outputBuffers('opts', o, { out: count }).out;
+  checkNoOverlap('opts.out', y, 'x', x);
+  const save = o.save === undefined ? undefined : checkSaved('opts.save', o.save, x);
+  runKernel((kt) => kt.QuadConv2d(x, s, k, w, y, save ?? null));
+  return y;
+}
+
+/**
+ * Gradients of the quadratic depthwise conv from x and dy. By default A = Wa*x + ba and
+ * B = Wb*x + bb are recomputed from x (no saved intermediates); pass `saved` (filled by
+ * `quadconv2d(..., { save })`) to use them instead.
+ */
+export function quadconv2dBackward(
+  x: Float32Array, shape: ConvShape, weights: QuadWeights, k: number, dy: Float32Array,
+  opts: QuadConvBackwardOptions = {},
+): QuadGrads {
+  const { s, count, taps } = checkConvCall(x, shape, k);
+  const w = checkWeights(weights, taps, s.c);
+  checkF32('dy', dy, count);
+  const o = checkObject<QuadConvBackwardOptions>('opts', opts);
+  const saved = o.saved === undefined ? undefined : checkSaved('opts.saved', o.saved, x);
+  const g: QuadGrads = outputBuffers('opts.out', o.out, {
+    dx: count, dwa: taps, dba: s.c, dwb: taps, dbb: s.c, dwc: taps, dbc: s.c,
+  });
+  checkNoOverlap('opts.out.dx', g.dx, 'x', x);
+  checkNoOverlap('opts.out.dx', g.dx, 'dy', dy);
+  runKernel((kt) => kt.QuadConv2dGrad(x, s, k, w, dy, saved ?? null, g));
+  return g;
+}
+
+function checkDwWeights(weights: unknown, taps: number, c: number): DwWeights {
+  const w = checkObject<Record<string, unknown>>('weights', weights);
+  return { w: checkF32('weights.w', w.w, taps), b: checkOptionalF32('weights.b', w.b, c) };
+}
+
+/**
+ * Depthwise convolution (ConvNeXt's spatial mixer), NHWC float32, stride 1, "same" padding.
+ *
+ * @example
+ * const y = dwconv2d(x, { n: 8, h: 56, w: 56, c: 64 }, { w, b }, 7); // w [7, 7, 64], b [64]
+ */
+export function dwconv2d(x: Float32Array, shape: ConvShape, weights: DwWeights, k: number, opts: DwConvOptions = {}): Float32Array {
+  const { s, count, taps } = checkConvCall(x, shape, k);
+  const w = checkDwWeights(weights, taps, s.c);
+  const o = checkObject<DwConvOptions>('opts', opts);
+  const y = outputBuffers('opts', o, { out: count }).out;
+  checkNoOverlap('opts.out', y, 'x', x);
+  runKernel((kt) => kt.DwConv2d(x, s, k, w.w, w.b ?? null, y));
+  return y;
+}
+
+/** Gradients of the depthwise convolution: dx, dw [k, k, C], db [C]. */
+export function dwconv2dBackward(
+  x: Float32Array, shape: ConvShape, weights: DwWeights, k: number, dy: Float32Array, opts: DwConvBackwardOptions = {},
+): DwGrads {
+  const { s, count, taps } = checkConvCall(x, shape, k);
+  const w = checkDwWeights(weights, taps, s.c);
+  checkF32('dy', dy, count);
+  const o = checkObject<DwConvBackwardOptions>('opts', opts);
+  const g: DwGrads = outputBuffers('opts.out', o.out, { dx: count, dw: taps, db: s.c });
+  checkNoOverlap('opts.out.dx', g.dx, 'x', x);
+  checkNoOverlap('opts.out.dx', g.dx, 'dy', dy);
+  runKernel((kt) => kt.DwConv2dGrad(x, s, k, w.w, dy, g.dx, g.dw, g.db));
+  return g;
+}

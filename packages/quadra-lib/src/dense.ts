@@ -1,0 +1,238 @@
+/** The dense family: GEMM, the linear layer and layer norm (checked user functions). */
+import { allocFloat32 } from './alloc.js';
+import { runKernel } from './call-native.js';
+import { ArgumentError } from './errors.js';
+import {
+  checkBool, checkDim, checkedProduct, checkF32, checkNoOverlap, checkNumber, checkObject, checkOptionalF32, checkOutputsApart, checkSameOrNoOverlap, optionalOutput,
+} from './validate.js';
+
+/** Sizes and flags of `gemm`: op(A) is [m, k], op(B) is [k, n], C is [m, n]. */
+export interface GemmOptions {
+  m: number;
+  n: number;
+  k: number;
+  /** A is stored [k, m] and used transposed. Default false. */
+  transA?: boolean;
+  /** B is stored [n, k] and used transposed. Default false. */
+  transB?: boolean;
+  /** Default 1. */
+  alpha?: number;
+  /** Default 0: C is not read. */
+  beta?: number;
+}
+
+/**
+ * General matrix multiply, row-major float32: C = alpha op(A) op(B) + beta C, on the native GEMM
+ * provider (`info().gemm`). `c` may be undefined to get a fresh (zeroed) one. C must not share
+ * memory with A or B.
+ *
+ * @example
+ * const c = gemm(a, b, undefined, { m: 2, n: 3, k: 4 }); // a [2, 4], b [4, 3] -> c [2, 3]
+ */
+export function gemm(a: Float32Array, b: Float32Array, c: Float32Array | undefined, opts: GemmOptions): Float32Array {
+  const o = checkObject<GemmOptions>('opts', opts);
+  const m = checkDim('opts.m', o.m), n = checkDim('opts.n', o.n), k = checkDim('opts.k', o.k);
+  const transA = checkBool('opts.transA', o.transA), transB = checkBool('opts.transB', o.transB);
+  const alpha = o.alpha === undefined ? 1 : checkNumber('opts.alpha', o.alpha);
+  const beta = o.beta === undefined ? 0 : checkNumber('opts.beta', o.beta);
+  checkF32('a', a, checkedProduct('a', m, k));
+  checkF32('b', b, checkedProduct('b', k, n));
+  const out = c === undefined ? allocFloat32(checkedProduct('c', m, n)) : checkF32('c', c, checkedProduct('c', m, n));
+  checkNoOverlap('c', out, 'a', a);
+  checkNoOverlap('c', out, 'b', b);
+  runKernel((kt) => kt.Gemm(a, b, out, { m, n, k, transA, transB, alpha: Math.fround(alpha), beta: Math.fround(beta) }));
+  return out;
+}
+
+/** x is [rows, inFeatures], w is [outFeatures, inFeatures] (PyTorch's layout), y is [rows, outFeatures]. */
+export interface LinearDims {
+  rows: number;
+  inFeatures: number;
+  outFeatures: number;
+}
+
+export interface LinearOptions {
+  /** Buffer for y [rows, outFeatures]; allocated when absent. */
+  out?: Float32Array;
+}
+
+/**
+ * Output buffers of `linearBackward`: a buffer to write into, undefined to get a fresh one, or
+ * null when that gradient is not wanted (its work is skipped).
+ */
+export interface LinearBackwardOptions {
+  dx?: Float32Array | null;
+  dw?: Float32Array | null;
+  db?: Float32Array | null;
+  /** Add the gradients to the buffers' contents instead of overwriting them. Default false. */
+  accumulate?: boolean;
+}
+
+export interface LinearGrads {
+  /** [rows, inFeatures], null when skipped. */
+  dx: Float32Array | null;
+  /** [outFeatures, inFeatures], null when skipped. */
+  dw: Float32Array | null;
+  /** [outFeatures], null when skipped. */
+  db: Float32Array | null;
+}
+
+function checkDims(dims: unknown): LinearDims {
+  const d = checkObject<LinearDims>('dims', dims);
+  const rows = checkDim('dims.rows', d.rows);
+  const inFeatures = checkDim('dims.inFeatures', d.inFeatures);
+  const outFeatures = checkDim('dims.outFeatures', d.outFeatures);
+  checkedProduct('dims', rows, Math.max(inFeatures, outFeatures));
+  checkedProduct('dims', inFeatures, outFeatures);
+  return { rows, inFeatures, outFeatures };
+}
+
+/**
+ * Linear layer: y = x w^T + bias, w in PyTorch's [out, in] layout. The bias is fused (y is
+ * pre-filled with it and the GEMM accumulates onto it).
+ *
+ * @example
+ * const y = linear(x, w, b, { rows: 196, inFeatures: 64, outFeatures: 256 });
+ */
+export function linear(x: Float32Array, w: Float32Array, bias: Float32Array | undefined, dims: LinearDims, opts: LinearOptions = {}): Float32Array {
+  const d = checkDims(dims);
+  checkF32('x', x, d.rows * d.inFeatures);
+  checkF32('w', w, d.inFeatures * d.outFeatures);
+  checkOptionalF32('bias', bias, d.outFeatures);
+  const o = checkObject<LinearOptions>('opts', opts);
+  const y = o.out === undefined ? allocFloat32(d.rows * d.outFeatures) : checkF32('opts.out', o.out, d.rows * d.outFeatures);
+  checkOutputsApart({ 'opts.out': y }, { x, w, bias });
+  runKernel((k) => k.Linear(x, w, bias ?? null, y, d));
+  return y;
+}
+
+/**
+ * Gradients of `linear`: dx = dy w, dw = dy^T x, db = column sums of dy. Pass null for a gradient
+ * you do not need (e.g. `dx: null` for the first layer) and its GEMM is skipped.
+ *
+ * @example
+ * const { dw, db } = linearBackward(x, w, dy, dims, { dx: null, dw: w.grad, db: b.grad, accumulate: true });
+ */
+export function linearBackward(
+  x: Float32Array, w: Float32Array, dy: Float32Array, dims: LinearDims, opts: LinearBackwardOptions = {},
+): LinearGrads {
+  const d = checkDims(dims);
+  checkF32('x', x, d.rows * d.inFeatures);
+  checkF32('w', w, d.inFeatures * d.outFeatures);
+  checkF32('dy', dy, d.rows * d.outFeatures);
+  const o = checkObject<LinearBackwardOptions>('opts', opts);
+  const accumulate = checkBool('opts.accumulate', o.accumulate);
+  const g: LinearGrads = {
+    dx: optionalOutput('opts.dx', o.dx, d.rows * d.inFeatures, allocFloat32),
+    dw: optionalOutput('opts.dw', o.dw, d.inFeatures * d.outFeatures, allocFloat32),
+    db: optionalOutput('opts.db', o.db, d.outFeatures, allocFloat32),
+  };
+  checkOutputsApart({ 'opts.dx': g.dx, 'opts.dw': g.dw, 'opts.db': g.db }, { x, w, dy });
+  if (!accumulate) {
+    runKernel((k) => k.LinearGrad(x, w, dy, d, g.dx, g.dw, g.db));
+    return g;
+  }
+  // The kernel overwrites: accumulating goes through fresh gradients added onto the given ones.
+  const t = {
+    dx: g.dx && allocFloat32(g.dx.length), dw: g.dw && allocFloat32(g.dw.length), db: g.db && allocFloat32(g.db.length),
+  };
+  runKernel((k) => {
+    k.LinearGrad(x, w, dy, d, t.dx, t.dw, t.db);
+    for (const key of ['dx', 'dw', 'db'] as const) {
+      const src = t[key], dst = g[key];
+      if (src && dst) k.Axpy(1, src, dst);
+    }
+  });
+  return g;
+}
+
+export interface LayerNormOptions {
+  /** Buffer for y [rows, cols]; may be x itself (in place). Allocated when absent. */
+  out?: Float32Array;
+  /** Buffer for the row means [rows]. */
+  mean?: Float32Array;
+  /** Buffer for the row reciprocal standard deviations 1/sqrt(var + eps) [rows]. */
+  rstd?: Float32Array;
+}
+
+export interface LayerNormResult {
+  y: Float32Array;
+  mean: Float32Array;
+  rstd: Float32Array;
+}
+
+/** Output buffers of `layerNormBackward`: a buffer, undefined (allocated) or null (skipped). */
+export interface LayerNormBackwardOptions {
+  /** [rows, cols]; may be dy itself. */
+  dx?: Float32Array | null;
+  /** [cols] */
+  dgamma?: Float32Array | null;
+  /** [cols] */
+  dbeta?: Float32Array | null;
+}
+
+export interface LayerNormGrads {
+  dx: Float32Array | null;
+  dgamma: Float32Array | null;
+  dbeta: Float32Array | null;
+}
+
+function checkRowsCols(rows: unknown, cols: unknown): { rows: number; cols: number; n: number } {
+  const r = checkDim('rows', rows), c = checkDim('cols', cols);
+  return { rows: r, cols: c, n: checkedProduct('x', r, c) };
+}
+
+/**
+ * Layer norm over the last axis of a [rows, cols] matrix, fused: y = (x - mean) rstd gamma + beta,
+ * with the row statistics returned for the backward. gamma/beta undefined mean 1 and 0.
+ *
+ * @example
+ * const { y, mean, rstd } = layerNorm(x, 3136, 64, gamma, beta, 1e-6);
+ */
+export function layerNorm(
+  x: Float32Array, rows: number, cols: number, gamma: Float32Array | undefined, beta: Float32Array | undefined, eps: number,
+  opts: LayerNormOptions = {},
+): LayerNormResult {
+  const s = checkRowsCols(rows, cols);
+  checkF32('x', x, s.n);
+  checkOptionalF32('gamma', gamma, s.cols);
+  checkOptionalF32('beta', beta, s.cols);
+  if (checkNumber('eps', eps) < 0) throw new ArgumentError(`eps: expected a number >= 0, got ${eps}`);
+  const o = checkObject<LayerNormOptions>('opts', opts);
+  const y = o.out === undefined ? allocFloat32(s.n) : checkF32('opts.out', o.out, s.n);
+  const mean = o.mean === undefined ? allocFloat32(s.rows) : checkF32('opts.mean', o.mean, s.rows);
+  const rstd = o.rstd === undefined ? allocFloat32(s.rows) : checkF32('opts.rstd', o.rstd, s.rows);
+  checkSameOrNoOverlap('opts.out', y, 'x', x);
+  checkOutputsApart({ 'opts.out': y }, { gamma, beta });
+  checkOutputsApart({ 'opts.mean': mean, 'opts.rstd': rstd }, { x, 'opts.out': y, gamma, beta });
+  runKernel((k) => k.LayerNorm(x, s.rows, s.cols, gamma ?? null, beta ?? null, eps, y, mean, rstd));
+  return { y, mean, rstd };
+}
+
+/**
+ * Gradients of `layerNorm` from the saved mean and rstd: dx, dgamma = sum over rows of dy xhat,
+ * dbeta = sum over rows of dy. Pass null for an output you do not need.
+ */
+export function layerNormBackward(
+  x: Float32Array, rows: number, cols: number, gamma: Float32Array | undefined, mean: Float32Array, rstd: Float32Array,
+  dy: Float32Array, opts: LayerNormBackwardOptions = {},
+): LayerNormGrads {
+  const s = checkRowsCols(rows, cols);
+  checkF32('x', x, s.n);
+  checkOptionalF32('gamma', gamma, s.cols);
+  checkF32('mean', mean, s.rows);
+  checkF32('rstd', rstd, s.rows);
+  checkF32('dy', dy, s.n);
+  const o = checkObject<LayerNormBackwardOptions>('opts', opts);
+  const g: LayerNormGrads = {
+    dx: optionalOutput('opts.dx', o.dx, s.n, allocFloat32),
+    dgamma: optionalOutput('opts.dgamma', o.dgamma, s.cols, allocFloat32),
+    dbeta: optionalOutput('opts.dbeta', o.dbeta, s.cols, allocFloat32),
+  };
+  // dx may be dy itself; everything else must be apart.
+  if (g.dx) checkSameOrNoOverlap('opts.dx', g.dx, 'dy', dy);
+  checkOutputsApart({ 'opts.dx': g.dx, 'opts.dgamma': g.dgamma, 'opts.dbeta': g.dbeta }, { x, gamma, mean, rstd });
+  checkOutputsApart({ 'opts.dgamma': g.dgamma, 'opts.dbeta': g.dbeta }, { dy });
+  runKernel((k) => k.LayerNormGrad(x, s.rows, s.cols, gamma ?? null, mean, rstd, dy, g.dx, g.dgamma, g.dbeta));
+  return g;
+}
