@@ -45,8 +45,8 @@ export function emulate(root, project, arches) {
       if (!run.simd.test(res.simd)) problems.push(`SIMD target ${res.simd}, expected ${run.simd}`);
       if (run.conv && !run.conv.test(res.convSimd)) problems.push(`conv SIMD target ${res.convSimd}, expected ${run.conv}`);
       if (problems.length) throw new Error(`${label}: ${problems.join('; ')}`);
-      // `quadra info` there, as a user would read it.
-      const cli = join(project.dir, 'node_modules', '@quadranet', 'models', 'dist', 'cli.js');
+      // `quadra info` there, as a user would read it (the bin of @quadranet/cli).
+      const cli = join(project.dir, 'node_modules', '@quadranet', 'cli', 'dist', 'cli.js');
       const shown = spawnSync(cmd, ['-cpu', run.cpu, ...base, cli, 'info'], { cwd: project.dir, env, encoding: 'utf8' });
       const simdLine = (shown.stdout ?? '').split('\n').filter((l) => /simd|conv/.test(l)).map((l) => l.trim());
       if (shown.status !== 0 || !simdLine.some((l) => l.includes(res.simd))) throw new Error(`${label}: quadra info did not show ${res.simd}:\n${shown.stdout}${shown.stderr}`);

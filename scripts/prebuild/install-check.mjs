@@ -1,6 +1,7 @@
-// The no-compiler install check: pnpm pack of @quadranet/lib, core and models; installs into empty
-// projects with npm and with pnpm, offline from the tarballs, with no compiler, cmake or make on
-// PATH; the smoke test (prebuild loaded, kernels = reference, QuadraNet forward = reference).
+// The no-compiler install check: pnpm pack of @quadranet/lib, core, models and cli (emulate.mjs
+// runs its `quadra info`); installs into empty projects with npm and with pnpm, offline from the
+// tarballs, with no compiler, cmake or make on PATH; the smoke test (prebuild loaded, kernels =
+// reference, QuadraNet forward = reference).
 // Then a platform with no prebuild: without a compiler the load fails with an explained error;
 // with one, the install builds from the sources inside the tarball.
 import { spawnSync } from 'node:child_process';
@@ -11,7 +12,7 @@ import { join, relative } from 'node:path';
 import { noCompilerPath } from './nocc.mjs';
 import { runSmoke } from './smoke-run.mjs';
 
-const PACKAGES = [['lib', 'quadra-lib'], ['core', 'quadra-core'], ['models', 'quadra-models']];
+const PACKAGES = [['lib', 'quadra-lib'], ['core', 'quadra-core'], ['models', 'quadra-models'], ['cli', 'quadra-cli']];
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });

@@ -23,7 +23,7 @@ export { reduceSum } from './reduce.js';
 export { permute, copyWindow, roll, gather, scatterAdd, MAX_DIMS } from './layout.js';
 export { softmax, softmaxBackward, type SoftmaxOptions, type SoftmaxBackwardOptions } from './softmax.js';
 export { adamwStep, sgdStep, type AdamWOptions, type SgdOptions } from './optim.js';
-export { info, setThreads, limitSimd, fmaPeakGflops, type QuadraInfo } from './info.js';
+export { info, formatInfo, setThreads, limitSimd, fmaPeakGflops, type QuadraInfo } from './info.js';
 export { allocFloat32 } from './alloc.js';
 export { callNative } from './call-native.js';
 export { loadNative, requireNative, nativeLoadError, type NativeModule } from './native.js';

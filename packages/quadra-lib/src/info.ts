@@ -69,3 +69,30 @@ export function limitSimd(target: string): string {
 export function fmaPeakGflops(seconds = 0.3): number {
   return requireNative().fmaPeak(seconds);
 }
+
+const BACKEND_NOTE: Record<QuadraInfo['backend'], string> = {
+  native: 'native module loaded',
+  reference: 'reference kernels only',
+  unavailable: 'native module did not load',
+};
+
+/**
+ * `info()` as the lines `quadra-lib info` and `quadra info` print: version, backend, SIMD target,
+ * threads, GEMM provider, CUDA status, then why the native module did not load, if it did not.
+ */
+export function formatInfo(i: QuadraInfo): string {
+  const lines = [
+    `@quadranet/lib ${i.version}`,
+    `  backend : ${i.backend} (${BACKEND_NOTE[i.backend]})`,
+    `  simd    : ${i.simd}${i.simdSupported.length ? ` (supported: ${i.simdSupported.join(', ')})` : ''}`,
+  ];
+  // Only a loaded module has a conv target of its own; without one both read "none".
+  if (i.backend === 'native' && i.convSimd !== i.simd) lines.push(`  conv    : ${i.convSimd} (the depthwise/quadratic conv kernels are built without SVE)`);
+  lines.push(
+    `  threads : ${i.threads}`,
+    `  gemm    : ${i.gemm ?? 'none (reference)'}`,
+    `  cuda    : ${i.cuda.available ? 'available' : `unavailable (${i.cuda.reason})`}`,
+  );
+  if (i.nativeError) lines.push('', i.nativeError);
+  return lines.join('\n');
+}

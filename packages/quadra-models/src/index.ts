@@ -1,4 +1,4 @@
-/** @quadranet/models — QuadraBlock and baseline blocks, the QuadraNet zoo, data, training and the CLI. */
+/** @quadranet/models — QuadraBlock and baseline blocks, the QuadraNet zoo, data and training (the `quadra` CLI is @quadranet/cli). */
 export { QuadraBlock, type BlockOptions } from './blocks/quadra-block.js';
 export { ConvBlock } from './blocks/conv-block.js';
 export { Mlp } from './blocks/mlp.js';
@@ -18,6 +18,7 @@ export { DatasetError } from './data/errors.js';
 export { BatchLoader, permutation, type Batch, type EpochOptions } from './data/loader.js';
 export { prepareBatch, type BatchSpec } from './data/batch.js';
 export { train, evaluate, loadDataset, type TrainHooks, type TrainResult, type StepInfo, type RunOptions } from './train/trainer.js';
+export { evaluateCheckpoint, type EvaluateCheckpointOptions, type CheckpointEvaluation } from './train/evaluate-checkpoint.js';
 export { buildModel, checkConfig, DEFAULTS as TRAIN_DEFAULTS, type TrainConfig, type StemName } from './train/config.js';
 export { saveCheckpoint, loadCheckpoint, readCheckpointState, CheckpointError, CHECKPOINT_FORMAT, type TrainState } from './train/checkpoint.js';
 export { curvesSvg, type EpochMetrics } from './train/curves.js';

@@ -1,7 +1,7 @@
 /** `quadra infer`: PyTorch-layout weights and input in, logits out. */
+import { infer } from '@quadranet/models';
 import type { Command } from 'commander';
-import { infer } from '../interop/infer.js';
-import { DEVICE_FLAG, DEVICE_HELP, deviceFromFlag } from './device-option.js';
+import { DEVICE_FLAG, DEVICE_HELP, deviceFromFlag } from '../device-option.js';
 
 export function addInferCommand(program: Command): void {
   program

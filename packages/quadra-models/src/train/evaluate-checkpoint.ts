@@ -1,0 +1,45 @@
+/** Test-set accuracy of a checkpoint written by train(), on the data set its configuration names. */
+import { requireDevice, type Device } from '@quadranet/core';
+import { BatchLoader } from '../data/loader.js';
+import { loadCheckpoint, readCheckpointState } from './checkpoint.js';
+import { buildModel, checkConfig, type TrainConfig } from './config.js';
+import { evaluate, loadDataset } from './trainer.js';
+
+export interface EvaluateCheckpointOptions {
+  /** IDX folder to read instead of the one recorded in the checkpoint. */
+  dataDir?: string;
+  /** Where the model runs (default cpu). */
+  device?: Device;
+}
+
+export interface CheckpointEvaluation {
+  /** The checkpoint's configuration, with the data folder that was read. */
+  config: TrainConfig;
+  /** Epochs the checkpoint was trained for. */
+  epoch: number;
+  acc: number;
+  loss: number;
+  /** Test images evaluated. */
+  images: number;
+}
+
+export async function evaluateCheckpoint(file: string, opts: EvaluateCheckpointOptions = {}): Promise<CheckpointEvaluation> {
+  const device = opts.device ?? 'cpu';
+  requireDevice(device); // fail before the checkpoint or any data is read
+  const { state } = readCheckpointState<TrainConfig>(file);
+  const config = checkConfig({ ...state.config, dataDir: opts.dataDir ?? state.config.dataDir });
+  const model = buildModel(config).to(device);
+  try {
+    loadCheckpoint(file, model, null);
+    const data = loadDataset(config);
+    const loader = new BatchLoader(data.test, { mean: data.mean, std: data.std }, 0);
+    try {
+      const { acc, loss } = await evaluate(model, loader, data.test.n, 500, [data.test.h, data.test.w, data.test.c]);
+      return { config, epoch: state.epoch, acc, loss, images: data.test.n };
+    } finally {
+      await loader.close();
+    }
+  } finally {
+    model.dispose();
+  }
+}
