@@ -47,12 +47,7 @@ ConvShape ShapeArgs(Napi::Env env, Napi::Value shape_v, Napi::Value k_v) {
   s.h = PositiveIntArg(env, shape.Get("h"), "shape.h");
   s.w = PositiveIntArg(env, shape.Get("w"), "shape.w");
   s.c = PositiveIntArg(env, shape.Get("c"), "shape.c");
-  const int64_t k = PositiveIntArg(env, k_v, "k");
-  if (k > kMaxKernel || k % 2 == 0) {
-    ThrowRange(env, "k: expected an odd kernel size in [1, " + std::to_string(kMaxKernel) +
-                        "], got " + std::to_string(k));
-  }
-  s.k = static_cast<int>(k);
+  s.k = napi_args::KernelSizeArg(env, PositiveIntArg(env, k_v, "k"));
   RunKernel(env, [&] { CheckConvShape(s); });
   return s;
 }
@@ -71,25 +66,6 @@ F32Span Float32Span(Napi::Env env, Napi::Value v, const std::string& name) {
   }
   auto arr = v.As<Napi::Float32Array>();
   return {arr.Data(), static_cast<int64_t>(arr.ElementLength())};
-}
-
-double NumberArg(Napi::Env env, Napi::Value v, const std::string& name) {
-  if (!v.IsNumber()) ThrowType(env, name + ": expected a number");
-  const double d = v.As<Napi::Number>().DoubleValue();
-  if (!std::isfinite(d)) ThrowRange(env, name + ": expected a finite number, got " + v.ToString().Utf8Value());
-  return d;
-}
-
-bool BoolArg(Napi::Env env, Napi::Value v, const std::string& name, bool fallback) {
-  if (v.IsUndefined()) return fallback;
-  if (!v.IsBoolean()) ThrowType(env, name + ": expected a boolean");
-  return v.As<Napi::Boolean>().Value();
-}
-
-int64_t CheckedProduct(Napi::Env env, int64_t a, int64_t b, const std::string& what) {
-  constexpr int64_t kMax = int64_t(1) << 53;
-  if (a != 0 && b > kMax / a) ThrowRange(env, what + ": " + std::to_string(a) + " x " + std::to_string(b) + " elements is too many");
-  return a * b;
 }
 
 void CheckSameOrNoAlias(Napi::Env env, const float* out, int64_t out_len, const std::string& out_name,

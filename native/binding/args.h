@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "quadra/kernels.h"
+#include "quadra/napi_args.h"
 
 namespace quadra::binding {
 
@@ -41,13 +42,9 @@ struct F32Span {
 };
 F32Span Float32Span(Napi::Env env, Napi::Value v, const std::string& name);
 
-// A finite number.
-double NumberArg(Napi::Env env, Napi::Value v, const std::string& name);
-// A boolean; undefined gives `fallback`.
-bool BoolArg(Napi::Env env, Napi::Value v, const std::string& name, bool fallback = false);
-
-// a * b for element counts, checked against 2^53 (JS safe integers).
-int64_t CheckedProduct(Napi::Env env, int64_t a, int64_t b, const std::string& what);
+using napi_args::BoolArg;
+using napi_args::CheckedProduct;
+using napi_args::NumberArg;
 
 // Like CheckNoAlias, but the output may be exactly the input (same start, same length): for
 // elementwise kernels that read element i before writing it.

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "qcuda/allocator.h"
-#include "../../include/quadra/napi_args.h"
+#include "quadra/napi_args.h"
 #include "qcuda/device.h"
 
 namespace qc::binding {
@@ -97,19 +97,6 @@ void SameOrNoAlias(Napi::Env env, const View& out, const std::string& out_name, 
   NoAlias(env, out, out_name, in, in_name);
 }
 
-double NumberArg(Napi::Env env, Napi::Value v, const std::string& name) {
-  if (!v.IsNumber()) ThrowType(env, name + ": expected a number");
-  const double d = v.As<Napi::Number>().DoubleValue();
-  if (!std::isfinite(d)) ThrowRange(env, name + ": expected a finite number, got " + v.ToString().Utf8Value());
-  return d;
-}
-
-bool BoolArg(Napi::Env env, Napi::Value v, const std::string& name) {
-  if (v.IsUndefined()) return false;
-  if (!v.IsBoolean()) ThrowType(env, name + ": expected a boolean");
-  return v.As<Napi::Boolean>().Value();
-}
-
 int64_t IntArg(Napi::Env env, Napi::Value v, const std::string& name, int64_t min) {
   if (!v.IsNumber()) ThrowType(env, name + ": expected an integer");
   const double d = v.As<Napi::Number>().DoubleValue();
@@ -121,12 +108,6 @@ int64_t IntArg(Napi::Env env, Napi::Value v, const std::string& name, int64_t mi
 
 std::vector<int64_t> IntListArg(Napi::Env env, Napi::Value v, const std::string& name, bool check_min, int64_t min) {
   return quadra::napi_args::IntListArg(env, v, name, check_min, min, kMaxDims);
-}
-
-int64_t CheckedProduct(Napi::Env env, int64_t a, int64_t b, const std::string& what) {
-  constexpr int64_t kMax = int64_t(1) << 53;
-  if (a != 0 && b > kMax / a) ThrowRange(env, what + ": " + std::to_string(a) + " x " + std::to_string(b) + " elements is too many");
-  return a * b;
 }
 
 std::vector<int64_t> ShapeArg(Napi::Env env, Napi::Value v, const std::string& name, int64_t* elements) {
@@ -163,7 +144,7 @@ ConvDims ConvArg(Napi::Env env, Napi::Value shape_v, Napi::Value k_v) {
   const int64_t n = IntArg(env, shape.Get("n"), "shape.n", 1), h = IntArg(env, shape.Get("h"), "shape.h", 1);
   const int64_t w = IntArg(env, shape.Get("w"), "shape.w", 1), c = IntArg(env, shape.Get("c"), "shape.c", 1);
   const int64_t k = IntArg(env, k_v, "k", 1);
-  if (k > 31 || k % 2 == 0) ThrowRange(env, "k: expected an odd kernel size in [1, 31], got " + std::to_string(k));
+  quadra::napi_args::KernelSizeArg(env, k);
   const int64_t total = CheckedProduct(env, CheckedProduct(env, CheckedProduct(env, n, h, "shape"), w, "shape"), c, "shape");
   if (h > (1 << 30) || w > (1 << 30) || c > (1 << 30) || n > (1 << 30) || total >= (int64_t(1) << 46)) {
     ThrowRange(env, "shape: too large for the CUDA conv kernels");

@@ -4,6 +4,8 @@
 #pragma once
 #include <napi.h>
 
+#include "quadra/napi_args.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -42,13 +44,13 @@ void NoAlias(Napi::Env env, const View& out, const std::string& out_name, const 
 void SameOrNoAlias(Napi::Env env, const View& out, const std::string& out_name, const View& in,
                    const std::string& in_name);
 
-double NumberArg(Napi::Env env, Napi::Value v, const std::string& name);
-bool BoolArg(Napi::Env env, Napi::Value v, const std::string& name);
 int64_t IntArg(Napi::Env env, Napi::Value v, const std::string& name, int64_t min);
 std::vector<int64_t> IntListArg(Napi::Env env, Napi::Value v, const std::string& name, bool check_min, int64_t min);
 std::vector<int64_t> ShapeArg(Napi::Env env, Napi::Value v, const std::string& name, int64_t* elements);
 Napi::Object ObjectArg(Napi::Env env, Napi::Value v, const std::string& name);
-int64_t CheckedProduct(Napi::Env env, int64_t a, int64_t b, const std::string& what);
+using quadra::napi_args::BoolArg;
+using quadra::napi_args::CheckedProduct;
+using quadra::napi_args::NumberArg;
 struct RowsCols {
   int64_t rows, cols, n;
 };
@@ -59,7 +61,7 @@ inline RowsCols RowsColsArg(Napi::Env env, Napi::Value rows, Napi::Value cols, i
 }
 // An Int32Array (host memory) with every value in [0, bound).
 Napi::Int32Array IndexArg(Napi::Env env, Napi::Value v, const std::string& name, int64_t bound);
-// {n, h, w, c} and an odd k in [1, 31].
+// {n, h, w, c} and an odd k in [1, quadra::kMaxKernel].
 ConvDims ConvArg(Napi::Env env, Napi::Value shape, Napi::Value k);
 BinOp OpArg(Napi::Env env, Napi::Value v, const std::string& name);
 

@@ -9,10 +9,10 @@ namespace qc::binding {
 QC_JS(StatusJs); QC_JS(AllocJs); QC_JS(ReleaseJs); QC_JS(UploadJs); QC_JS(DownloadJs); QC_JS(CopyJs);
 QC_JS(FillJs); QC_JS(MemoryJs); QC_JS(ResetPeakJs); QC_JS(EmptyCacheJs); QC_JS(SynchronizeJs);
 // elementwise.cc
-QC_JS(AxpyJs); QC_JS(ScaleJs); QC_JS(BinaryJs); QC_JS(RowScaleJs); QC_JS(GeluJs); QC_JS(BiasGeluJs);
-QC_JS(GeluGradJs); QC_JS(ScaleAddJs); QC_JS(ScaleAddGradJs);
+QC_JS(AxpyJs); QC_JS(ScaleJs); QC_JS(BinaryJs); QC_JS(BroadcastBinaryJs); QC_JS(RowScaleJs); QC_JS(GeluJs);
+QC_JS(BiasGeluJs); QC_JS(GeluGradJs); QC_JS(ScaleAddJs); QC_JS(ScaleAddGradJs);
 // reduce.cc
-QC_JS(BroadcastBinaryJs); QC_JS(ReduceSumJs); QC_JS(SumRowsJs);
+QC_JS(ReduceSumJs); QC_JS(SumRowsJs);
 // dense.cc
 QC_JS(GemmJs); QC_JS(LinearJs); QC_JS(LinearGradJs); QC_JS(LayerNormJs); QC_JS(LayerNormGradJs);
 // conv.cc

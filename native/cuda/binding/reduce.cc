@@ -1,55 +1,10 @@
-// Glue for NumPy-broadcast arithmetic and reductions: BroadcastBinary, ReduceSum, SumRows.
+// Glue for the reduce family: ReduceSum, SumRows.
 #include <algorithm>
 
 #include "args.h"
 #include "ops.h"
 
 namespace qc::binding {
-namespace {
-
-// Strides of `shape` right-aligned to `out`, 0 where it broadcasts; RangeError when incompatible.
-void AlignedStrides(Napi::Env env, const std::vector<int64_t>& shape, const std::vector<int64_t>& out,
-                    const std::string& name, int64_t* st) {
-  if (shape.size() > out.size()) ThrowRange(env, name + ": has more axes than outShape");
-  const size_t off = out.size() - shape.size();
-  int64_t s = 1;
-  for (size_t d = out.size(); d-- > 0;) st[d] = 0;
-  for (size_t d = shape.size(); d-- > 0;) {
-    if (shape[d] != out[d + off] && shape[d] != 1) {
-      ThrowRange(env, name + "[" + std::to_string(d) + "] = " + std::to_string(shape[d]) +
-                          " does not broadcast to outShape[" + std::to_string(d + off) + "] = " + std::to_string(out[d + off]));
-    }
-    st[d + off] = shape[d] == 1 ? 0 : s;
-    s *= shape[d];
-  }
-}
-
-}  // namespace
-
-// BroadcastBinary(op, a, aShape, b, bShape, out, outShape)
-Napi::Value BroadcastBinaryJs(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const BinOp op = OpArg(env, info[0], "op");
-  int64_t an, bn, on;
-  std::vector<int64_t> as = ShapeArg(env, info[2], "aShape", &an);
-  std::vector<int64_t> bs = ShapeArg(env, info[4], "bShape", &bn);
-  std::vector<int64_t> os = ShapeArg(env, info[6], "outShape", &on);
-  View a = DevArg(env, info[1], "a", an);
-  View b = DevArg(env, info[3], "b", bn);
-  View out = DevArg(env, info[5], "out", on);
-  NdIndex ix;
-  ix.nd = int(os.size());
-  for (int d = 0; d < ix.nd; ++d) ix.shape[d] = os[d];
-  AlignedStrides(env, as, os, "aShape", ix.stride);
-  AlignedStrides(env, bs, os, "bShape", ix.stride2);
-  if (an == on) SameOrNoAlias(env, out, "out", a, "a");
-  else NoAlias(env, out, "out", a, "a");
-  if (bn == on) SameOrNoAlias(env, out, "out", b, "b");
-  else NoAlias(env, out, "out", b, "b");
-  RunOnStream(env, [&](cudaStream_t st) { BroadcastBinary(op, a.p, b.p, out.p, ix, st); });
-  return env.Undefined();
-}
-
 // ReduceSum(x, shape, axes, out)
 Napi::Value ReduceSumJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

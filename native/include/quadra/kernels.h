@@ -3,6 +3,8 @@
 #pragma once
 #include <cstdint>
 
+#include "quadra/limits.h"
+
 namespace quadra {
 
 // NHWC activations, stride 1, "same" padding, odd k; depthwise weights laid out [k, k, C].
@@ -23,7 +25,6 @@ struct QuadGrads {
   float *dx, *dwa, *dba, *dwb, *dbb, *dwc, *dbc;
 };
 
-constexpr int kMaxKernel = 31;
 
 // Throws quadra::ArgumentError when the geometry is invalid (sizes, odd k, overflow).
 void CheckConvShape(const ConvShape& s);

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "quadra/limits.h"
+
 namespace quadra::napi_args {
 
 [[noreturn]] inline void ThrowType(Napi::Env env, const std::string& msg) {
@@ -21,6 +23,38 @@ namespace quadra::napi_args {
   Napi::Error err = Napi::RangeError::New(env, msg);
   err.Set("code", Napi::String::New(env, "QUADRA_INVALID_ARGUMENT"));
   throw err;
+}
+
+// A finite number.
+inline double NumberArg(Napi::Env env, Napi::Value v, const std::string& name) {
+  if (!v.IsNumber()) ThrowType(env, name + ": expected a number");
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d)) ThrowRange(env, name + ": expected a finite number, got " + v.ToString().Utf8Value());
+  return d;
+}
+
+// A boolean; undefined gives `fallback`.
+inline bool BoolArg(Napi::Env env, Napi::Value v, const std::string& name, bool fallback = false) {
+  if (v.IsUndefined()) return fallback;
+  if (!v.IsBoolean()) ThrowType(env, name + ": expected a boolean");
+  return v.As<Napi::Boolean>().Value();
+}
+
+// a * b for element counts, checked against 2^53 (JS safe integers).
+inline int64_t CheckedProduct(Napi::Env env, int64_t a, int64_t b, const std::string& what) {
+  constexpr int64_t kMax = int64_t(1) << 53;
+  if (a != 0 && b > kMax / a) {
+    ThrowRange(env, what + ": " + std::to_string(a) + " x " + std::to_string(b) + " elements is too many");
+  }
+  return a * b;
+}
+
+// A depthwise kernel size (already checked to be a positive integer): odd, at most kMaxKernel.
+inline int KernelSizeArg(Napi::Env env, int64_t k) {
+  if (k > kMaxKernel || k % 2 == 0) {
+    ThrowRange(env, "k: expected an odd kernel size in [1, " + std::to_string(kMaxKernel) + "], got " + std::to_string(k));
+  }
+  return int(k);
 }
 
 // A JS array of at most `max_dims` safe integers, each >= `min` (when `check_min`).

@@ -1,4 +1,4 @@
-/** Devices. `cpu` is always present; `cuda` arrives with the CUDA module (its own issue). */
+/** Devices. `cpu` is always present; `cuda` needs quadra_cuda.node and a GPU (deviceAvailability says why not). */
 import { DeviceError } from './errors.js';
 
 export type Device = 'cpu' | 'cuda';

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as q from '../src/index.js';
+import { describeWithoutCuda } from './without-cuda.js';
 
 const cuda = q.deviceAvailability('cuda');
 
@@ -36,26 +37,7 @@ describe('device errors', () => {
   });
 });
 
-describe.runIf(!cuda.available)('without cuda', () => {
-  it("to('cuda'), creation on cuda and requireDevice raise BackendUnavailableError with the reason", () => {
-    const x = q.tensor([1, 2]);
-    for (const fn of [() => x.to('cuda'), () => q.zeros([2], { device: 'cuda' }), () => q.randn([3], { device: 'cuda' }), () => q.requireDevice('cuda')]) {
-      expect(fn).toThrow(q.BackendUnavailableError);
-      expect(fn).toThrow(cuda.reason);
-    }
-  });
-
-  it("Module.to('cuda') raises BackendUnavailableError and leaves the module usable on cpu", () => {
-    const m = new q.nn.Linear(3, 2);
-    expect(() => m.to('cuda')).toThrow(q.BackendUnavailableError);
-    expect(m.weight.device).toBe('cpu');
-    expect(m.forward(q.ones([1, 3])).shape).toEqual([1, 2]);
-  });
-
-  it('memory().cuda reads zeros', () => {
-    expect(q.memory().cuda).toEqual({ live: 0, pooled: 0, peak: 0, count: 0 });
-  });
-});
+describe.runIf(!cuda.available)('without cuda', () => describeWithoutCuda(q));
 
 describe.runIf(cuda.available)('with cuda', () => {
   it('mixing devices in one op is a DeviceError naming the argument and both devices', () => {

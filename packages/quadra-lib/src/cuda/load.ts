@@ -31,8 +31,12 @@ export interface CudaNativeModule {
 
 const require = createRequire(import.meta.url);
 
-/** Where quadra_cuda.node may be, in the order tried. */
+/**
+ * Where quadra_cuda.node may be, in the order tried; none with QUADRA_CUDA=off (a cpu-only
+ * process that never touches the driver, and how the tests take the no-module path on any machine).
+ */
 export function cudaModulePaths(root: string = packageRoot): string[] {
+  if (process.env.QUADRA_CUDA === 'off') return [];
   return [
     join(root, 'build', 'Release', 'cuda', 'quadra_cuda.node'),
     join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'cuda', 'quadra_cuda.node'),
@@ -47,7 +51,9 @@ function loadModule(): LoadState {
   const paths = cudaModulePaths();
   const file = paths.find((p) => existsSync(p));
   if (!file) {
-    const reason = 'no CUDA module: quadra_cuda.node was not built or shipped for this platform';
+    const reason = process.env.QUADRA_CUDA === 'off'
+      ? 'no CUDA module: QUADRA_CUDA=off'
+      : 'no CUDA module: quadra_cuda.node was not built or shipped for this platform';
     state = {
       module: null,
       error: new CudaUnavailableError(reason, [

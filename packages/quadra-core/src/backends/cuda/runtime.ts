@@ -3,13 +3,15 @@
  * A failed load is remembered and every later use raises the same BackendUnavailableError with
  * the backend's reason (no module / no GPU / no driver), so a cpu-only process never pays for it.
  */
-import { cudaStatus, loadCuda, type CudaBackend, type CudaStatus } from '@quadranet/lib';
+import { CudaUnavailableError, cudaStatus, loadCuda, type CudaBackend, type CudaStatus } from '@quadranet/lib';
 import { BackendUnavailableError } from '../../errors.js';
 
 let runtime: CudaBackend | null = null;
 let failure: BackendUnavailableError | null = null;
 
+/** The short reason (CudaUnavailableError's `reason`, as cudaStatus() gives it), else the message. */
 function reasonOf(err: unknown): string {
+  if (err instanceof CudaUnavailableError) return err.reason;
   return err instanceof Error ? err.message : String(err);
 }
 

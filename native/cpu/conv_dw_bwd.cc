@@ -1,6 +1,6 @@
 // Plain depthwise conv, backward: dx, dW, db from x and dy (one gradient map).
 #undef HWY_TARGET_INCLUDE
-#define HWY_TARGET_INCLUDE "dwconv_bwd.cc"
+#define HWY_TARGET_INCLUDE "conv_dw_bwd.cc"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 

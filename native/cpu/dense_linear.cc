@@ -1,6 +1,6 @@
 // Linear layer over the GEMM provider, PyTorch's layout: w is [out, in], y = x w^T + b.
-// Bias, measured with native/dev/linear_bias.cc (2 threads, oneDNN 2.6.3, Zen 5), against oneDNN's
-// matmul primitive with a fused bias and a blocked pre-fill: all within ~5% of each other. For a
+// Bias, measured with the retired native/dev/linear_bias.cc (2 threads, oneDNN 2.6.3, Zen 5; bench/
+// RESULTS.md), against oneDNN's matmul primitive with a fused bias and a blocked pre-fill: all within ~5% of each other. For a
 // y that fits in the last-level cache (3136x64x256) pre-filling y with the bias rows and running
 // the GEMM with beta = 1 was best (~4%); for large y (25088x64x256, 25088x256x64: 25.7 MB) the
 // GEMM with beta = 0 followed by a vectorised row-broadcast add won 7 of 8 runs (~3%).

@@ -5,7 +5,7 @@
 // of k rows (channel-blocked, in L2), never in full; A and B are either recomputed from x in
 // registers (default) or read from the forward's saved copies.
 #undef HWY_TARGET_INCLUDE
-#define HWY_TARGET_INCLUDE "quadconv_bwd.cc"
+#define HWY_TARGET_INCLUDE "conv_quad_bwd.cc"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 

@@ -7,7 +7,7 @@
 //  - the innermost axis is reduced: each output element is a sum of contiguous runs (vector
 //    partial sums); threads over output elements.
 #undef HWY_TARGET_INCLUDE
-#define HWY_TARGET_INCLUDE "reduce_sum.cc"
+#define HWY_TARGET_INCLUDE "reduce_axes.cc"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 

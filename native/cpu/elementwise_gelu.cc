@@ -9,7 +9,7 @@
 // 1.2e-7 plus float rounding). For x < 0 we use 1 + erf(x/sqrt2) = erfc(|x|/sqrt2) directly, which
 // keeps GELU's small negative tail accurate to ~1e-6 relative (no 1 - erfc cancellation).
 #undef HWY_TARGET_INCLUDE
-#define HWY_TARGET_INCLUDE "gelu.cc"
+#define HWY_TARGET_INCLUDE "elementwise_gelu.cc"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 #include <hwy/contrib/math/math-inl.h>

@@ -1,7 +1,7 @@
 // Quadratic depthwise conv, forward: y = (Wa*x + ba) . (Wb*x + bb) + (Wc*x + bc) in one pass
 // over x; the three accumulators of R output pixels stay in registers.
 #undef HWY_TARGET_INCLUDE
-#define HWY_TARGET_INCLUDE "quadconv_fwd.cc"
+#define HWY_TARGET_INCLUDE "conv_quad_fwd.cc"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 

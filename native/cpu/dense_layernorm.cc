@@ -3,7 +3,7 @@
 // of E[x^2] - mean^2), then the output. The backward keeps per-thread dgamma/dbeta partials,
 // flushed from a block accumulator every kBlockRows rows to bound float rounding growth.
 #undef HWY_TARGET_INCLUDE
-#define HWY_TARGET_INCLUDE "layernorm.cc"
+#define HWY_TARGET_INCLUDE "dense_layernorm.cc"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 

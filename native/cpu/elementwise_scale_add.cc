@@ -1,7 +1,7 @@
 // Fused residual with a per-channel scale (ConvNeXt's layer scale): out = x + gamma * z, and its
 // backward dz = dy * gamma, dgamma = sum over rows of dy * z (per-thread partials, block-summed).
 #undef HWY_TARGET_INCLUDE
-#define HWY_TARGET_INCLUDE "scale_add.cc"
+#define HWY_TARGET_INCLUDE "elementwise_scale_add.cc"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 

@@ -4,7 +4,7 @@
 // [B, h*m*m] with a contiguous inner run. The inner run then is one of: both operands contiguous,
 // one broadcast as a scalar, or both broadcast (a fill). Threads over the outer runs.
 #undef HWY_TARGET_INCLUDE
-#define HWY_TARGET_INCLUDE "broadcast.cc"
+#define HWY_TARGET_INCLUDE "elementwise_broadcast.cc"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 

@@ -1,7 +1,7 @@
 // Plain depthwise conv, forward (the ConvNeXt baseline): y = W*x + b, same building block as the
 // quadratic conv with one weight set.
 #undef HWY_TARGET_INCLUDE
-#define HWY_TARGET_INCLUDE "dwconv_fwd.cc"
+#define HWY_TARGET_INCLUDE "conv_dw_fwd.cc"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
