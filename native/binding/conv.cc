@@ -80,7 +80,7 @@ Napi::Value QuadConv2dJs(const Napi::CallbackInfo& info) {
   SavedArgs(env, info[5], n, &sa, &sb);
   CheckNoAlias(env, sa, n, "saved.a", a.x, n, "x");
   CheckNoAlias(env, sb, n, "saved.b", a.x, n, "x");
-  RunKernel(env, [&] { QuadConvForward(a.s, a.x, a.w, y, sa, sb); });
+  RunKernel(env, [&] { QuadConv2d(a.s, a.x, a.w, y, sa, sb); });
   return env.Undefined();
 }
 
@@ -104,7 +104,7 @@ Napi::Value QuadConv2dGradJs(const Napi::CallbackInfo& info) {
   g.dbc = Float32Arg(env, go.Get("dbc"), "g.dbc", c, true);
   CheckNoAlias(env, g.dx, n, "g.dx", a.x, n, "x");
   CheckNoAlias(env, g.dx, n, "g.dx", dy, n, "dy");
-  RunKernel(env, [&] { QuadConvBackward(a.s, a.x, a.w, dy, sa, sb, g); });
+  RunKernel(env, [&] { QuadConv2dGrad(a.s, a.x, a.w, dy, sa, sb, g); });
   return env.Undefined();
 }
 
@@ -118,7 +118,7 @@ Napi::Value DwConv2dJs(const Napi::CallbackInfo& info) {
   const float* b = Float32Arg(env, info[4], "b", s.c, true);
   float* y = Float32Arg(env, info[5], "y", n);
   CheckNoAlias(env, y, n, "y", x, n, "x");
-  RunKernel(env, [&] { DwConvForward(s, x, w, b, y); });
+  RunKernel(env, [&] { DwConv2d(s, x, w, b, y); });
   return env.Undefined();
 }
 
@@ -135,7 +135,7 @@ Napi::Value DwConv2dGradJs(const Napi::CallbackInfo& info) {
   float* db = Float32Arg(env, info[7], "db", s.c, true);
   CheckNoAlias(env, dx, n, "dx", x, n, "x");
   CheckNoAlias(env, dx, n, "dx", dy, n, "dy");
-  RunKernel(env, [&] { DwConvBackward(s, x, w, dy, dx, dw, db); });
+  RunKernel(env, [&] { DwConv2dGrad(s, x, w, dy, dx, dw, db); });
   return env.Undefined();
 }
 

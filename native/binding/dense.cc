@@ -59,7 +59,7 @@ Napi::Value LinearJs(const Napi::CallbackInfo& info) {
   CheckNoAlias(env, y, ny, "y", x, nx, "x");
   CheckNoAlias(env, y, ny, "y", w, nw, "w");
   CheckNoAlias(env, y, ny, "y", bias, d.out, "b");
-  RunKernel(env, [&] { LinearForward(d, x, w, bias, y); });
+  RunKernel(env, [&] { Linear(d, x, w, bias, y); });
   return env.Undefined();
 }
 
@@ -83,7 +83,7 @@ Napi::Value LinearGradJs(const Napi::CallbackInfo& info) {
       if (&o2 != &o) CheckNoAlias(env, o.p, o.n, o.name, o2.p, o2.n, o2.name);
     }
   }
-  RunKernel(env, [&] { LinearBackward(d, x, w, dy, dx, dw, db, false); });
+  RunKernel(env, [&] { LinearGrad(d, x, w, dy, dx, dw, db, false); });
   return env.Undefined();
 }
 
@@ -112,7 +112,7 @@ Napi::Value LayerNormJs(const Napi::CallbackInfo& info) {
     CheckNoAlias(env, p, rows, name, beta, cols, "beta");
   }
   CheckNoAlias(env, mean, rows, "mean", rstd, rows, "rstd");
-  RunKernel(env, [&] { LayerNormForward(rows, cols, x, gamma, beta, float(eps), y, mean, rstd); });
+  RunKernel(env, [&] { LayerNorm(rows, cols, x, gamma, beta, float(eps), y, mean, rstd); });
   return env.Undefined();
 }
 
@@ -144,7 +144,7 @@ Napi::Value LayerNormGradJs(const Napi::CallbackInfo& info) {
     CheckNoAlias(env, p, cols, name, rstd, rows, "rstd");
   }
   CheckNoAlias(env, dgamma, cols, "dgamma", dbeta, cols, "dbeta");
-  RunKernel(env, [&] { LayerNormBackward(rows, cols, x, gamma, mean, rstd, dy, dx, dgamma, dbeta); });
+  RunKernel(env, [&] { LayerNormGrad(rows, cols, x, gamma, mean, rstd, dy, dx, dgamma, dbeta); });
   return env.Undefined();
 }
 

@@ -140,7 +140,7 @@ Napi::Value ScaleAddGradJs(const Napi::CallbackInfo& info) {
   CheckNoAlias(env, dgamma, cols, "dgamma", gamma, cols, "gamma");
   CheckNoAlias(env, dgamma, cols, "dgamma", dy, n, "dy");
   CheckNoAlias(env, dgamma, cols, "dgamma", dz, n, "dz");
-  RunKernel(env, [&] { ScaleAddBackward(rows, cols, z.data, gamma, dy, dz, dgamma); });
+  RunKernel(env, [&] { ScaleAddGrad(rows, cols, z.data, gamma, dy, dz, dgamma); });
   return env.Undefined();
 }
 
@@ -197,7 +197,7 @@ Napi::Value GeluGradJs(const Napi::CallbackInfo& info) {
   float* out = Float32Arg(env, info[2], "out", x.size);
   CheckSameOrNoAlias(env, out, x.size, "out", x.data, x.size, "x");
   CheckSameOrNoAlias(env, out, x.size, "out", dy, x.size, "dy");
-  RunKernel(env, [&] { GeluBackward(x.size, x.data, dy, out); });
+  RunKernel(env, [&] { GeluGrad(x.size, x.data, dy, out); });
   return env.Undefined();
 }
 

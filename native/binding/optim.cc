@@ -36,7 +36,7 @@ Napi::Value AdamWJs(const Napi::CallbackInfo& info) {
   if (!(hp.beta2 >= 0 && hp.beta2 < 1)) ThrowRange(env, "h.beta2: expected a number in [0, 1)");
   if (!(hp.eps >= 0)) ThrowRange(env, "h.eps: expected a number >= 0");
   CheckDisjoint(env, {{p.data, "p"}, {g, "g"}, {m, "m"}, {v, "v"}}, p.size);
-  RunKernel(env, [&] { AdamWStep(p.size, p.data, g, m, v, hp); });
+  RunKernel(env, [&] { AdamW(p.size, p.data, g, m, v, hp); });
   return env.Undefined();
 }
 
@@ -60,7 +60,7 @@ Napi::Value SgdJs(const Napi::CallbackInfo& info) {
     ThrowRange(env, "h.nesterov: needs momentum > 0 and dampening = 0");
   }
   CheckDisjoint(env, {{p.data, "p"}, {g, "g"}, {buf, "buf"}}, p.size);
-  RunKernel(env, [&] { SgdStep(p.size, p.data, g, buf, hp); });
+  RunKernel(env, [&] { Sgd(p.size, p.data, g, buf, hp); });
   return env.Undefined();
 }
 

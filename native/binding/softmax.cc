@@ -35,7 +35,7 @@ Napi::Value SoftmaxGradJs(const Napi::CallbackInfo& info) {
   CheckNoAlias(env, dx, n, "dx", y, n, "y");
   const bool log = BoolArg(env, info[5], "log");
   if (n == 0) return env.Undefined();
-  RunKernel(env, [&] { SoftmaxBackward(rows, cols, y, dy, dx, log); });
+  RunKernel(env, [&] { SoftmaxGrad(rows, cols, y, dy, dx, log); });
   return env.Undefined();
 }
 

@@ -32,7 +32,7 @@ namespace quadra {
 
 HWY_EXPORT(DwConvBackwardImpl);
 
-void DwConvBackward(const ConvShape& s, const float* x, const float* w, const float* dy, float* dx,
+void DwConv2dGrad(const ConvShape& s, const float* x, const float* w, const float* dy, float* dx,
                     float* dw, float* db) {
   CheckConvShape(s);
   HWY_DYNAMIC_DISPATCH(DwConvBackwardImpl)(s, x, w, dy, dx, dw, db);

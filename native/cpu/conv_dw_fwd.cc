@@ -32,7 +32,7 @@ namespace quadra {
 
 HWY_EXPORT(DwConvForwardImpl);
 
-void DwConvForward(const ConvShape& s, const float* x, const float* w, const float* b, float* y) {
+void DwConv2d(const ConvShape& s, const float* x, const float* w, const float* b, float* y) {
   CheckConvShape(s);
   HWY_DYNAMIC_DISPATCH(DwConvForwardImpl)(s, x, w, b, y);
 }

@@ -107,7 +107,7 @@ namespace quadra {
 
 HWY_EXPORT(QuadConvBackwardImpl);
 
-void QuadConvBackward(const ConvShape& s, const float* x, const QuadWeights& w, const float* dy,
+void QuadConv2dGrad(const ConvShape& s, const float* x, const QuadWeights& w, const float* dy,
                       const float* saved_a, const float* saved_b, const QuadGrads& g) {
   CheckConvShape(s);
   QUADRA_CHECK_ARG((saved_a == nullptr) == (saved_b == nullptr),

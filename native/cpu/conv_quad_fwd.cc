@@ -45,7 +45,7 @@ HWY_EXPORT(ConvTargetImpl);
 
 const char* ConvSimdTargetName() { return hwy::TargetName(HWY_DYNAMIC_DISPATCH(ConvTargetImpl)()); }
 
-void QuadConvForward(const ConvShape& s, const float* x, const QuadWeights& w, float* y,
+void QuadConv2d(const ConvShape& s, const float* x, const QuadWeights& w, float* y,
                      float* save_a, float* save_b) {
   CheckConvShape(s);
   HWY_DYNAMIC_DISPATCH(QuadConvForwardImpl)(s, x, w, y, save_a, save_b);

@@ -223,14 +223,14 @@ namespace quadra {
 HWY_EXPORT(LayerNormForwardImpl);
 HWY_EXPORT(LayerNormBackwardImpl);
 
-void LayerNormForward(int64_t rows, int64_t cols, const float* x, const float* gamma, const float* beta,
+void LayerNorm(int64_t rows, int64_t cols, const float* x, const float* gamma, const float* beta,
                       float eps, float* y, float* mean, float* rstd) {
   QUADRA_CHECK_ARG(rows >= 1 && cols >= 1, "layerNorm: rows and cols must be positive");
   QUADRA_CHECK_ARG(eps >= 0.0f && std::isfinite(eps), "layerNorm: eps must be a finite number >= 0");
   HWY_DYNAMIC_DISPATCH(LayerNormForwardImpl)(rows, cols, x, gamma, beta, eps, y, mean, rstd);
 }
 
-void LayerNormBackward(int64_t rows, int64_t cols, const float* x, const float* gamma, const float* mean,
+void LayerNormGrad(int64_t rows, int64_t cols, const float* x, const float* gamma, const float* mean,
                        const float* rstd, const float* dy, float* dx, float* dgamma, float* dbeta) {
   QUADRA_CHECK_ARG(rows >= 1 && cols >= 1, "layerNormBackward: rows and cols must be positive");
   HWY_DYNAMIC_DISPATCH(LayerNormBackwardImpl)(rows, cols, x, gamma, mean, rstd, dy, dx, dgamma, dbeta);

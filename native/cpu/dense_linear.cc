@@ -65,7 +65,7 @@ void WeightGrad(const LinearDims& d, const float* x, const float* dy, float* dw,
 
 }  // namespace
 
-void LinearForward(const LinearDims& d, const float* x, const float* w, const float* bias, float* y) {
+void Linear(const LinearDims& d, const float* x, const float* w, const float* bias, float* y) {
   CheckDims(d, "linear");
   float beta = 0.0f;
   if (bias && d.rows * d.out >= kLargeOutput) {
@@ -83,7 +83,7 @@ void LinearForward(const LinearDims& d, const float* x, const float* w, const fl
   Sgemm(false, true, d.rows, d.out, d.in, 1.0f, x, d.in, w, d.in, beta, y, d.out);
 }
 
-void LinearBackward(const LinearDims& d, const float* x, const float* w, const float* dy, float* dx,
+void LinearGrad(const LinearDims& d, const float* x, const float* w, const float* dy, float* dx,
                     float* dw, float* db, bool accumulate) {
   CheckDims(d, "linearBackward");
   const float beta = accumulate ? 1.0f : 0.0f;

@@ -186,7 +186,7 @@ void Gelu(int64_t n, const float* x, float* y) {
   if (n > 0) HWY_DYNAMIC_DISPATCH(GeluImpl)(n, x, y);
 }
 
-void GeluBackward(int64_t n, const float* x, const float* dy, float* dx) {
+void GeluGrad(int64_t n, const float* x, const float* dy, float* dx) {
   QUADRA_CHECK_ARG(n >= 0, "geluBackward: negative length");
   if (n > 0) HWY_DYNAMIC_DISPATCH(GeluBackwardImpl)(n, x, dy, dx);
 }

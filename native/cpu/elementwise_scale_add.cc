@@ -104,7 +104,7 @@ void ScaleAdd(int64_t rows, int64_t cols, const float* x, const float* z, const 
   HWY_DYNAMIC_DISPATCH(ScaleAddImpl)(rows, cols, x, z, gamma, out);
 }
 
-void ScaleAddBackward(int64_t rows, int64_t cols, const float* z, const float* gamma, const float* dy, float* dz,
+void ScaleAddGrad(int64_t rows, int64_t cols, const float* z, const float* gamma, const float* dy, float* dz,
                       float* dgamma) {
   QUADRA_CHECK_ARG(rows >= 1 && cols >= 1, "scaleAddBackward: rows and cols must be positive");
   HWY_DYNAMIC_DISPATCH(ScaleAddBackwardImpl)(rows, cols, z, gamma, dy, dz, dgamma);

@@ -92,7 +92,7 @@ namespace quadra {
 HWY_EXPORT(AdamWImpl);
 HWY_EXPORT(SgdImpl);
 
-void AdamWStep(int64_t n, float* param, const float* grad, float* m, float* v, const AdamWParams& p) {
+void AdamW(int64_t n, float* param, const float* grad, float* m, float* v, const AdamWParams& p) {
   QUADRA_CHECK_ARG(n >= 0, "adamwStep: negative length");
   QUADRA_CHECK_ARG(p.step >= 1, "adamwStep: step must be >= 1");
   if (n == 0) return;
@@ -104,7 +104,7 @@ void AdamWStep(int64_t n, float* param, const float* grad, float* m, float* v, c
   HWY_DYNAMIC_DISPATCH(AdamWImpl)(n, param, grad, m, v, decay, p.beta1, p.beta2, step_size, bc2_sqrt, p.eps);
 }
 
-void SgdStep(int64_t n, float* param, const float* grad, float* momentum_buf, const SgdParams& p) {
+void Sgd(int64_t n, float* param, const float* grad, float* momentum_buf, const SgdParams& p) {
   QUADRA_CHECK_ARG(n >= 0, "sgdStep: negative length");
   QUADRA_CHECK_ARG(p.momentum == 0.0f || momentum_buf != nullptr, "sgdStep: momentumBuf is required when momentum != 0");
   QUADRA_CHECK_ARG(!p.nesterov || (p.momentum > 0.0f && p.dampening == 0.0f),

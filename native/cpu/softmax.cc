@@ -162,7 +162,7 @@ void Softmax(int64_t rows, int64_t cols, const float* x, float* out, bool log) {
   if (rows > 0 && cols > 0) HWY_DYNAMIC_DISPATCH(SoftmaxImpl)(rows, cols, x, out, log);
 }
 
-void SoftmaxBackward(int64_t rows, int64_t cols, const float* y, const float* dy, float* dx, bool log) {
+void SoftmaxGrad(int64_t rows, int64_t cols, const float* y, const float* dy, float* dx, bool log) {
   QUADRA_CHECK_ARG(rows >= 0 && cols >= 0, "softmaxBackward: rows and cols must be >= 0");
   if (rows > 0 && cols > 0) HWY_DYNAMIC_DISPATCH(SoftmaxBackwardImpl)(rows, cols, y, dy, dx, log);
 }

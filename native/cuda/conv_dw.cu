@@ -4,14 +4,14 @@
 
 namespace qc {
 
-void DwConvForward(const ConvDims& s, const float* x, const float* w, const float* b, float* y, cudaStream_t st) {
+void DwConv2d(const ConvDims& s, const float* x, const float* w, const float* b, float* y, cudaStream_t st) {
   conv::TileArgs a;
   a.in0 = x, a.w0 = w, a.b0 = b, a.out = y;
   a.n = s.n, a.h = s.h, a.w = s.w, a.c = s.c, a.k = s.k;
   conv::Correlate<conv::kSingle>(a, st, "DwConv2d");
 }
 
-void DwConvBackward(const ConvDims& s, const float* x, const float* w, const float* dy, float* dx, float* dw,
+void DwConv2dGrad(const ConvDims& s, const float* x, const float* w, const float* dy, float* dx, float* dw,
                     float* db, cudaStream_t st) {
   if (dx) {
     conv::TileArgs a;

@@ -9,7 +9,7 @@
 
 namespace qc {
 
-void QuadConvBackward(const ConvDims& s, const float* x, const QuadW& w, const float* dy, const float* sa,
+void QuadConv2dGrad(const ConvDims& s, const float* x, const QuadW& w, const float* dy, const float* sa,
                       const float* sb, const QuadG& g, cudaStream_t st) {
   const int64_t n = s.Elements();
   std::unique_ptr<Scratch> ta, tb;

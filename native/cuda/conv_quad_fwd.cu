@@ -4,7 +4,7 @@
 
 namespace qc {
 
-void QuadConvForward(const ConvDims& s, const float* x, const QuadW& w, float* y, float* sa, float* sb,
+void QuadConv2d(const ConvDims& s, const float* x, const QuadW& w, float* y, float* sa, float* sb,
                      cudaStream_t st) {
   conv::TileArgs a;
   a.in0 = x;

@@ -75,7 +75,7 @@ Napi::Value QuadConv2dJs(const Napi::CallbackInfo& info) {
     NoAlias(env, sb, "saved.b", y, "y");
     NoAlias(env, sa, "saved.a", sb, "saved.b");
   }
-  RunOnStream(env, [&](cudaStream_t st) { QuadConvForward(q.s, q.x.p, q.W(), y.p, sa.p, sb.p, st); });
+  RunOnStream(env, [&](cudaStream_t st) { QuadConv2d(q.s, q.x.p, q.W(), y.p, sa.p, sb.p, st); });
   return env.Undefined();
 }
 
@@ -106,7 +106,7 @@ Napi::Value QuadConv2dGradJs(const Napi::CallbackInfo& info) {
     for (int j = 0; j < i; ++j) NoAlias(env, *outs[i], names[i], *outs[j], names[j]);
   }
   QuadG g{dx.p, dwa.p, dba.p, dwb.p, dbb.p, dwc.p, dbc.p};
-  RunOnStream(env, [&](cudaStream_t st) { QuadConvBackward(q.s, q.x.p, q.W(), dy.p, sa.p, sb.p, g, st); });
+  RunOnStream(env, [&](cudaStream_t st) { QuadConv2dGrad(q.s, q.x.p, q.W(), dy.p, sa.p, sb.p, g, st); });
   return env.Undefined();
 }
 
@@ -122,7 +122,7 @@ Napi::Value DwConv2dJs(const Napi::CallbackInfo& info) {
   NoAlias(env, y, "y", x, "x");
   NoAlias(env, y, "y", w, "w");
   NoAlias(env, y, "y", b, "b");
-  RunOnStream(env, [&](cudaStream_t st) { DwConvForward(s, x.p, w.p, b.p, y.p, st); });
+  RunOnStream(env, [&](cudaStream_t st) { DwConv2d(s, x.p, w.p, b.p, y.p, st); });
   return env.Undefined();
 }
 
@@ -145,7 +145,7 @@ Napi::Value DwConv2dGradJs(const Napi::CallbackInfo& info) {
     NoAlias(env, *outs[i], names[i], dy, "dy");
     for (int j = 0; j < i; ++j) NoAlias(env, *outs[i], names[i], *outs[j], names[j]);
   }
-  RunOnStream(env, [&](cudaStream_t st) { DwConvBackward(s, x.p, w.p, dy.p, dx.p, dw.p, db.p, st); });
+  RunOnStream(env, [&](cudaStream_t st) { DwConv2dGrad(s, x.p, w.p, dy.p, dx.p, dw.p, db.p, st); });
   return env.Undefined();
 }
 

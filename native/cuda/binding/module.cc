@@ -1,5 +1,5 @@
-// Module registration. `kernels` carries one function per name of @quadranet/core's KernelTable
-// with the same parameters (DeviceArray for buffers), so the TypeScript side passes them through.
+// Module registration. `kernels` carries one function per kernel name (quadra/kernel_names.h)
+// with the signatures of @quadranet/lib's KernelSignatures (DeviceArray for buffers).
 #include <napi.h>
 
 #include "ops.h"
@@ -22,39 +22,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fn(exports, "emptyCache", EmptyCacheJs);
   fn(exports, "synchronize", SynchronizeJs);
   Napi::Object k = Napi::Object::New(env);
-  fn(k, "Axpy", AxpyJs);
-  fn(k, "Scale", ScaleJs);
-  fn(k, "Binary", BinaryJs);
-  fn(k, "BroadcastBinary", BroadcastBinaryJs);
-  fn(k, "RowScale", RowScaleJs);
-  fn(k, "ReduceSum", ReduceSumJs);
-  fn(k, "SumRows", SumRowsJs);
-  fn(k, "Gemm", GemmJs);
-  fn(k, "Linear", LinearJs);
-  fn(k, "LinearGrad", LinearGradJs);
-  fn(k, "LayerNorm", LayerNormJs);
-  fn(k, "LayerNormGrad", LayerNormGradJs);
-  fn(k, "Gelu", GeluJs);
-  fn(k, "BiasGelu", BiasGeluJs);
-  fn(k, "GeluGrad", GeluGradJs);
-  fn(k, "ScaleAdd", ScaleAddJs);
-  fn(k, "ScaleAddGrad", ScaleAddGradJs);
-  fn(k, "QuadConv2d", QuadConv2dJs);
-  fn(k, "QuadConv2dGrad", QuadConv2dGradJs);
-  fn(k, "DwConv2d", DwConv2dJs);
-  fn(k, "DwConv2dGrad", DwConv2dGradJs);
-  fn(k, "Im2Col", Im2ColJs);
-  fn(k, "Col2Im", Col2ImJs);
-  fn(k, "Permute", PermuteJs);
-  fn(k, "CopyWindow", CopyWindowJs);
-  fn(k, "Roll", RollJs);
-  fn(k, "Gather", GatherJs);
-  fn(k, "Softmax", SoftmaxJs);
-  fn(k, "SoftmaxGrad", SoftmaxGradJs);
-  fn(k, "CrossEntropy", CrossEntropyJs);
-  fn(k, "CrossEntropyGrad", CrossEntropyGradJs);
-  fn(k, "AdamW", AdamWJs);
-  fn(k, "Sgd", SgdJs);
+#define QC_REGISTER(name) fn(k, #name, name##Js);
+  QUADRA_KERNELS(QC_REGISTER)
+#undef QC_REGISTER
   exports.Set("kernels", k);
   exports.Set("version", Napi::String::New(env, QUADRA_VERSION));
   return exports;

@@ -11,24 +11,24 @@ struct LinearDims {
   int64_t rows, in, out;
 };
 // y[rows, out] = x[rows, in] * w^T + bias (bias may be null).
-void LinearForward(const LinearDims& d, const float* x, const float* w, const float* bias, float* y);
+void Linear(const LinearDims& d, const float* x, const float* w, const float* bias, float* y);
 // dx = dy * w, dw = dy^T * x, db = column sums of dy. A null output is skipped; with `accumulate`
 // the results are added to the outputs' contents.
-void LinearBackward(const LinearDims& d, const float* x, const float* w, const float* dy, float* dx,
+void LinearGrad(const LinearDims& d, const float* x, const float* w, const float* dy, float* dx,
                     float* dw, float* db, bool accumulate);
 
 // ---- layer norm over the last axis (native/cpu/layernorm.cc) ----
 // y = (x - mean) * rstd * gamma + beta; gamma/beta may be null (1 and 0). mean/rstd: [rows].
-void LayerNormForward(int64_t rows, int64_t cols, const float* x, const float* gamma, const float* beta,
+void LayerNorm(int64_t rows, int64_t cols, const float* x, const float* gamma, const float* beta,
                       float eps, float* y, float* mean, float* rstd);
 // Any of dx, dgamma, dbeta may be null (skipped). dgamma/dbeta are overwritten.
-void LayerNormBackward(int64_t rows, int64_t cols, const float* x, const float* gamma, const float* mean,
+void LayerNormGrad(int64_t rows, int64_t cols, const float* x, const float* gamma, const float* mean,
                        const float* rstd, const float* dy, float* dx, float* dgamma, float* dbeta);
 
 // ---- GELU, erf form (native/cpu/gelu.cc) ----
 void Gelu(int64_t n, const float* x, float* y);
 // dx = dy * gelu'(x)
-void GeluBackward(int64_t n, const float* x, const float* dy, float* dx);
+void GeluGrad(int64_t n, const float* x, const float* dy, float* dx);
 // h[r, :] += bias (in place), y = gelu(h), in one pass.
 void BiasGelu(int64_t rows, int64_t cols, float* h, const float* bias, float* y);
 
@@ -51,7 +51,7 @@ void RowScale(int64_t rows, int64_t cols, const float* x, const float* s, float*
 // out[r, c] = x[r, c] + gamma[c] * z[r, c] (out may be x exactly).
 void ScaleAdd(int64_t rows, int64_t cols, const float* x, const float* z, const float* gamma, float* out);
 // dz = dy * gamma, dgamma = sum over rows of dy * z; either may be null.
-void ScaleAddBackward(int64_t rows, int64_t cols, const float* z, const float* gamma, const float* dy,
+void ScaleAddGrad(int64_t rows, int64_t cols, const float* z, const float* gamma, const float* dy,
                       float* dz, float* dgamma);
 
 // ---- reductions (native/cpu/reduce.cc) ----
@@ -63,7 +63,7 @@ struct AdamWParams {
   float lr, beta1, beta2, eps, weight_decay;
   int64_t step;  // >= 1, the step being taken (bias correction)
 };
-void AdamWStep(int64_t n, float* param, const float* grad, float* m, float* v, const AdamWParams& p);
+void AdamW(int64_t n, float* param, const float* grad, float* m, float* v, const AdamWParams& p);
 
 struct SgdParams {
   float lr, momentum, dampening, weight_decay;
@@ -71,6 +71,6 @@ struct SgdParams {
   bool first_step;  // the momentum buffer holds no history yet: it is set to the gradient
 };
 // momentum_buf may be null only when momentum == 0.
-void SgdStep(int64_t n, float* param, const float* grad, float* momentum_buf, const SgdParams& p);
+void Sgd(int64_t n, float* param, const float* grad, float* momentum_buf, const SgdParams& p);
 
 }  // namespace quadra

@@ -31,17 +31,17 @@ void CheckConvShape(const ConvShape& s);
 
 // y = (Wa*x + ba) . (Wb*x + bb) + (Wc*x + bc) in one pass over x. If save_a/save_b are
 // non-null, A = Wa*x + ba and B = Wb*x + bb are written too (for the saved-intermediates backward).
-void QuadConvForward(const ConvShape& s, const float* x, const QuadWeights& w, float* y,
+void QuadConv2d(const ConvShape& s, const float* x, const QuadWeights& w, float* y,
                      float* save_a, float* save_b);
 
 // From x and dy: dx and the six weight/bias gradients. With saved_a/saved_b null, A and B are
 // recomputed from x; otherwise the saved ones are used.
-void QuadConvBackward(const ConvShape& s, const float* x, const QuadWeights& w, const float* dy,
+void QuadConv2dGrad(const ConvShape& s, const float* x, const QuadWeights& w, const float* dy,
                       const float* saved_a, const float* saved_b, const QuadGrads& g);
 
 // Plain depthwise conv (ConvNeXt baseline): y = W*x + b.
-void DwConvForward(const ConvShape& s, const float* x, const float* w, const float* b, float* y);
-void DwConvBackward(const ConvShape& s, const float* x, const float* w, const float* dy, float* dx,
+void DwConv2d(const ConvShape& s, const float* x, const float* w, const float* b, float* y);
+void DwConv2dGrad(const ConvShape& s, const float* x, const float* w, const float* dy, float* dx,
                     float* dw, float* db);
 
 // A dense conv's geometry for its im2col lowering: NHWC input [n, h, w, c], kernel kh x kw,

@@ -35,7 +35,7 @@ void ScatterAdd(int64_t outer, int64_t n, int64_t inner, const int32_t* idx, int
 void Softmax(int64_t rows, int64_t cols, const float* x, float* out, bool log);
 // From the forward's output y: dx = y (dy - sum(dy y)), or for log-softmax dx = dy - exp(y) sum(dy).
 // dx may be dy exactly.
-void SoftmaxBackward(int64_t rows, int64_t cols, const float* y, const float* dy, float* dx, bool log);
+void SoftmaxGrad(int64_t rows, int64_t cols, const float* y, const float* dy, float* dx, bool log);
 // Mean label-smoothed cross-entropy (PyTorch's label_smoothing) of the rows of `logits`;
 // probs receives softmax(logits) for the backward (probs may be logits exactly).
 double CrossEntropy(int64_t rows, int64_t cols, const float* logits, const int32_t* labels, float smoothing,

@@ -5,24 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as q from '@quadranet/core';
+import { PYTORCH_VECTORS, pytorchLogits, relErr } from '@quadranet/models';
 import { afterAll, describe, expect, it } from 'vitest';
 
-// One copy of the vectors: they are made by the models package's make_vectors.py.
-const F = fileURLToPath(new URL('../../quadra-models/test/fixtures/pytorch/', import.meta.url));
+const F = PYTORCH_VECTORS;
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'quadra-cli-interop-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let n = 0, d = 0;
-  for (let i = 0; i < a.length; i++) {
-    n += (a[i] - b[i]) ** 2;
-    d += b[i] ** 2;
-  }
-  return Math.sqrt(n / d);
-}
-
-const want = () => q.loadTensors(join(F, 'logits.safetensors')).tensors.get('logits')!;
+const want = pytorchLogits;
 
 describe('PyTorch interoperability', () => {
   it.skipIf(!existsSync(CLI))('`quadra infer` writes the same logits', () => {

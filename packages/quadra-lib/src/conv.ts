@@ -1,11 +1,15 @@
 /** The conv family: the quadratic and plain depthwise convolutions (checked user functions). */
 import { allocFloat32 } from './alloc.js';
 import { runKernel } from './call-native.js';
+import { ArgumentError, ShapeError } from './errors.js';
+import type { Conv2dGeom } from './kernel-table.js';
 import type {
   ConvShape, DwConvBackwardOptions, DwConvOptions, DwGrads, DwWeights, QuadConvBackwardOptions, QuadConvOptions, QuadGrads,
   QuadWeights, SavedAB,
 } from './types.js';
-import { checkF32, checkKernel, checkNoOverlap, checkObject, checkOptionalF32, checkShape } from './validate.js';
+import {
+  checkDim, checkedProduct, checkF32, checkKernel, checkNoOverlap, checkObject, checkOptionalF32, checkShape, describe,
+} from './validate.js';
 
 export interface ConvCall {
   s: ConvShape;
@@ -133,4 +137,50 @@ export function dwconv2dBackward(
   checkNoOverlap('opts.out.dx', g.dx, 'dy', dy);
   runKernel((kt) => kt.DwConv2dGrad(x, s, k, w.w, dy, g.dx, g.dw, g.db));
   return g;
+}
+
+function checkGeom(g: unknown): { g: Conv2dGeom; image: number; patches: number } {
+  const o = checkObject<Record<string, unknown>>('g', g);
+  const geom = {} as Conv2dGeom;
+  for (const key of ['n', 'h', 'w', 'c', 'kh', 'kw', 'stride', 'ho', 'wo'] as const) geom[key] = checkDim(`g.${key}`, o[key]);
+  if (typeof o.pad !== 'number' || !Number.isSafeInteger(o.pad) || o.pad < 0) {
+    throw new ArgumentError(`g.pad: expected an integer >= 0, got ${describe(o.pad)}`);
+  }
+  geom.pad = o.pad;
+  for (const [out, size, k] of [['ho', geom.h, geom.kh], ['wo', geom.w, geom.kw]] as const) {
+    const want = Math.floor((size + 2 * geom.pad - k) / geom.stride) + 1;
+    if (size + 2 * geom.pad < k || geom[out] !== want) {
+      throw new ShapeError(`g.${out}: expected (${out === 'ho' ? 'h' : 'w'} + 2 pad - k) / stride + 1 = ${want}, got ${geom[out]}`);
+    }
+  }
+  const image = [geom.n, geom.h, geom.w, geom.c].reduce((a, b) => checkedProduct('g', a, b), 1);
+  const patches = [geom.n, geom.ho, geom.wo, geom.kh, geom.kw, geom.c].reduce((a, b) => checkedProduct('g', a, b), 1);
+  return { g: geom, image, patches };
+}
+
+/**
+ * The patch matrix of a dense conv: x [n, h, w, c] (NHWC) to cols [n·ho·wo, kh·kw·c], zero
+ * padding; a conv is then one GEMM of cols with the [kh·kw·c, cout] weights.
+ *
+ * @example
+ * const g = { n: 8, h: 28, w: 28, c: 1, kh: 2, kw: 2, stride: 2, pad: 0, ho: 14, wo: 14 };
+ * const cols = im2col(x, g); // [8·14·14, 4]
+ */
+export function im2col(x: Float32Array, geom: Conv2dGeom, out?: Float32Array): Float32Array {
+  const { g, image, patches } = checkGeom(geom);
+  checkF32('x', x, image);
+  const cols = out === undefined ? allocFloat32(patches) : checkF32('out', out, patches);
+  checkNoOverlap('out', cols, 'x', x);
+  runKernel((k) => k.Im2Col(x, g, cols));
+  return cols;
+}
+
+/** The adjoint of `im2col`: dx [n, h, w, c] = 0, then every patch row is added back at its pixels. */
+export function col2im(cols: Float32Array, geom: Conv2dGeom, out?: Float32Array): Float32Array {
+  const { g, image, patches } = checkGeom(geom);
+  checkF32('cols', cols, patches);
+  const dx = out === undefined ? allocFloat32(image) : checkF32('out', out, image);
+  checkNoOverlap('out', dx, 'cols', cols);
+  runKernel((k) => k.Col2Im(cols, g, dx));
+  return dx;
 }

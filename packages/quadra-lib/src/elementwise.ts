@@ -5,7 +5,7 @@ import { ArgumentError, ShapeError } from './errors.js';
 import { checkIntList, MAX_DIMS } from './layout.js';
 import type { BinaryOpName, BroadcastMode } from './reference/elementwise.js';
 import {
-  checkDim, checkF32, checkF32Any, checkNoOverlap, checkNumber, checkObject, checkOutputsApart, checkSameOrNoOverlap,
+  checkDim, checkedProduct, checkF32, checkF32Any, checkNoOverlap, checkNumber, checkObject, checkOutputsApart, checkSameOrNoOverlap,
   optionalOutput,
 } from './validate.js';
 
@@ -248,4 +248,23 @@ export function scaleAddBackward(
   checkOutputsApart({ 'opts.dgamma': g.dgamma }, { dy });
   runKernel((k) => k.ScaleAddGrad(z, gamma, dy, c, g.dz, g.dgamma));
   return g;
+}
+
+/**
+ * out[r, :] = s[r] · x[r, :] for x [rows, cols] (per-sample scaling: drop path's mask); a zero s[r]
+ * writes zeros even where x is not finite. out may be x itself.
+ *
+ * @example
+ * rowScale(h, 8, 56 * 56 * 64, keepMask, h); // drop path on a batch of 8, in place
+ */
+export function rowScale(x: Float32Array, rows: number, cols: number, s: Float32Array, out?: Float32Array): Float32Array {
+  const r = checkDim('rows', rows), c = checkDim('cols', cols);
+  const n = checkedProduct('x', r, c);
+  checkF32('x', x, n);
+  checkF32('s', s, r);
+  const o = out === undefined ? allocFloat32(n) : checkF32('out', out, n);
+  checkSameOrNoOverlap('out', o, 'x', x);
+  checkNoOverlap('out', o, 's', s);
+  runKernel((k) => k.RowScale(x, r, c, s, o));
+  return o;
 }

@@ -4,8 +4,7 @@
  * layer norm, GELU, elementwise/broadcast, reductions, softmax, data movement, optimizer steps); float32, zero-copy over
  * Float32Array.
  */
-export { quadconv2d, quadconv2dBackward } from './conv.js';
-export { dwconv2d, dwconv2dBackward } from './conv.js';
+export { quadconv2d, quadconv2dBackward, dwconv2d, dwconv2dBackward, im2col, col2im } from './conv.js';
 export { gemm, type GemmOptions } from './dense.js';
 export {
   linear, linearBackward, type LinearDims, type LinearOptions, type LinearBackwardOptions, type LinearGrads,
@@ -15,13 +14,16 @@ export {
   type LayerNormGrads,
 } from './dense.js';
 export { gelu, geluBackward, biasGelu, type GeluOptions, type BiasGeluOptions } from './elementwise.js';
-export { binary, scale, axpy, type BinaryOpName, type BroadcastMode } from './elementwise.js';
+export { binary, scale, axpy, rowScale, type BinaryOpName, type BroadcastMode } from './elementwise.js';
 export { scaleAdd, scaleAddBackward, type ScaleAddBackwardOptions, type ScaleAddGrads } from './elementwise.js';
 export { sumRows } from './reduce.js';
 export { broadcastBinary, broadcastShape } from './elementwise.js';
 export { reduceSum } from './reduce.js';
 export { permute, copyWindow, roll, gather, scatterAdd, MAX_DIMS } from './layout.js';
-export { softmax, softmaxBackward, type SoftmaxOptions, type SoftmaxBackwardOptions } from './softmax.js';
+export {
+  softmax, softmaxBackward, crossEntropy, crossEntropyBackward, type SoftmaxOptions, type SoftmaxBackwardOptions,
+  type CrossEntropyOptions, type CrossEntropyBackwardOptions,
+} from './softmax.js';
 export { adamwStep, sgdStep, type AdamWOptions, type SgdOptions } from './optim.js';
 export { info, formatInfo, setThreads, limitSimd, fmaPeakGflops, type QuadraInfo } from './info.js';
 export { allocFloat32 } from './alloc.js';

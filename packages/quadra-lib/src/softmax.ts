@@ -1,6 +1,9 @@
 import { allocFloat32 } from './alloc.js';
 import { runKernel } from './call-native.js';
-import { checkBool, checkDim, checkedProduct, checkF32, checkNoOverlap, checkObject, checkSameOrNoOverlap } from './validate.js';
+import { ArgumentError, DTypeError, ShapeError } from './errors.js';
+import {
+  checkBool, checkDim, checkedProduct, checkF32, checkNoOverlap, checkNumber, checkObject, checkSameOrNoOverlap, describe,
+} from './validate.js';
 
 export interface SoftmaxOptions {
   /** Buffer for the result [rows, cols]; may be x itself. Allocated when absent. */
@@ -53,4 +56,77 @@ export function softmaxBackward(
   checkNoOverlap('opts.dx', dx, 'y', y);
   runKernel((k) => k.SoftmaxGrad(y, dy, r, c, dx, log));
   return dx;
+}
+
+export interface CrossEntropyOptions {
+  /** Label smoothing ε in [0, 1] (PyTorch's label_smoothing). Default 0. */
+  smoothing?: number;
+  /** Buffer for the softmax probabilities [rows, cols]; may be logits itself. Allocated when absent. */
+  probs?: Float32Array;
+}
+
+export interface CrossEntropyBackwardOptions {
+  /** Label smoothing ε used by the forward. Default 0. */
+  smoothing?: number;
+  /** Multiplies the gradient (1 / rows for the mean loss's gradient times the upstream one). Default 1 / rows. */
+  scale?: number;
+  /** Buffer for dx [rows, cols]; may be probs itself. Allocated when absent. */
+  out?: Float32Array;
+}
+
+function checkLabels(labels: unknown, rows: number, cols: number): Int32Array {
+  if (!(labels instanceof Int32Array)) throw new DTypeError(`labels: expected an Int32Array, got ${describe(labels)}`);
+  if (labels.length !== rows) throw new ShapeError(`labels: expected ${rows} elements (one per row), got ${labels.length}`);
+  for (let r = 0; r < rows; r++) {
+    if (labels[r] < 0 || labels[r] >= cols) throw new ArgumentError(`labels[${r}]: expected a class in [0, ${cols - 1}], got ${labels[r]}`);
+  }
+  return labels;
+}
+
+function checkSmoothing(v: unknown): number {
+  if (v === undefined) return 0;
+  const s = checkNumber('opts.smoothing', v);
+  if (!(s >= 0 && s <= 1)) throw new ArgumentError(`opts.smoothing: expected a number in [0, 1], got ${s}`);
+  return s;
+}
+
+/**
+ * Mean label-smoothed cross-entropy of the rows of `logits` [rows, cols] against class `labels`:
+ * loss = mean_r [-(1 - ε) log p[r, label] - ε / cols Σ_c log p[r, c]], p = softmax(logits).
+ * Returns the loss and the probabilities the backward needs.
+ *
+ * @example
+ * const { loss, probs } = crossEntropy(logits, 128, 10, labels, { smoothing: 0.1 });
+ * const dlogits = crossEntropyBackward(probs, 128, 10, labels, { smoothing: 0.1 });
+ */
+export function crossEntropy(
+  logits: Float32Array, rows: number, cols: number, labels: Int32Array, opts: CrossEntropyOptions = {},
+): { loss: number; probs: Float32Array } {
+  const r = checkDim('rows', rows), c = checkDim('cols', cols);
+  const n = checkedProduct('logits', r, c);
+  checkF32('logits', logits, n);
+  const lab = checkLabels(labels, r, c);
+  const o = checkObject<CrossEntropyOptions>('opts', opts);
+  const smoothing = checkSmoothing(o.smoothing);
+  const probs = o.probs === undefined ? allocFloat32(n) : checkF32('opts.probs', o.probs, n);
+  checkSameOrNoOverlap('opts.probs', probs, 'logits', logits);
+  const loss = runKernel((k) => k.CrossEntropy(logits, r, c, lab, smoothing, probs));
+  return { loss, probs };
+}
+
+/** Gradient of the mean `crossEntropy` with respect to the logits: (probs - target) · scale. */
+export function crossEntropyBackward(
+  probs: Float32Array, rows: number, cols: number, labels: Int32Array, opts: CrossEntropyBackwardOptions = {},
+): Float32Array {
+  const r = checkDim('rows', rows), c = checkDim('cols', cols);
+  const n = checkedProduct('probs', r, c);
+  checkF32('probs', probs, n);
+  const lab = checkLabels(labels, r, c);
+  const o = checkObject<CrossEntropyBackwardOptions>('opts', opts);
+  const smoothing = checkSmoothing(o.smoothing);
+  const scale = o.scale === undefined ? 1 / r : checkNumber('opts.scale', o.scale);
+  const out = o.out === undefined ? allocFloat32(n) : checkF32('opts.out', o.out, n);
+  checkSameOrNoOverlap('opts.out', out, 'probs', probs);
+  runKernel((k) => k.CrossEntropyGrad(probs, r, c, lab, smoothing, Math.fround(scale), out));
+  return out;
 }

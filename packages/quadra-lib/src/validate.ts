@@ -62,7 +62,7 @@ export function checkNoOverlap(outName: string, out: Float32Array, inName: strin
   if (a0 < b1 && b0 < a1) throw new ArgumentError(`${outName}: must not share memory with ${inName}`);
 }
 
-function describe(v: unknown): string {
+export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return `an Array of length ${v.length}`;
   if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;

@@ -26,3 +26,4 @@ export { runXor, formatXorReport, XOR_CORNERS, XOR_MODELS, type XorOptions, type
 export { loadPyTorchStateDict, toPyTorchStateDict, fromTorchLayout } from './interop/pytorch.js';
 export { infer, modelFrom, type InferOptions } from './interop/infer.js';
 export { deviceCheckCase } from './testing/device-check.js';
+export { PYTORCH_VECTORS, relErr, pytorchLogits } from './testing/pytorch-vectors.js';

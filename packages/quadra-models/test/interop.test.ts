@@ -2,25 +2,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as q from '@quadranet/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { infer, loadPyTorchStateDict, modelFrom, toPyTorchStateDict } from '../src/index.js';
+import {
+  infer, loadPyTorchStateDict, modelFrom, PYTORCH_VECTORS, pytorchLogits, relErr, toPyTorchStateDict,
+} from '../src/index.js';
 
-const F = fileURLToPath(new URL('./fixtures/pytorch/', import.meta.url));
+const F = PYTORCH_VECTORS;
 const dir = mkdtempSync(join(tmpdir(), 'quadra-interop-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let n = 0, d = 0;
-  for (let i = 0; i < a.length; i++) {
-    n += (a[i] - b[i]) ** 2;
-    d += b[i] ** 2;
-  }
-  return Math.sqrt(n / d);
-}
-
-const want = () => q.loadTensors(join(F, 'logits.safetensors')).tensors.get('logits')!;
+const want = pytorchLogits;
 
 describe('PyTorch interoperability', () => {
   it('logits match PyTorch for the same weights and input (relative error < 1e-4)', () => {

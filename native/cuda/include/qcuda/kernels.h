@@ -119,13 +119,13 @@ void LinearGrad(const float* x, const float* w, const float* dy, int64_t rows, i
                 float* dw, float* db, cudaStream_t st);
 
 // ---- quadconv_fwd.cu / quadconv_bwd.cu / dwconv.cu ----
-void QuadConvForward(const ConvDims& s, const float* x, const QuadW& w, float* y, float* sa, float* sb,
+void QuadConv2d(const ConvDims& s, const float* x, const QuadW& w, float* y, float* sa, float* sb,
                      cudaStream_t st);
 // sa/sb null: A and B are recomputed into scratch blocks.
-void QuadConvBackward(const ConvDims& s, const float* x, const QuadW& w, const float* dy, const float* sa,
+void QuadConv2dGrad(const ConvDims& s, const float* x, const QuadW& w, const float* dy, const float* sa,
                       const float* sb, const QuadG& g, cudaStream_t st);
-void DwConvForward(const ConvDims& s, const float* x, const float* w, const float* b, float* y, cudaStream_t st);
-void DwConvBackward(const ConvDims& s, const float* x, const float* w, const float* dy, float* dx, float* dw,
+void DwConv2d(const ConvDims& s, const float* x, const float* w, const float* b, float* y, cudaStream_t st);
+void DwConv2dGrad(const ConvDims& s, const float* x, const float* w, const float* dy, float* dx, float* dw,
                     float* db, cudaStream_t st);
 
 }  // namespace qc
