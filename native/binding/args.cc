@@ -25,21 +25,6 @@ float* Float32Arg(Napi::Env env, Napi::Value v, const std::string& name, int64_t
   return arr.Data();
 }
 
-int64_t PositiveIntArg(Napi::Env env, Napi::Value v, const std::string& name) {
-  if (!v.IsNumber()) ThrowType(env, name + ": expected a positive integer");
-  const double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= 1) || d != std::floor(d) || d > 9007199254740991.0) {
-    ThrowRange(env, name + ": expected a positive integer, got " + v.ToString().Utf8Value());
-  }
-  return static_cast<int64_t>(d);
-}
-
-Napi::Object ObjectArg(Napi::Env env, Napi::Value v, const std::string& name, bool optional) {
-  if (optional && (v.IsUndefined() || v.IsNull())) return Napi::Object();
-  if (!v.IsObject()) ThrowType(env, name + ": expected an object");
-  return v.As<Napi::Object>();
-}
-
 ConvShape ShapeArgs(Napi::Env env, Napi::Value shape_v, Napi::Value k_v) {
   Napi::Object shape = ObjectArg(env, shape_v, "shape");
   ConvShape s{};
@@ -93,15 +78,6 @@ const int32_t* Int32Arg(Napi::Env env, Napi::Value v, const std::string& name, i
   auto arr = v.As<Napi::Int32Array>();
   *length = int64_t(arr.ElementLength());
   return arr.Data();
-}
-
-int64_t NonNegIntArg(Napi::Env env, Napi::Value v, const std::string& name) {
-  if (!v.IsNumber()) ThrowType(env, name + ": expected an integer >= 0");
-  const double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= 0) || d != std::floor(d) || d > 9007199254740991.0) {
-    ThrowRange(env, name + ": expected an integer >= 0, got " + v.ToString().Utf8Value());
-  }
-  return int64_t(d);
 }
 
 }  // namespace quadra::binding

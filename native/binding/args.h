@@ -20,13 +20,17 @@ float* Float32Arg(Napi::Env env, Napi::Value v, const std::string& name, int64_t
                   bool optional = false);
 
 // A positive safe integer.
-int64_t PositiveIntArg(Napi::Env env, Napi::Value v, const std::string& name);
+inline int64_t PositiveIntArg(Napi::Env env, Napi::Value v, const std::string& name) {
+  return napi_args::IntArg(env, v, name, 1);
+}
 // A safe integer >= 0.
-int64_t NonNegIntArg(Napi::Env env, Napi::Value v, const std::string& name);
+inline int64_t NonNegIntArg(Napi::Env env, Napi::Value v, const std::string& name) {
+  return napi_args::IntArg(env, v, name, 0);
+}
 // An Int32Array (its data; *length gets its element count).
 const int32_t* Int32Arg(Napi::Env env, Napi::Value v, const std::string& name, int64_t* length);
 
-Napi::Object ObjectArg(Napi::Env env, Napi::Value v, const std::string& name, bool optional = false);
+using napi_args::ObjectArg;
 
 // {n, h, w, c} plus the kernel size, checked by the kernels' own CheckConvShape.
 ConvShape ShapeArgs(Napi::Env env, Napi::Value shape, Napi::Value k);

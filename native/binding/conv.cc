@@ -139,30 +139,35 @@ Napi::Value DwConv2dGradJs(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// Im2Col(x, g, cols): NHWC patches to rows of [kh kw c], zero padding.
-Napi::Value Im2ColJs(const Napi::CallbackInfo& info) {
+namespace {
+
+// Im2Col (kToPatches: image -> patch matrix) and Col2Im (patch matrix -> image): (src, g, dst).
+template <bool kToPatches>
+Napi::Value PatchesJs(const Napi::CallbackInfo& info, const char* src_name, const char* dst_name) {
   Napi::Env env = info.Env();
   const Conv2dGeom g = GeomArg(env, info[1]);
-  int64_t ni, np;
-  GeomSizes(env, g, &ni, &np);
-  const float* x = Float32Arg(env, info[0], "x", ni);
-  float* cols = Float32Arg(env, info[2], "cols", np);
-  CheckNoAlias(env, cols, np, "cols", x, ni, "x");
-  RunKernel(env, [&] { Im2Col(g, x, cols); });
+  int64_t image, patches;
+  GeomSizes(env, g, &image, &patches);
+  const int64_t ns = kToPatches ? image : patches, nd = kToPatches ? patches : image;
+  const float* src = Float32Arg(env, info[0], src_name, ns);
+  float* dst = Float32Arg(env, info[2], dst_name, nd);
+  CheckNoAlias(env, dst, nd, dst_name, src, ns, src_name);
+  RunKernel(env, [&] {
+    if (kToPatches) {
+      Im2Col(g, src, dst);
+    } else {
+      Col2Im(g, src, dst);
+    }
+  });
   return env.Undefined();
 }
 
+}  // namespace
+
+// Im2Col(x, g, cols): NHWC patches to rows of [kh kw c], zero padding.
+Napi::Value Im2ColJs(const Napi::CallbackInfo& info) { return PatchesJs<true>(info, "x", "cols"); }
+
 // Col2Im(cols, g, dx): dx = 0, then every patch row is added back at its pixels.
-Napi::Value Col2ImJs(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const Conv2dGeom g = GeomArg(env, info[1]);
-  int64_t ni, np;
-  GeomSizes(env, g, &ni, &np);
-  const float* cols = Float32Arg(env, info[0], "cols", np);
-  float* dx = Float32Arg(env, info[2], "dx", ni);
-  CheckNoAlias(env, dx, ni, "dx", cols, np, "cols");
-  RunKernel(env, [&] { Col2Im(g, cols, dx); });
-  return env.Undefined();
-}
+Napi::Value Col2ImJs(const Napi::CallbackInfo& info) { return PatchesJs<false>(info, "cols", "dx"); }
 
 }  // namespace quadra::binding

@@ -1,5 +1,4 @@
 // N-API glue for the dense family: Gemm, Linear, LinearGrad (oneDNN / OpenBLAS), LayerNorm(+Grad).
-#include <algorithm>
 #include <utility>
 
 #include "args.h"
@@ -10,17 +9,8 @@
 namespace quadra::binding {
 namespace {
 
-// d: {rows, inFeatures, outFeatures}
-LinearDims DimsArg(Napi::Env env, Napi::Value v) {
-  Napi::Object o = ObjectArg(env, v, "d");
-  LinearDims d{};
-  d.rows = PositiveIntArg(env, o.Get("rows"), "d.rows");
-  d.in = PositiveIntArg(env, o.Get("inFeatures"), "d.inFeatures");
-  d.out = PositiveIntArg(env, o.Get("outFeatures"), "d.outFeatures");
-  CheckedProduct(env, d.rows, std::max(d.in, d.out), "d");
-  CheckedProduct(env, d.in, d.out, "d");
-  return d;
-}
+// d: {rows, inFeatures, outFeatures}, each positive.
+LinearDims DimsArg(Napi::Env env, Napi::Value v) { return napi_args::LinearDimsArg<LinearDims>(env, v, 1); }
 
 }  // namespace
 

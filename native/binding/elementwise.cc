@@ -11,15 +11,7 @@
 namespace quadra::binding {
 namespace {
 
-BinaryOp OpArg(Napi::Env env, Napi::Value v) {
-  if (!v.IsString()) ThrowType(env, "op: expected 'add', 'sub', 'mul' or 'div'");
-  const std::string s = v.As<Napi::String>().Utf8Value();
-  if (s == "add") return BinaryOp::kAdd;
-  if (s == "sub") return BinaryOp::kSub;
-  if (s == "mul") return BinaryOp::kMul;
-  if (s == "div") return BinaryOp::kDiv;
-  ThrowRange(env, "op: expected 'add', 'sub', 'mul' or 'div', got '" + s + "'");
-}
+BinaryOp OpArg(Napi::Env env, Napi::Value v) { return BinaryOp(napi_args::BinaryOpArg(env, v, "op")); }
 
 // `shape` right-aligned to `ndim` axes (left-padded with 1s).
 std::vector<int64_t> Align(Napi::Env env, const std::vector<int64_t>& shape, size_t ndim, const char* name) {

@@ -83,17 +83,27 @@ export function installCheck(root, { skipSourceBuild = false } = {}) {
   if (existsSync(join(viaNpm, 'node_modules', '@quadranet', 'lib', 'build'))) throw new Error('npm install built from source although a prebuild ships');
   const res = smoke(root, viaNpm, noccEnv, 'npm install --offline, no compiler');
 
-  const viaPnpm = join(work, 'pnpm-project');
-  mkdirSync(viaPnpm);
-  writeFileSync(join(viaPnpm, 'package.json'), JSON.stringify(projectJson(tgz), null, 2));
-  // pnpm runs a dependency's install script only when told to (our install.cjs: prebuild or build).
-  const overrides = PACKAGES.map(([key]) => `  "@quadranet/${key}": "file:${tgz[key]}"\n`).join('');
-  // pnpm keys a file: dependency by its spec relative to the project.
-  const libKey = `@quadranet/lib@file:${relative(viaPnpm, tgz.lib)}`;
-  writeFileSync(join(viaPnpm, 'pnpm-workspace.yaml'), `allowBuilds:\n  "${libKey}": true\noverrides:\n${overrides}`);
+  // pnpm, the same way: a private store filled once online by a priming project (same depth, so
+  // the same relative file: specs), then the checked install offline from that store alone.
+  const store = join(work, 'pnpm-store');
   const pnpmDir = join(root, '.tools', 'node_modules', '.bin');
   const pnpmPath = existsSync(join(pnpmDir, 'pnpm')) ? `${pnpmDir}:${nocc}` : nocc;
-  run('pnpm', ['install', '--offline'], { cwd: viaPnpm, env: { ...noccEnv, PATH: pnpmPath } });
+  const pnpmProject = (name) => {
+    const dir = join(work, name);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(projectJson(tgz), null, 2));
+    // pnpm runs a dependency's install script only when told to (our install.cjs: prebuild or build).
+    const overrides = PACKAGES.map(([key]) => `  "@quadranet/${key}": "file:${tgz[key]}"\n`).join('');
+    // pnpm keys a file: dependency by its spec relative to the project.
+    const libKey = `@quadranet/lib@file:${relative(dir, tgz.lib)}`;
+    writeFileSync(join(dir, 'pnpm-workspace.yaml'), `allowBuilds:\n  "${libKey}": true\noverrides:\n${overrides}`);
+    return dir;
+  };
+  const primePnpm = pnpmProject('pnpm-prime');
+  const pnpmOnlinePath = existsSync(join(pnpmDir, 'pnpm')) ? `${pnpmDir}:${cleanEnv.PATH}` : cleanEnv.PATH;
+  run('pnpm', ['install', '--ignore-scripts', '--store-dir', store], { cwd: primePnpm, env: { ...cleanEnv, PATH: pnpmOnlinePath } });
+  const viaPnpm = pnpmProject('pnpm-project');
+  run('pnpm', ['install', '--offline', '--store-dir', store], { cwd: viaPnpm, env: { ...noccEnv, PATH: pnpmPath } });
   smoke(root, viaPnpm, noccEnv, 'pnpm install --offline, no compiler');
 
   // A platform with no prebuild: simulated by removing this platform's folder from a copy.

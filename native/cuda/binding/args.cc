@@ -97,15 +97,6 @@ void SameOrNoAlias(Napi::Env env, const View& out, const std::string& out_name, 
   NoAlias(env, out, out_name, in, in_name);
 }
 
-int64_t IntArg(Napi::Env env, Napi::Value v, const std::string& name, int64_t min) {
-  if (!v.IsNumber()) ThrowType(env, name + ": expected an integer");
-  const double d = v.As<Napi::Number>().DoubleValue();
-  if (d != std::floor(d) || !(std::fabs(d) <= 9007199254740991.0) || d < double(min)) {
-    ThrowRange(env, name + ": expected an integer >= " + std::to_string(min) + ", got " + v.ToString().Utf8Value());
-  }
-  return int64_t(d);
-}
-
 std::vector<int64_t> IntListArg(Napi::Env env, Napi::Value v, const std::string& name, bool check_min, int64_t min) {
   return quadra::napi_args::IntListArg(env, v, name, check_min, min, kMaxDims);
 }
@@ -116,11 +107,6 @@ std::vector<int64_t> ShapeArg(Napi::Env env, Napi::Value v, const std::string& n
   for (int64_t d : s) n = CheckedProduct(env, n, d, name);
   *elements = n;
   return s;
-}
-
-Napi::Object ObjectArg(Napi::Env env, Napi::Value v, const std::string& name) {
-  if (!v.IsObject()) ThrowType(env, name + ": expected an object");
-  return v.As<Napi::Object>();
 }
 
 Napi::Int32Array IndexArg(Napi::Env env, Napi::Value v, const std::string& name, int64_t bound) {
@@ -154,13 +140,7 @@ ConvDims ConvArg(Napi::Env env, Napi::Value shape_v, Napi::Value k_v) {
 }
 
 BinOp OpArg(Napi::Env env, Napi::Value v, const std::string& name) {
-  if (!v.IsString()) ThrowType(env, name + ": expected 'add', 'sub', 'mul' or 'div'");
-  const std::string s = v.As<Napi::String>().Utf8Value();
-  if (s == "add") return BinOp::Add;
-  if (s == "sub") return BinOp::Sub;
-  if (s == "mul") return BinOp::Mul;
-  if (s == "div") return BinOp::Div;
-  ThrowRange(env, name + ": expected 'add', 'sub', 'mul' or 'div', got '" + s + "'");
+  return BinOp(quadra::napi_args::BinaryOpArg(env, v, name));
 }
 
 }  // namespace qc::binding

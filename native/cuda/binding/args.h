@@ -44,10 +44,10 @@ void NoAlias(Napi::Env env, const View& out, const std::string& out_name, const 
 void SameOrNoAlias(Napi::Env env, const View& out, const std::string& out_name, const View& in,
                    const std::string& in_name);
 
-int64_t IntArg(Napi::Env env, Napi::Value v, const std::string& name, int64_t min);
+using quadra::napi_args::IntArg;
 std::vector<int64_t> IntListArg(Napi::Env env, Napi::Value v, const std::string& name, bool check_min, int64_t min);
 std::vector<int64_t> ShapeArg(Napi::Env env, Napi::Value v, const std::string& name, int64_t* elements);
-Napi::Object ObjectArg(Napi::Env env, Napi::Value v, const std::string& name);
+using quadra::napi_args::ObjectArg;
 using quadra::napi_args::BoolArg;
 using quadra::napi_args::CheckedProduct;
 using quadra::napi_args::NumberArg;

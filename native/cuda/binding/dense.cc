@@ -11,14 +11,7 @@ struct LinDims {
   int64_t rows, in, out;
 };
 
-LinDims LinArg(Napi::Env env, Napi::Value v) {
-  Napi::Object d = ObjectArg(env, v, "d");
-  LinDims l{IntArg(env, d.Get("rows"), "d.rows", 0), IntArg(env, d.Get("inFeatures"), "d.inFeatures", 0),
-            IntArg(env, d.Get("outFeatures"), "d.outFeatures", 0)};
-  CheckedProduct(env, l.rows, std::max(l.in, l.out), "d");
-  CheckedProduct(env, l.in, l.out, "d");
-  return l;
-}
+LinDims LinArg(Napi::Env env, Napi::Value v) { return quadra::napi_args::LinearDimsArg<LinDims>(env, v, 0); }
 
 }  // namespace
 

@@ -25,6 +25,35 @@ namespace quadra::napi_args {
   throw err;
 }
 
+// A safe integer >= min ("a positive integer" when min is 1).
+inline int64_t IntArg(Napi::Env env, Napi::Value v, const std::string& name, int64_t min) {
+  const std::string want = min == 1 ? "a positive integer" : "an integer >= " + std::to_string(min);
+  if (!v.IsNumber()) ThrowType(env, name + ": expected " + want);
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (d != std::floor(d) || !(std::fabs(d) <= 9007199254740991.0) || d < double(min)) {
+    ThrowRange(env, name + ": expected " + want + ", got " + v.ToString().Utf8Value());
+  }
+  return int64_t(d);
+}
+
+// An object; with `optional`, undefined/null give an empty Napi::Object (IsEmpty()).
+inline Napi::Object ObjectArg(Napi::Env env, Napi::Value v, const std::string& name, bool optional = false) {
+  if (optional && (v.IsUndefined() || v.IsNull())) return Napi::Object();
+  if (!v.IsObject()) ThrowType(env, name + ": expected an object");
+  return v.As<Napi::Object>();
+}
+
+// A binary op name: 'add', 'sub', 'mul', 'div' as 0..3 (both modules' enums use this order).
+inline int BinaryOpArg(Napi::Env env, Napi::Value v, const std::string& name) {
+  static const char* const kOps[] = {"add", "sub", "mul", "div"};
+  if (!v.IsString()) ThrowType(env, name + ": expected 'add', 'sub', 'mul' or 'div'");
+  const std::string s = v.As<Napi::String>().Utf8Value();
+  for (int i = 0; i < 4; ++i) {
+    if (s == kOps[i]) return i;
+  }
+  ThrowRange(env, name + ": expected 'add', 'sub', 'mul' or 'div', got '" + s + "'");
+}
+
 // A finite number.
 inline double NumberArg(Napi::Env env, Napi::Value v, const std::string& name) {
   if (!v.IsNumber()) ThrowType(env, name + ": expected a number");
@@ -55,6 +84,20 @@ inline int KernelSizeArg(Napi::Env env, int64_t k) {
     ThrowRange(env, "k: expected an odd kernel size in [1, " + std::to_string(kMaxKernel) + "], got " + std::to_string(k));
   }
   return int(k);
+}
+
+// d: {rows, inFeatures, outFeatures} of a linear layer (each >= min) into D's rows/in/out,
+// with the element counts of x, y and w checked to stay safe integers.
+template <class D>
+D LinearDimsArg(Napi::Env env, Napi::Value v, int64_t min) {
+  Napi::Object o = ObjectArg(env, v, "d");
+  D d{};
+  d.rows = IntArg(env, o.Get("rows"), "d.rows", min);
+  d.in = IntArg(env, o.Get("inFeatures"), "d.inFeatures", min);
+  d.out = IntArg(env, o.Get("outFeatures"), "d.outFeatures", min);
+  CheckedProduct(env, d.rows, d.in > d.out ? d.in : d.out, "d");
+  CheckedProduct(env, d.in, d.out, "d");
+  return d;
 }
 
 // A JS array of at most `max_dims` safe integers, each >= `min` (when `check_min`).

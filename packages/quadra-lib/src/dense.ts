@@ -1,25 +1,14 @@
 /** The dense family: GEMM, the linear layer and layer norm (checked user functions). */
 import { allocFloat32 } from './alloc.js';
 import { runKernel } from './call-native.js';
+import type { GemmDims } from './kernel-table.js';
 import { ArgumentError } from './errors.js';
 import {
   checkBool, checkDim, checkedProduct, checkF32, checkNoOverlap, checkNumber, checkObject, checkOptionalF32, checkOutputsApart, checkSameOrNoOverlap, optionalOutput,
 } from './validate.js';
 
-/** Sizes and flags of `gemm`: op(A) is [m, k], op(B) is [k, n], C is [m, n]. */
-export interface GemmOptions {
-  m: number;
-  n: number;
-  k: number;
-  /** A is stored [k, m] and used transposed. Default false. */
-  transA?: boolean;
-  /** B is stored [n, k] and used transposed. Default false. */
-  transB?: boolean;
-  /** Default 1. */
-  alpha?: number;
-  /** Default 0: C is not read. */
-  beta?: number;
-}
+/** Sizes and flags of `gemm`: the Gemm kernel's own (kernel-table.ts). */
+export type GemmOptions = GemmDims;
 
 /**
  * General matrix multiply, row-major float32: C = alpha op(A) op(B) + beta C, on the native GEMM

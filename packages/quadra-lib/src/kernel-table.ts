@@ -6,7 +6,6 @@
  * Shapes and attributes are plain values; index arrays (labels, gather indices) stay host Int32Arrays.
  */
 import type { LinearDims } from './dense.js';
-import type { GemmRefDims } from './reference/dense.js';
 import type { AdamWRefOptions } from './reference/optim.js';
 import type { ConvShape, QuadGrads, QuadWeights } from './types.js';
 
@@ -16,8 +15,20 @@ export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
 /** How `b` lines up with `a`: same length, one row of `cols` repeated, or one value. */
 export type BinaryMode = 'same' | 'row' | 'scalar';
 
-/** Sizes and flags of a GEMM: op(A) [m, k], op(B) [k, n], C [m, n] (the reference's own type). */
-export type GemmDims = GemmRefDims;
+/** Sizes and flags of a GEMM, row-major: op(A) [m, k], op(B) [k, n], C [m, n]. */
+export interface GemmDims {
+  m: number;
+  n: number;
+  k: number;
+  /** A is stored [k, m] and used transposed. Default false. */
+  transA?: boolean;
+  /** B is stored [n, k] and used transposed. Default false. */
+  transB?: boolean;
+  /** Default 1. */
+  alpha?: number;
+  /** Default 0: C is not read. */
+  beta?: number;
+}
 
 export interface Conv2dGeom {
   n: number;

@@ -83,11 +83,21 @@ function checkLabels(labels: unknown, rows: number, cols: number): Int32Array {
   return labels;
 }
 
-function checkSmoothing(v: unknown): number {
-  if (v === undefined) return 0;
-  const s = checkNumber('opts.smoothing', v);
-  if (!(s >= 0 && s <= 1)) throw new ArgumentError(`opts.smoothing: expected a number in [0, 1], got ${s}`);
-  return s;
+/** The checks both directions share: sizes, the [rows, cols] input `name`, labels, options, smoothing. */
+function checkCrossEntropyCall<O extends { smoothing?: number }>(
+  name: string, x: Float32Array, rows: number, cols: number, labels: unknown, opts: O,
+): { r: number; c: number; n: number; lab: Int32Array; o: O; smoothing: number } {
+  const r = checkDim('rows', rows), c = checkDim('cols', cols);
+  const n = checkedProduct(name, r, c);
+  checkF32(name, x, n);
+  const lab = checkLabels(labels, r, c);
+  const o = checkObject<O>('opts', opts);
+  let smoothing = 0;
+  if (o.smoothing !== undefined) {
+    smoothing = checkNumber('opts.smoothing', o.smoothing);
+    if (!(smoothing >= 0 && smoothing <= 1)) throw new ArgumentError(`opts.smoothing: expected a number in [0, 1], got ${smoothing}`);
+  }
+  return { r, c, n, lab, o, smoothing };
 }
 
 /**
@@ -102,12 +112,7 @@ function checkSmoothing(v: unknown): number {
 export function crossEntropy(
   logits: Float32Array, rows: number, cols: number, labels: Int32Array, opts: CrossEntropyOptions = {},
 ): { loss: number; probs: Float32Array } {
-  const r = checkDim('rows', rows), c = checkDim('cols', cols);
-  const n = checkedProduct('logits', r, c);
-  checkF32('logits', logits, n);
-  const lab = checkLabels(labels, r, c);
-  const o = checkObject<CrossEntropyOptions>('opts', opts);
-  const smoothing = checkSmoothing(o.smoothing);
+  const { r, c, n, lab, o, smoothing } = checkCrossEntropyCall('logits', logits, rows, cols, labels, opts);
   const probs = o.probs === undefined ? allocFloat32(n) : checkF32('opts.probs', o.probs, n);
   checkSameOrNoOverlap('opts.probs', probs, 'logits', logits);
   const loss = runKernel((k) => k.CrossEntropy(logits, r, c, lab, smoothing, probs));
@@ -118,12 +123,7 @@ export function crossEntropy(
 export function crossEntropyBackward(
   probs: Float32Array, rows: number, cols: number, labels: Int32Array, opts: CrossEntropyBackwardOptions = {},
 ): Float32Array {
-  const r = checkDim('rows', rows), c = checkDim('cols', cols);
-  const n = checkedProduct('probs', r, c);
-  checkF32('probs', probs, n);
-  const lab = checkLabels(labels, r, c);
-  const o = checkObject<CrossEntropyBackwardOptions>('opts', opts);
-  const smoothing = checkSmoothing(o.smoothing);
+  const { r, c, n, lab, o, smoothing } = checkCrossEntropyCall('probs', probs, rows, cols, labels, opts);
   const scale = o.scale === undefined ? 1 / r : checkNumber('opts.scale', o.scale);
   const out = o.out === undefined ? allocFloat32(n) : checkF32('opts.out', o.out, n);
   checkSameOrNoOverlap('opts.out', out, 'probs', probs);

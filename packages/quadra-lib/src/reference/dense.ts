@@ -1,16 +1,9 @@
 /** Reference dense family: GEMM, linear layer and layer norm, accumulated in float64. */
-import type { KernelSignatures } from '../kernel-table.js';
+import type { GemmDims, KernelSignatures } from '../kernel-table.js';
 import type { FloatArray } from '../types.js';
 
-export interface GemmRefDims {
-  m: number;
-  n: number;
-  k: number;
-  transA?: boolean;
-  transB?: boolean;
-  alpha?: number;
-  beta?: number;
-}
+/** The Gemm kernel's sizes and flags (kernel-table.ts). */
+export type GemmRefDims = GemmDims;
 
 /** Writes into `c` ([m, n]); a is [m, k] ([k, m] when transA), b is [k, n] ([n, k] when transB). */
 export function gemmRef(a: FloatArray, b: FloatArray, c: FloatArray, d: GemmRefDims): void {
