@@ -28,6 +28,22 @@ QuadArgs UnpackQuad(const Napi::CallbackInfo& info) {
   return a;
 }
 
+struct DwArgs {
+  ConvShape s;
+  const float* x;
+  const float* w;
+};
+
+// (x, s, k, w, ...): the arguments both directions of the depthwise conv share.
+DwArgs UnpackDw(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  DwArgs a{};
+  a.s = ShapeArgs(env, info[1], info[2]);
+  a.x = Float32Arg(env, info[0], "x", a.s.Elements());
+  a.w = Float32Arg(env, info[3], "w", a.s.WeightElements());
+  return a;
+}
+
 // saved: {a, b} | null -> the two buffers (null when absent).
 void SavedArgs(Napi::Env env, Napi::Value v, int64_t n, float** sa, float** sb) {
   Napi::Object saved = ObjectArg(env, v, "saved", true);
@@ -111,10 +127,10 @@ Napi::Value QuadConv2dGradJs(const Napi::CallbackInfo& info) {
 // DwConv2d(x, s, k, w, b | null, y)
 Napi::Value DwConv2dJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const ConvShape s = ShapeArgs(env, info[1], info[2]);
+  const DwArgs a = UnpackDw(info);
+  const ConvShape& s = a.s;
+  const float *x = a.x, *w = a.w;
   const int64_t n = s.Elements();
-  const float* x = Float32Arg(env, info[0], "x", n);
-  const float* w = Float32Arg(env, info[3], "w", s.WeightElements());
   const float* b = Float32Arg(env, info[4], "b", s.c, true);
   float* y = Float32Arg(env, info[5], "y", n);
   CheckNoAlias(env, y, n, "y", x, n, "x");
@@ -125,10 +141,10 @@ Napi::Value DwConv2dJs(const Napi::CallbackInfo& info) {
 // DwConv2dGrad(x, s, k, w, dy, dx | null, dw, db | null)
 Napi::Value DwConv2dGradJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const ConvShape s = ShapeArgs(env, info[1], info[2]);
+  const DwArgs a = UnpackDw(info);
+  const ConvShape& s = a.s;
+  const float *x = a.x, *w = a.w;
   const int64_t n = s.Elements();
-  const float* x = Float32Arg(env, info[0], "x", n);
-  const float* w = Float32Arg(env, info[3], "w", s.WeightElements());
   const float* dy = Float32Arg(env, info[4], "dy", n);
   float* dx = Float32Arg(env, info[5], "dx", n, true);
   float* dw = Float32Arg(env, info[6], "dw", s.WeightElements());
