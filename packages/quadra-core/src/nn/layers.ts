@@ -39,6 +39,9 @@ export class Linear extends Module {
     this.weight = weight([outFeatures, inFeatures], opts.generator);
     this.bias = opts.bias === false ? null : bias(outFeatures);
   }
+  override extraRepr(): string {
+    return `${this.inFeatures}, ${this.outFeatures}${this.bias ? '' : ', bias=false'}`;
+  }
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias);
   }
@@ -53,6 +56,9 @@ export class LayerNorm extends Module {
     positiveInt('LayerNorm', 'dim', dim);
     this.weight = new Parameter(ones_(zeros([dim])));
     this.bias = bias(dim);
+  }
+  override extraRepr(): string {
+    return `${this.dim}, eps=${this.eps < 1e-3 ? this.eps.toExponential() : this.eps}`;
   }
   forward(x: Tensor): Tensor {
     return layerNorm(x, this.weight, this.bias, this.eps);
@@ -71,6 +77,10 @@ export class Conv2d extends Module {
     this.weight = weight([outChannels, kernelSize, kernelSize, inChannels], opts.generator);
     this.bias = opts.bias === false ? null : bias(outChannels);
   }
+  override extraRepr(): string {
+    const { stride = 1, padding = 0 } = this.opts;
+    return `${this.inChannels}, ${this.outChannels}, k=${this.kernelSize}${stride !== 1 ? `, stride=${stride}` : ''}${padding ? `, padding=${padding}` : ''}${this.bias ? '' : ', bias=false'}`;
+  }
   forward(x: Tensor): Tensor {
     return conv2d(x, this.weight, this.bias, { stride: this.opts.stride ?? 1, padding: this.opts.padding ?? 0 });
   }
@@ -86,6 +96,9 @@ export class DepthwiseConv2d extends Module {
     if (kernelSize % 2 !== 1) throw new ArgumentError(`DepthwiseConv2d: kernelSize must be odd, got ${kernelSize}`);
     this.weight = weight([kernelSize, kernelSize, channels], opts.generator);
     this.bias = opts.bias === false ? null : bias(channels);
+  }
+  override extraRepr(): string {
+    return `${this.channels}, k=${this.kernelSize}${this.bias ? '' : ', bias=false'}`;
   }
   forward(x: Tensor): Tensor {
     return dwConv2d(x, this.weight, this.bias, this.kernelSize);
@@ -108,6 +121,9 @@ export class QuadraConv2d extends Module {
     this.conv2 = new DepthwiseConv2d(channels, kernelSize, opts);
     this.conv3 = new DepthwiseConv2d(channels, kernelSize, opts);
   }
+  override extraRepr(): string {
+    return `${this.channels}, k=${this.kernelSize}`;
+  }
   forward(x: Tensor): Tensor {
     const p = { wa: this.conv1.weight, ba: this.conv1.bias, wb: this.conv2.weight, bb: this.conv2.bias, wc: this.conv3.weight, bc: this.conv3.bias };
     return quadConv2d(x, p, this.kernelSize, { saveAB: this.saveAB });
@@ -124,6 +140,9 @@ export class QuadraLinear extends Module {
     this.a = new Linear(inFeatures, outFeatures, opts);
     this.b = new Linear(inFeatures, outFeatures, opts);
     this.c = new Linear(inFeatures, outFeatures, opts);
+  }
+  override extraRepr(): string {
+    return `${this.inFeatures}, ${this.outFeatures}`;
   }
   forward(x: Tensor): Tensor {
     const pa = this.a.forward(x);
@@ -152,6 +171,9 @@ export class Dropout extends Module {
   constructor(readonly p = 0.5, readonly generator?: Generator) {
     super();
   }
+  override extraRepr(): string {
+    return `p=${this.p}`;
+  }
   forward(x: Tensor): Tensor {
     return dropout(x, this.p, this.training, this.generator);
   }
@@ -161,6 +183,9 @@ export class Dropout extends Module {
 export class DropPath extends Module {
   constructor(readonly p = 0, readonly generator?: Generator) {
     super();
+  }
+  override extraRepr(): string {
+    return `p=${this.p}`;
   }
   forward(x: Tensor): Tensor {
     return dropPath(x, this.p, this.training, this.generator);

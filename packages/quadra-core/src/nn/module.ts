@@ -190,5 +190,32 @@ export abstract class Module {
     }
   }
 
+  /** Key hyper-parameters for toString(), e.g. `64, k=7` (override in subclasses; '' by default). */
+  extraRepr(): string {
+    return '';
+  }
+
+  /**
+   * PyTorch-style nested description: `Name(extra)` for a leaf, children indented by name, and
+   * runs of identical consecutive children folded as `(1-26): 26 x QuadraBlock(...)`.
+   */
+  toString(): string {
+    const head = `${this.constructor.name}(${this.extraRepr()}`;
+    const children = this.namedChildren();
+    if (children.length === 0) return `${head})`;
+    const lines: string[] = [];
+    for (let i = 0; i < children.length; ) {
+      const repr = children[i][1].toString();
+      let j = i + 1;
+      while (j < children.length && children[j][1].toString() === repr) j++;
+      const name = j - i > 1 ? `(${children[i][0]}-${children[j - 1][0]}): ${j - i} x ` : `(${children[i][0]}): `;
+      lines.push(indent(name + repr));
+      i = j;
+    }
+    return `${head}\n${lines.join('\n')}\n)`;
+  }
+
   abstract forward(...args: Tensor[]): Tensor;
 }
+
+const indent = (s: string) => s.split('\n').map((l) => `  ${l}`).join('\n');
