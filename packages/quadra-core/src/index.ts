@@ -21,3 +21,4 @@ export { QuadraError, ArgumentError, ShapeError, DTypeError, DeviceError, Backen
 export * from './io/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
+export { VERSION } from './version.js';
