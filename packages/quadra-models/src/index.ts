@@ -27,3 +27,5 @@ export { loadPyTorchStateDict, toPyTorchStateDict, fromTorchLayout } from './int
 export { infer, modelFrom, type InferOptions } from './interop/infer.js';
 export { deviceCheckCase } from './testing/device-check.js';
 export { PYTORCH_VECTORS, relErr, pytorchLogits } from './testing/pytorch-vectors.js';
+export { formatSummary, formatZooTable, humanCount, zooTable, type ZooEntry, type ZooTableOptions } from './model/summary-table.js';
+export { VERSION } from './version.js';

@@ -24,6 +24,10 @@ export class ConvBlock extends nn.Module {
     return [['dwconv', this.dwconv], ['norm', this.norm], ['pwconv1', this.mlp.pwconv1], ['pwconv2', this.mlp.pwconv2]];
   }
 
+  override extraRepr(): string {
+    return `dim=${this.dim}, k=${this.dwconv.kernelSize}${this.drop ? `, drop_path=${+this.drop.toFixed(4)}` : ''}`;
+  }
+
   forward(x: Tensor): Tensor {
     const d = this.dwconv.forward(x);
     const h = this.norm.forward(d);

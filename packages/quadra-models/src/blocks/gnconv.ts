@@ -43,6 +43,10 @@ export class GnConv extends nn.Module {
     this.scale = opts.scale ?? 1 / 3;
   }
 
+  override extraRepr(): string {
+    return `dim=${this.dim}, order=${this.order}`;
+  }
+
   forward(x: Tensor): Tensor {
     const fused = this.proj_in.forward(x);
     const [pa, abc] = split(fused, [this.dims[0], fused.shape[fused.ndim - 1] - this.dims[0]], -1);

@@ -49,6 +49,10 @@ export class HorBlock extends nn.Module {
     return [['norm1', this.norm1], ['gnconv', this.gnconv], ['norm2', this.norm2], ['pwconv1', this.mlp.pwconv1], ['pwconv2', this.mlp.pwconv2]];
   }
 
+  override extraRepr(): string {
+    return `dim=${this.dim}${this.drop ? `, drop_path=${+this.drop.toFixed(4)}` : ''}`;
+  }
+
   forward(x: Tensor): Tensor {
     return mixerThenMlp(x, this.norm1, this.gnconv, this.gamma1, this.norm2, this.mlp, this.gamma2, this.drop, this.training);
   }

@@ -40,6 +40,10 @@ export class QuadraBlock extends nn.Module {
     return [['norm1', this.norm1], ['QuadraConv', this.QuadraConv], ['norm2', this.norm2], ['pwconv1', this.mlp.pwconv1], ['pwconv2', this.mlp.pwconv2]];
   }
 
+  override extraRepr(): string {
+    return `dim=${this.dim}, k=${this.QuadraConv.kernelSize}${this.drop ? `, drop_path=${+this.drop.toFixed(4)}` : ''}`;
+  }
+
   forward(x: Tensor): Tensor {
     return mixerThenMlp(x, this.norm1, this.QuadraConv, this.gamma1, this.norm2, this.mlp, this.gamma2, this.drop, this.training);
   }

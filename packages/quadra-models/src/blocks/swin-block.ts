@@ -69,6 +69,10 @@ export class SwinBlock extends nn.Module {
     return { window: small ? Math.min(h, w) : this.windowSize, shift: small ? 0 : this.shiftSize };
   }
 
+  override extraRepr(): string {
+    return `dim=${this.dim}, window=${this.windowSize}, shift=${this.shiftSize}${this.drop ? `, drop_path=${+this.drop.toFixed(4)}` : ''}`;
+  }
+
   forward(x: Tensor): Tensor {
     if (x.ndim !== 4 || x.shape[3] !== this.dim) throw new ArgumentError(`SwinBlock: x must be [N, H, W, ${this.dim}], got [${x.shape.join(', ')}]`);
     const x1 = addResidual(x, this.attention(x), this.drop, this.training);

@@ -114,6 +114,10 @@ export class WindowAttention extends nn.Module {
    * x: [B, m², C] windows (m inferred from the token count, m ≤ M); mask: [nW, m², m²] with B a
    * multiple of nW (windows of one image consecutive). Returns [B, m², C].
    */
+  override extraRepr(): string {
+    return `dim=${this.dim}, window=${this.windowSize}, heads=${this.heads}`;
+  }
+
   forward(x: Tensor, mask?: Tensor): Tensor {
     const [B, T, C] = x.shape;
     const m = Math.round(Math.sqrt(T));

@@ -136,6 +136,11 @@ export class QuadraNet extends nn.Module {
   }
 
   /** Logits [N, numClasses] for NHWC images [N, H, W, inChannels]. */
+  override extraRepr(): string {
+    const o = this.options;
+    return `depths=[${o.depths.join(', ')}], dims=[${o.dims.join(', ')}], classes=${o.numClasses}`;
+  }
+
   forward(x: Tensor): Tensor {
     const f = this.forwardFeatures(x);
     const n = this.norm.forward(f);
