@@ -24,9 +24,14 @@ export interface Dataset {
   std: number;
   /** Whether horizontal flips are label-preserving. */
   flip: boolean;
+  /** Class names by label, where the data set has them. */
+  classNames?: string[];
 }
 
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
+export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+/** Normalisation (after scaling to [0, 1]) of each data set. */
+export const DATASET_NORM = { 'fashion-mnist': { mean: 0.286, std: 0.353 }, synthetic: { mean: 0.1, std: 0.25 } } as const;
 
 function pair(dir: string, prefix: string, classes: number): ImageSet {
   const pick = (base: string) => {
@@ -47,7 +52,7 @@ function pair(dir: string, prefix: string, classes: number): ImageSet {
 
 /** Fashion-MNIST from Debian's dataset-fashion-mnist (IDX files, gzip) or another directory. */
 export function loadFashionMnist(dir = FASHION_MNIST_DIR): Dataset {
-  return { name: 'fashion-mnist', train: pair(dir, 'train', 10), test: pair(dir, 't10k', 10), mean: 0.286, std: 0.353, flip: true };
+  return { name: 'fashion-mnist', train: pair(dir, 'train', 10), test: pair(dir, 't10k', 10), ...DATASET_NORM['fashion-mnist'], flip: true, classNames: FASHION_MNIST_CLASSES };
 }
 
 /**
@@ -73,5 +78,5 @@ export function syntheticDataset(nTrain = 2048, nTest = 512, size = 28, seed = 0
     }
     return { images, labels, n, h: size, w: size, c: 1, classes: 10 };
   };
-  return { name: 'synthetic', train: make(nTrain), test: make(nTest), mean: 0.1, std: 0.25, flip: false };
+  return { name: 'synthetic', train: make(nTrain), test: make(nTest), ...DATASET_NORM.synthetic, flip: false };
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { ArgumentError, loadTensors, nchwToNhwc, noGrad, saveTensors, tensor, type Device, type Tensor } from '@quadranet/core';
 import { createModel } from '../model/zoo.js';
 import { PATCH4_STEM, QuadraNet, type QuadraNetOptions } from '../model/quadranet.js';
+import { CHECKPOINT_FORMAT } from '../train/checkpoint.js';
 import { loadPyTorchStateDict } from './pytorch.js';
 
 export interface InferOptions {
@@ -29,8 +30,12 @@ export function modelFrom(spec: string, overrides: Partial<QuadraNetOptions> = {
 /** Runs the model on the file's `input` (N, C, H, W) and writes `logits` (N, classes); returns the logits. */
 export function infer(o: InferOptions): Tensor {
   const device = o.device ?? 'cpu';
+  const weights = loadTensors(o.weights);
+  if (weights.metadata.format === CHECKPOINT_FORMAT) {
+    throw new ArgumentError(`--weights ${o.weights} is a training checkpoint of \`quadra train\`: run it with \`quadra infer --checkpoint ${o.weights} --input ...\` (no --model needed)`);
+  }
   const model = modelFrom(o.model, { numClasses: o.numClasses, inChannels: o.inChannels }).eval();
-  loadPyTorchStateDict(model, loadTensors(o.weights).tensors);
+  loadPyTorchStateDict(model, weights.tensors);
   model.to(device);
   const inp = loadTensors(o.input).tensors.get('input');
   if (!inp || inp.ndim !== 4) throw new ArgumentError(`${o.input}: needs a tensor 'input' of shape (N, C, H, W)`);

@@ -1,9 +1,11 @@
 /**
  * Checkpoints: one safetensors file with the model's tensors (`model.<name>`), the optimizer's
  * buffers (`optim.<i>.<buffer>`) and, in its metadata, the training state as JSON (epoch, step,
- * scheduler position, RNG state, configuration, history). Written atomically by writeSafetensors.
+ * scheduler position, RNG state, configuration, history, and the model's spec: architecture, input
+ * size, normalisation, class names). Written atomically by writeSafetensors.
  */
 import { FileFormatError, QuadraError, fromArray, loadTensors, saveTensors, type GeneratorState, type nn, type optim, type Tensor } from '@quadranet/core';
+import type { ModelSpec } from './model-spec.js';
 
 export const CHECKPOINT_FORMAT = 'quadranet-checkpoint/1';
 
@@ -24,6 +26,8 @@ export interface TrainState<C = unknown> {
   rng: GeneratorState;
   optimizer: { step: number; lr: number };
   history: unknown[];
+  /** Everything needed to rebuild and run the model (absent in checkpoints from before it was saved). */
+  model?: ModelSpec;
 }
 
 export function saveCheckpoint<C>(path: string, model: nn.Module, opt: optim.Optimizer, state: TrainState<C>): void {

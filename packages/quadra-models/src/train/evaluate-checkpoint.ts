@@ -1,8 +1,8 @@
 /** Test-set accuracy of a checkpoint written by train(), on the data set its configuration names. */
 import { requireDevice, type Device } from '@quadranet/core';
 import { BatchLoader } from '../data/loader.js';
-import { loadCheckpoint, readCheckpointState } from './checkpoint.js';
-import { buildModel, checkConfig, type TrainConfig } from './config.js';
+import { loadCheckpointModel } from '../infer/checkpoint-model.js';
+import { checkConfig, type TrainConfig } from './config.js';
 import { evaluate, loadDataset } from './trainer.js';
 
 export interface EvaluateCheckpointOptions {
@@ -26,11 +26,10 @@ export interface CheckpointEvaluation {
 export async function evaluateCheckpoint(file: string, opts: EvaluateCheckpointOptions = {}): Promise<CheckpointEvaluation> {
   const device = opts.device ?? 'cpu';
   requireDevice(device); // fail before the checkpoint or any data is read
-  const { state } = readCheckpointState<TrainConfig>(file);
-  const config = checkConfig({ ...state.config, dataDir: opts.dataDir ?? state.config.dataDir });
-  const model = buildModel(config).to(device);
+  // The model is rebuilt from the spec the checkpoint carries (older ones: from its configuration).
+  const { model, state } = loadCheckpointModel(file, device);
   try {
-    loadCheckpoint(file, model, null);
+    const config = checkConfig({ ...state.config, dataDir: opts.dataDir ?? state.config.dataDir });
     const data = loadDataset(config);
     const loader = new BatchLoader(data.test, { mean: data.mean, std: data.std }, 0);
     try {

@@ -13,6 +13,7 @@ import { loadFashionMnist, syntheticDataset, type Dataset, type ImageSet } from 
 import { loadCheckpoint, readCheckpointState, saveCheckpoint, type TrainState } from './checkpoint.js';
 import { buildModel, checkConfig, type TrainConfig } from './config.js';
 import { curvesSvg, type EpochMetrics } from './curves.js';
+import { describeModel } from './model-spec.js';
 
 export interface StepInfo {
   epoch: number;
@@ -131,6 +132,7 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
   const trainLoader = new BatchLoader(trainSet, norm, c.workers);
   const testLoader = new BatchLoader(data.test, norm, 0);
   const shape = [trainSet.h, trainSet.w, trainSet.c];
+  const spec = describeModel(c.model, model, { input: [trainSet.h, trainSet.w, trainSet.c], mean: data.mean, std: data.std, classNames: data.classNames });
   hooks.onStart?.({ params: model.numParameters(), startEpoch, stepsPerEpoch, trainSize: trainSet.n, testSize: data.test.n, usesWorker: trainLoader.usesWorker });
   model.train();
   try {
@@ -174,7 +176,7 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
         lr: opt.lr, images_per_s: seen / trainSeconds, seconds: (performance.now() - t0) / 1000,
       };
       history.push(m);
-      saveCheckpoint(ckpt, model, opt, { epoch: epoch + 1, step, config: c, rng: defaultGenerator.getState(), optimizer: { step: opt.stepCount, lr: opt.lr }, history });
+      saveCheckpoint(ckpt, model, opt, { epoch: epoch + 1, step, config: c, rng: defaultGenerator.getState(), optimizer: { step: opt.stepCount, lr: opt.lr }, history, model: spec });
       hooks.onEpoch?.(m);
     }
   } finally {
