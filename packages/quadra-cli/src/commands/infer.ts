@@ -1,21 +1,57 @@
-/** `quadra infer`: PyTorch-layout weights and input in, logits out. */
-import { infer } from '@quadranet/models';
+/**
+ * `quadra infer`: a training checkpoint (`--checkpoint`, self-describing) or PyTorch-layout weights
+ * (`--model` + `--weights`) and an input in; top-k classes printed, logits written to `--output`.
+ */
+import { ArgumentError } from '@quadranet/core';
+import { infer, predict, type Prediction } from '@quadranet/models';
 import type { Command } from 'commander';
 import { DEVICE_FLAG, DEVICE_HELP, deviceFromFlag } from '../device-option.js';
+
+interface InferFlags {
+  checkpoint?: string; model?: string; weights?: string; numClasses?: number; inChannels?: number;
+  input: string; output?: string; topK: number; json?: boolean; device?: string;
+}
+
+function formatPrediction(p: Prediction, input: string): string {
+  const lines: string[] = [];
+  p.top.forEach((row, i) => {
+    lines.push(p.top.length > 1 ? `${input} [${i}]:` : `${input}:`);
+    for (const c of row) lines.push(`  ${(100 * c.prob).toFixed(2).padStart(6)}%  class ${c.index}${c.name ? ` (${c.name})` : ''}`);
+  });
+  return lines.join('\n');
+}
+
+function inferCheckpoint(o: InferFlags & { checkpoint: string }): void {
+  const model = ['model', 'weights', 'numClasses', 'inChannels'].filter((k) => o[k as keyof InferFlags] !== undefined);
+  if (model.length) throw new ArgumentError(`--checkpoint carries the model: drop ${model.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
+  const p = predict({ checkpoint: o.checkpoint, input: o.input, output: o.output, topK: o.topK, device: deviceFromFlag(o.device) });
+  if (o.json) {
+    console.log(JSON.stringify({ checkpoint: o.checkpoint, model: p.spec.name, input: o.input, input_shape: p.inputShape, output: o.output ?? null, top: p.top }));
+    return;
+  }
+  console.log(formatPrediction(p, o.input));
+  if (o.output) console.log(`wrote logits [${p.top.length}, ${p.logits.length / p.top.length}] to ${o.output}`);
+}
 
 export function addInferCommand(program: Command): void {
   program
     .command('infer')
-    .description('logits for an NCHW safetensors `input` with weights saved from a PyTorch QuadraNet state_dict()')
-    .requiredOption('--model <name|config.json>', 'zoo name (quadranet36_t, ...) or a JSON file of QuadraNet options')
-    .option('--num-classes <n>', 'classes of the head', Number)
-    .option('--in-channels <n>', 'input channels', Number)
-    .requiredOption('--weights <file>', 'safetensors with the reference parameter names, PyTorch layouts')
-    .requiredOption('--input <file>', 'safetensors with a tensor `input` (N, C, H, W)')
-    .requiredOption('--output <file>', 'safetensors to write `logits` (N, classes) into')
+    .description('classify an input with a `quadra train` checkpoint (--checkpoint), or write logits with PyTorch-layout weights (--model, --weights)')
+    .option('--checkpoint <file>', 'checkpoint.safetensors from `quadra train`: carries the model, input size and normalisation')
+    .option('--model <name|config.json>', 'with --weights: zoo name (quadranet36_t, ...) or a JSON file of QuadraNet options')
+    .option('--num-classes <n>', 'with --model: classes of the head', Number)
+    .option('--in-channels <n>', 'with --model: input channels', Number)
+    .option('--weights <file>', 'with --model: safetensors with the reference parameter names, PyTorch layouts')
+    .requiredOption('--input <file>', "safetensors with a tensor `input` (N, C, H, W); with --checkpoint also .npy (N, C, H, W) or a PNG/JPEG image")
+    .option('--output <file>', 'safetensors to write `logits` (N, classes) into (required with --model)')
+    .option('--top-k <k>', 'with --checkpoint: classes to print per image', Number, 5)
+    .option('--json', 'with --checkpoint: print one JSON object')
     .option(DEVICE_FLAG, DEVICE_HELP, 'cpu')
-    .action((o: { model: string; numClasses?: number; inChannels?: number; weights: string; input: string; output: string; device?: string }) => {
-      const logits = infer({ ...o, device: deviceFromFlag(o.device) });
+    .action((o: InferFlags) => {
+      if (o.checkpoint !== undefined) return inferCheckpoint(o as InferFlags & { checkpoint: string });
+      if (o.model === undefined || o.weights === undefined) throw new ArgumentError('infer needs --checkpoint <file>, or --model <name|config.json> with --weights <file>');
+      if (o.output === undefined) throw new ArgumentError('--output <file> is required with --model/--weights');
+      const logits = infer({ model: o.model, weights: o.weights, numClasses: o.numClasses, inChannels: o.inChannels, input: o.input, output: o.output, device: deviceFromFlag(o.device) });
       console.log(`wrote logits [${logits.shape.join(', ')}] to ${o.output}`);
     });
 }
