@@ -71,6 +71,12 @@ describe.skipIf(!existsSync(CLI))('quadra infer --checkpoint', () => {
     const both = run('infer', '--checkpoint', ckpt, '--model', 'quadranet25_xxs', '--num-classes', '10', '--input', x);
     expect(both.status).toBe(1);
     expect(both.stderr.trim()).toBe('--checkpoint carries the model: drop --model, --num-classes');
+    const k = run('infer', '--checkpoint', ckpt, '--input', x, '--top-k', 'abc');
+    expect(k.status).toBe(1);
+    expect(k.stderr.trim()).toBe('--top-k must be a positive integer, got abc');
+    const json = run('infer', '--model', 'quadranet25_xxs', '--weights', 'w.safetensors', '--input', x, '--output', 'o.safetensors', '--json');
+    expect(json.status).toBe(1);
+    expect(json.stderr.trim()).toBe('--json applies only to --checkpoint; --model/--weights write logits to --output');
     const none = run('infer', '--input', x);
     expect(none.status).toBe(1);
     expect(none.stderr.trim()).toBe('infer needs --checkpoint <file>, or --model <name|config.json> with --weights <file>');

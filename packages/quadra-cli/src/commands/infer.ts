@@ -12,6 +12,12 @@ interface InferFlags {
   input: string; output?: string; topK: number; json?: boolean; device?: string;
 }
 
+const topKFlag = (v: string) => {
+  const k = Number(v);
+  if (!Number.isInteger(k) || k < 1) throw new ArgumentError(`--top-k must be a positive integer, got ${v}`);
+  return k;
+};
+
 function formatPrediction(p: Prediction, input: string): string {
   const lines: string[] = [];
   p.top.forEach((row, i) => {
@@ -44,11 +50,16 @@ export function addInferCommand(program: Command): void {
     .option('--weights <file>', 'with --model: safetensors with the reference parameter names, PyTorch layouts')
     .requiredOption('--input <file>', "safetensors with a tensor `input` (N, C, H, W); with --checkpoint also .npy (N, C, H, W) or a PNG/JPEG image")
     .option('--output <file>', 'safetensors to write `logits` (N, classes) into (required with --model)')
-    .option('--top-k <k>', 'with --checkpoint: classes to print per image', Number, 5)
+    .option('--top-k <k>', 'with --checkpoint: classes to print per image', topKFlag, 5)
     .option('--json', 'with --checkpoint: print one JSON object')
     .option(DEVICE_FLAG, DEVICE_HELP, 'cpu')
-    .action((o: InferFlags) => {
+    .action((o: InferFlags, cmd: Command) => {
       if (o.checkpoint !== undefined) return inferCheckpoint(o as InferFlags & { checkpoint: string });
+      const onlyCheckpoint = ['topK', 'json'].filter((k) => cmd.getOptionValueSource(k) === 'cli');
+      if (onlyCheckpoint.length) {
+        const flags = onlyCheckpoint.map((k) => (k === 'topK' ? '--top-k' : '--json'));
+        throw new ArgumentError(`${flags.join(' and ')} ${flags.length > 1 ? 'apply' : 'applies'} only to --checkpoint; --model/--weights write logits to --output`);
+      }
       if (o.model === undefined || o.weights === undefined) throw new ArgumentError('infer needs --checkpoint <file>, or --model <name|config.json> with --weights <file>');
       if (o.output === undefined) throw new ArgumentError('--output <file> is required with --model/--weights');
       const logits = infer({ model: o.model, weights: o.weights, numClasses: o.numClasses, inChannels: o.inChannels, input: o.input, output: o.output, device: deviceFromFlag(o.device) });
