@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 
+import { envBackend } from './env.js';
 import { ArgumentError } from './errors.js';
 import { cudaStatus } from './cuda/load.js';
 import { nativeLoadError, requireNative } from './native.js';
@@ -37,7 +38,7 @@ export function info(): QuadraInfo {
   const cuda = { available: st.available, reason: st.reason };
   if (!native) {
     return {
-      version: pkg.version, backend: process.env.QUADRA_BACKEND === 'reference' ? 'reference' : 'unavailable', simd: 'none (reference TypeScript kernels)', convSimd: 'none', simdSupported: [],
+      version: pkg.version, backend: envBackend() === 'reference' ? 'reference' : 'unavailable', simd: 'none (reference TypeScript kernels)', convSimd: 'none', simdSupported: [],
       threads: 1, gemm: 'reference', nativeError: nativeLoadError()?.message, cuda,
     };
   }

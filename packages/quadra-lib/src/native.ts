@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { checkEnv, envBackend } from './env.js';
 import { NativeLoadError } from './errors.js';
 import type { KernelSignatures } from './kernel-table.js';
 
@@ -85,7 +86,11 @@ let cached: { module: NativeModule | null; error: NativeLoadError | null } | und
 
 function state() {
   if (!cached) {
-    if (process.env.QUADRA_BACKEND === 'reference') {
+    // A bad QUADRA_* variable is an EnvironmentError here, on every call until fixed (the C++
+    // side would read a bad QUADRA_NUM_THREADS as "one per core" without a word).
+    checkEnv();
+    const backend = envBackend();
+    if (backend === 'reference') {
       cached = { module: null, error: new NativeLoadError('QUADRA_BACKEND=reference: the native module is disabled') };
     } else {
       try {
@@ -105,7 +110,7 @@ function state() {
  */
 export function nativeOrNull(): NativeModule | null {
   const s = state();
-  if (s.module || process.env.QUADRA_BACKEND === 'reference') return s.module;
+  if (s.module || envBackend() === 'reference') return s.module;
   throw s.error!;
 }
 
