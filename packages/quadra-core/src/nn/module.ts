@@ -10,6 +10,7 @@ import { Tensor, zeroed } from '../tensor.js';
 import { fmt } from '../shape.js';
 import { copyTensor, moveTo, writeHost } from '../transfer.js';
 import { keep } from '../scope.js';
+import { callForward } from './module-path.js';
 import { Parameter } from './parameter.js';
 
 /** A loadStateDict() whose keys or shapes did not match. */
@@ -76,6 +77,20 @@ function converted(v: Parameter, dtype: DType): Parameter | null {
 
 export abstract class Module {
   training = true;
+
+  constructor() {
+    // Every forward runs through callForward, which keeps the module on a call stack so an error
+    // thrown inside names the module's path (module-path.ts). Non-enumerable: not a child or parameter.
+    const fwd = this.forward as (...args: Tensor[]) => Tensor;
+    Object.defineProperty(this, 'forward', {
+      value: (...args: Tensor[]) => callForward(this, fwd, args), writable: true, configurable: true, enumerable: false,
+    });
+  }
+
+  /** What describes this module in messages besides its class, e.g. "dim 64" (PyTorch's extra_repr). */
+  extraRepr(): string {
+    return '';
+  }
 
   /** Direct children by field name (arrays of modules become name.i). */
   namedChildren(): [string, Module][] {
