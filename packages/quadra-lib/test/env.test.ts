@@ -75,3 +75,18 @@ describe('environment variables', () => {
     expect(run({ QUADRA_NUM_THREADS: '1', QUADRA_BACKEND: 'native' })).toBe('ran');
   });
 });
+
+describe('OpenMP wait policy', () => {
+  // The loader sets OMP_WAIT_POLICY=passive before libgomp starts, unless the user chose a policy or spin count.
+  const script = `import('${join(packageRoot, 'dist', 'index.js')}').then((l) => { l.gelu(new Float32Array(4)); console.log(JSON.stringify([process.env.OMP_WAIT_POLICY ?? null, process.env.GOMP_SPINCOUNT ?? null])); })`;
+  const run = (env: Record<string, string | undefined>) => {
+    const e: Record<string, string | undefined> = { ...process.env, ...env };
+    for (const k of Object.keys(e)) if (e[k] === undefined) delete e[k];
+    return JSON.parse(execFileSync(process.execPath, ['-e', script], { env: e as NodeJS.ProcessEnv, encoding: 'utf8' })) as [string | null, string | null];
+  };
+  it('defaults to passive and leaves a user setting alone', () => {
+    expect(run({ OMP_WAIT_POLICY: undefined, GOMP_SPINCOUNT: undefined })).toEqual(['passive', null]);
+    expect(run({ OMP_WAIT_POLICY: 'active', GOMP_SPINCOUNT: undefined })).toEqual(['active', null]);
+    expect(run({ OMP_WAIT_POLICY: undefined, GOMP_SPINCOUNT: '20000' })).toEqual([null, '20000']);
+  });
+});
