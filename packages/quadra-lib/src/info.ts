@@ -48,7 +48,7 @@ export function info(): QuadraInfo {
 
 /** Sets the number of kernel threads (0 = one per core). Returns the number now in use. */
 export function setThreads(n: number): number {
-  if (!Number.isInteger(n) || n < 0 || n > 4096) throw new ArgumentError(`n: expected an integer in [0, 4096], got ${n}`);
+  if (!Number.isInteger(n) || n < 0 || n > 4096) throw new ArgumentError(`setThreads: n must be an integer in [0, 4096] (0: one per core), got ${n}`);
   return nativeLoadError() === null ? requireNative().setThreads(n) : 1;
 }
 

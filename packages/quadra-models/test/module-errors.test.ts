@@ -2,7 +2,7 @@
 import { ArgumentError, randn, ShapeError } from '@quadranet/core';
 import { describe, expect, it } from 'vitest';
 
-import { ConvBlock, createModel, HorBlock, QuadraBlock, QuadraNet, SwinBlock } from '../src/index.js';
+import { ConvBlock, createModel, HorBlock, QuadraBlock, QuadraNet, runXor, SwinBlock } from '../src/index.js';
 
 function message(fn: () => unknown, type: new (...a: never[]) => Error = ShapeError): string {
   try {
@@ -53,6 +53,7 @@ describe('unknown option keys in block and model constructors', () => {
     expect(message(() => new QuadraNet({ depths: [1], dims: [8], classes: 3 } as never), ArgumentError)).toContain("QuadraNet: unknown option 'classes'");
     expect(message(() => createModel('quadranet25_xxs', { numClass: 10 } as never), ArgumentError)).toContain("createModel('quadranet25_xxs'): unknown option 'numClass' (did you mean 'numClasses'?)");
     expect(message(() => createModel('quadranet25_xxs', { depths: [1, 1, 1, 1] } as never), ArgumentError)).toContain("unknown option 'depths'");
+    expect(message(() => runXor({ step: 10 } as never), ArgumentError)).toContain("runXor: unknown option 'step' (did you mean 'steps'?)");
   });
 
   it('model construction from the registry passes only block options', () => {
