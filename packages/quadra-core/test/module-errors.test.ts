@@ -59,6 +59,17 @@ describe('module paths in errors', () => {
     expect(err.message.match(/inner \(Inner\)/g)).toHaveLength(1);
   });
 
+  it('leaves errors about the environment unchanged (they may be cached and rethrown)', () => {
+    const env = new q.EnvironmentError('QUADRA_X', 'QUADRA_X="y" is not accepted');
+    class Thrower extends nn.Module {
+      forward(): q.Tensor {
+        throw env;
+      }
+    }
+    expect(thrown(() => new Thrower().forward())).toBe(env);
+    expect(env.message).toBe('QUADRA_X="y" is not accepted');
+  });
+
   it('the forward wrapper is not a child, parameter or enumerable key, and the stack unwinds', () => {
     const m = new Net();
     expect(Object.keys(m)).not.toContain('forward');

@@ -5,11 +5,17 @@
  * The path is the state-dict prefix: each module's name in the nearest caller that lists it as a
  * child. Cost per module call: a push, a pop and a try block; the path is only built on error.
  */
-import { QuadraError } from '../errors.js';
+import { ArgumentError, DeviceError, DisposedError, DTypeError, ShapeError, type QuadraError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import type { Module } from './module.js';
 
 const calls: Module[] = [];
+/**
+ * Errors about what the module was given get its path. Errors about the environment (a native
+ * module that did not load, no CUDA, a bad QUADRA_* variable) do not: they are not about the
+ * module, and some are cached and rethrown, so they must not be changed.
+ */
+const ABOUT_INPUTS = [ArgumentError, ShapeError, DTypeError, DeviceError, DisposedError];
 const ANNOTATED = Symbol('quadra.modulePath');
 
 /** Runs `fwd` as `m`'s forward with `m` on the call stack; a QuadraError from inside gets its path. */
@@ -18,7 +24,7 @@ export function callForward(m: Module, fwd: (...args: Tensor[]) => Tensor, args:
   try {
     return fwd.apply(m, args);
   } catch (err) {
-    if (err instanceof QuadraError && !(ANNOTATED in err)) annotate(err, describeModule(m, pathOf(calls.length - 1)));
+    if (ABOUT_INPUTS.some((t) => err instanceof t) && !(ANNOTATED in (err as object))) annotate(err as QuadraError, describeModule(m, pathOf(calls.length - 1)));
     throw err;
   } finally {
     calls.pop();
