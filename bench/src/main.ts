@@ -6,18 +6,12 @@ import { describeMachine, type Machine } from './machine.js';
 import type { BlockKind } from '@quadranet/models';
 
 import { benchBlock, type BlockBenchResult } from './block.js';
+import {
+  BLOCK_KINDS, BLOCK_PEERS, intAtLeast, listOf, nonNegativeInt, positiveNumber, QUADCONV_PEERS, shape, shapes, type BenchShape,
+} from './flags.js';
 import { benchQuadConv, type QuadBenchResult } from './quadconv.js';
 
 const DEFAULT_QUAD_CONFIGS = '8x56x56x64k7,8x14x14x256k7';
-
-function parseConfigs(text: string) {
-  return text.split(',').map((item) => {
-    const m = /^(\d+)x(\d+)x(\d+)x(\d+)k(\d+)$/.exec(item.trim());
-    if (!m) throw new Error(`--configs: expected NxHxWxCkK items like 8x56x56x64k7, got "${item}"`);
-    const [n, h, w, c, k] = m.slice(1).map(Number);
-    return { s: { n, h, w, c }, k };
-  });
-}
 
 function fmt(ms: number | null, digits = 2) {
   return ms === null || !Number.isFinite(ms) ? '   n/a' : ms.toFixed(digits).padStart(8);
@@ -73,22 +67,19 @@ program
   .command('quadconv')
   .description('fused quadratic depthwise conv vs unfused path and TensorFlow.js')
   .option('--json', 'one JSON object per configuration')
-  .option('--configs <list>', 'NxHxWxCkK,...', DEFAULT_QUAD_CONFIGS)
-  .option('--runs <n>', 'timed runs per measurement (>= 20)', '30')
-  .option('--warmup <n>', 'warm-up runs', '5')
-  .option('--peers <list>', 'peers to run: unfused,tfjs-wasm,tfjs-cpu (or none)', 'unfused,tfjs-wasm,tfjs-cpu')
-  .option('--peer-budget <ms>', 'time budget per slow-peer measurement (one run when a call takes over a quarter of it)', '8000')
-  .action(async (opts: { json?: boolean; configs: string; runs: string; warmup: string; peers: string; peerBudget: string }) => {
+  .option('--configs <list>', 'NxHxWxCkK,...', shapes('--configs'), shapes('--configs')(DEFAULT_QUAD_CONFIGS))
+  .option('--runs <n>', 'timed runs per measurement (>= 20)', intAtLeast('--runs', 20), 30)
+  .option('--warmup <n>', 'warm-up runs', nonNegativeInt('--warmup'), 5)
+  .option('--peers <list>', `peers to run: ${QUADCONV_PEERS.join(',')} (or none)`, listOf('--peers', QUADCONV_PEERS, { none: true }), [...QUADCONV_PEERS])
+  .option('--peer-budget <ms>', 'time budget per slow-peer measurement (one run when a call takes over a quarter of it)', positiveNumber('--peer-budget'), 8000)
+  .action(async (opts: { json?: boolean; configs: BenchShape[]; runs: number; warmup: number; peers: string[]; peerBudget: number }) => {
     const machine = describeMachine();
     if (!opts.json) {
       console.log(`machine: ${machine.cpu}, ${machine.cores} cores; QuadraLib ${machine.simd}, ${machine.threads} threads; ` +
         `measured fp32 FMA peak ${machine.peakGflops.toFixed(0)} GFLOP/s`);
     }
-    const peers = opts.peers === 'none' ? [] : opts.peers.split(',');
-    for (const { s, k } of parseConfigs(opts.configs)) {
-      const r = await benchQuadConv(s, k, {
-        runs: Math.max(20, Number(opts.runs)), warmup: Number(opts.warmup), peers, peerBudgetMs: Number(opts.peerBudget),
-      }, machine);
+    for (const { s, k } of opts.configs) {
+      const r = await benchQuadConv(s, k, { runs: opts.runs, warmup: opts.warmup, peers: opts.peers, peerBudgetMs: opts.peerBudget }, machine);
       if (opts.json) console.log(JSON.stringify(r));
       else printQuad(r, machine);
     }
@@ -98,32 +89,29 @@ program
   .command('quadrablock')
   .description('one QuadraBlock and one ConvNeXt block, forward and forward+backward, vs TensorFlow.js, with peak memory')
   .option('--json', 'one JSON line per block: op, n, h, w, c, fwd_ms, fwdbwd_ms, peak_bytes, ...')
-  .option('--shape <NxHxWxCkK>', 'input shape and kernel size', '8x56x56x64k7')
-  .option('--runs <n>', 'timed runs per measurement', '20')
-  .option('--warmup <n>', 'warm-up runs', '3')
-  .option('--peers <list>', 'tfjs-wasm,tfjs-cpu (or none)', 'tfjs-wasm,tfjs-cpu')
-  .option('--blocks <list>', 'any of quadra,conv,hor,swin,skip', 'quadra,conv')
-  .option('--peer-budget <ms>', 'time budget per slow-peer measurement', '8000')
-  .action(async (opts: { json?: boolean; shape: string; runs: string; warmup: string; peers: string; blocks: string; peerBudget: string }) => {
+  .option('--shape <NxHxWxCkK>', 'input shape and kernel size (default 8x56x56x64k7)', shape('--shape'), shape('--shape')('8x56x56x64k7'))
+  .option('--runs <n>', 'timed runs per measurement (>= 5)', intAtLeast('--runs', 5), 20)
+  .option('--warmup <n>', 'warm-up runs', nonNegativeInt('--warmup'), 3)
+  .option('--peers <list>', `${BLOCK_PEERS.join(',')} (or none)`, listOf('--peers', BLOCK_PEERS, { none: true }), [...BLOCK_PEERS])
+  .option('--blocks <list>', `any of ${BLOCK_KINDS.join(',')}`, listOf('--blocks', BLOCK_KINDS), ['quadra', 'conv'])
+  .option('--peer-budget <ms>', 'time budget per slow-peer measurement', positiveNumber('--peer-budget'), 8000)
+  .action(async (opts: { json?: boolean; shape: BenchShape; runs: number; warmup: number; peers: string[]; blocks: BlockKind[]; peerBudget: number }) => {
     const machine = describeMachine();
-    const [{ s, k }] = parseConfigs(opts.shape);
+    const { s, k } = opts.shape;
     if (!opts.json) {
       console.log(`machine: ${machine.cpu}, ${machine.cores} cores; QuadraLib ${machine.simd}, ${machine.threads} threads; ` +
         `measured fp32 FMA peak ${machine.peakGflops.toFixed(0)} GFLOP/s`);
     }
-    const peers = opts.peers === 'none' ? [] : opts.peers.split(',');
     const results: BlockBenchResult[] = [];
-    for (const kind of opts.blocks.split(',')) {
-      if (!['quadra', 'conv', 'hor', 'swin', 'skip'].includes(kind)) throw new Error(`--blocks: expected quadra, conv, hor, swin, skip; got "${kind}"`);
-      const r = await benchBlock(kind as BlockKind, s.n, s.h, s.w, s.c, k, {
-        runs: Math.max(5, Number(opts.runs)), warmup: Number(opts.warmup), peers, peerBudgetMs: Number(opts.peerBudget),
-      }, machine);
+    for (const kind of opts.blocks) {
+      const r = await benchBlock(kind, s.n, s.h, s.w, s.c, k, { runs: opts.runs, warmup: opts.warmup, peers: opts.peers, peerBudgetMs: opts.peerBudget }, machine);
       if (opts.json) console.log(JSON.stringify(r));
       results.push(r);
     }
     if (!opts.json) printBlocks(results, machine);
   });
 
+// A bad flag is one line naming it (the shared parsers throw an ArgumentError), exit 1.
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `quadra` command line: one command per file under commands/, registered here. */
+import { checkEnv } from '@quadranet/lib';
 import { Command } from 'commander';
 import { addEvalCommand } from './commands/eval.js';
 import { addExportCommand } from './commands/export.js';
@@ -8,9 +9,14 @@ import { addInfoCommand } from './commands/info.js';
 import { addModelsCommand } from './commands/models.js';
 import { addTrainCommand } from './commands/train.js';
 import { addXorCommand } from './commands/xor.js';
+import { reportError } from './report-error.js';
 import { versionLines } from './version.js';
 
-const program = new Command('quadra').description('QuadraNet.ts command line');
+const program = new Command('quadra')
+  .description('QuadraNet.ts command line')
+  .option('--verbose', 'on error, print the stack trace too (default: one line)')
+  // A bad QUADRA_* variable stops every command before it starts, naming the variable.
+  .hook('preAction', () => checkEnv());
 program.option('-V, --version', 'print the versions of quadra and the packages under it').on('option:version', () => {
   console.log(versionLines());
   process.exit(0);
@@ -24,8 +30,7 @@ addExportCommand(program);
 addModelsCommand(program);
 addXorCommand(program);
 
-// Errors are the library's typed errors with their messages: print the message, not a stack trace.
 program.parseAsync(process.argv).catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
+  console.error(reportError(err, process.argv.includes('--verbose')));
   process.exit(1);
 });

@@ -1,7 +1,7 @@
 /** Core errors: the library's typed errors plus device and backend ones. */
 import { QuadraError } from '@quadranet/lib';
 
-export { QuadraError, ArgumentError, ShapeError, DTypeError } from '@quadranet/lib';
+export { QuadraError, ArgumentError, ShapeError, DTypeError, EnvironmentError, checkOptionKeys, optionKeys } from '@quadranet/lib';
 
 /** Tensors on different devices met in one op, or a device that does not exist. */
 export class DeviceError extends QuadraError {

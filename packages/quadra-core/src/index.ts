@@ -17,7 +17,10 @@ export {
 } from './backends/dispatch.js';
 export { KERNEL_NAMES, type KernelName, type KernelTable, type AnyKernelTable } from './kernels/names.js';
 export * from './ops/index.js';
-export { QuadraError, ArgumentError, ShapeError, DTypeError, DeviceError, BackendUnavailableError, DisposedError } from './errors.js';
+export {
+  QuadraError, ArgumentError, ShapeError, DTypeError, EnvironmentError, DeviceError, BackendUnavailableError, DisposedError,
+  checkOptionKeys, optionKeys,
+} from './errors.js';
 export * from './io/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';

@@ -5,7 +5,7 @@
  * (pooled here); cuda storages hold a DeviceArray from the CUDA module's caching allocator, whose
  * own live/pooled/peak bytes are what `memory().cuda` reports.
  */
-import type { DeviceArray } from '@quadranet/lib';
+import { envPoolMb, type DeviceArray } from '@quadranet/lib';
 import { cudaRuntime, cudaRuntimeIfLoaded } from './backends/cuda/runtime.js';
 import { allocArray, BYTES, type Buf, type DType, type FArray } from './dtype.js';
 import { checkDevice, type Device } from './device.js';
@@ -31,7 +31,9 @@ const cpu: DeviceMemory = { live: 0, pooled: 0, peak: 0, count: 0 };
  * on every call (about 2.7 ms per 6.4 MB here); a training loop asks for the same sizes each step.
  */
 const POOL_MIN_BYTES = 64 * 1024;
-let poolLimit = Number(process.env.QUADRA_POOL_MB ?? 2048) * 1024 * 1024;
+/** The pool's cap in bytes: QUADRA_POOL_MB (checked on first use) or emptyCache(limitMb). */
+let poolLimitBytes: number | undefined;
+const poolLimit = () => (poolLimitBytes ??= (envPoolMb() ?? 2048) * 1024 * 1024);
 const pool = new Map<string, FArray[]>();
 const poolOrder: [string, FArray][] = [];
 
@@ -51,14 +53,14 @@ function takeFromPool(dtype: DType, length: number, zero: boolean): FArray | nul
 }
 
 function giveToPool(a: FArray, dtype: DType): void {
-  if (a.byteLength < POOL_MIN_BYTES || a.byteLength > poolLimit) return;
+  if (a.byteLength < POOL_MIN_BYTES || a.byteLength > poolLimit()) return;
   const key = poolKey(dtype, a.length);
   let list = pool.get(key);
   if (!list) pool.set(key, (list = []));
   list.push(a);
   poolOrder.push([key, a]);
   cpu.pooled += a.byteLength;
-  while (cpu.pooled > poolLimit) {
+  while (cpu.pooled > poolLimit()) {
     const [k, old] = poolOrder.shift()!;
     const l = pool.get(k)!;
     l.splice(l.indexOf(old), 1);
@@ -71,7 +73,7 @@ function giveToPool(a: FArray, dtype: DType): void {
  * the cached device blocks too when the CUDA backend is loaded.
  */
 export function emptyCache(limitMb?: number): void {
-  if (limitMb !== undefined) poolLimit = limitMb * 1024 * 1024;
+  if (limitMb !== undefined) poolLimitBytes = limitMb * 1024 * 1024;
   pool.clear();
   poolOrder.length = 0;
   cpu.pooled = 0;

@@ -8,7 +8,7 @@ import { backward as runBackward, type BackwardOptions } from './autograd/backwa
 import { record, type Node } from './autograd/node.js';
 import type { Buf, DType, FArray } from './dtype.js';
 import { checkDevice, type Device } from './device.js';
-import { ArgumentError, DeviceError, DisposedError, DTypeError } from './errors.js';
+import { ArgumentError, checkOptionKeys, DeviceError, DisposedError, DTypeError } from './errors.js';
 import { Storage } from './memory.js';
 import { keep, track } from './scope.js';
 import { sizeOf } from './shape.js';
@@ -182,6 +182,7 @@ export class Tensor {
 
   /** Backpropagates from this tensor; `seed` defaults to 1 for a one-element tensor. */
   backward(seed?: Tensor, opts: BackwardOptions = {}): void {
+    checkOptionKeys('backward', opts, ['retainGraph']);
     runBackward(this, seed, opts);
   }
 

@@ -10,6 +10,13 @@ import type {
 import {
   checkDim, checkedProduct, checkF32, checkKernel, checkNoOverlap, checkObject, checkOptionalF32, checkShape, describe,
 } from './validate.js';
+import { checkOptionKeys, checkOptions, optionKeys } from './options.js';
+import type { QuadConvBackwardOptions as QBO, QuadGrads as QG } from './types.js';
+
+const QUAD_KEYS = optionKeys<QuadConvOptions>()('out', 'save');
+const QUAD_BACKWARD_KEYS = optionKeys<QBO>()('saved', 'out');
+const QUAD_GRAD_KEYS = optionKeys<QG>()('dx', 'dwa', 'dba', 'dwb', 'dbb', 'dwc', 'dbc');
+const DW_KEYS = optionKeys<DwConvOptions>()('out');
 
 export interface ConvCall {
   s: ConvShape;
@@ -72,7 +79,7 @@ function checkSaved(name: string, saved: unknown, x: Float32Array): SavedAB {
 export function quadconv2d(x: Float32Array, shape: ConvShape, weights: QuadWeights, k: number, opts: QuadConvOptions = {}): Float32Array {
   const { s, count, taps } = checkConvCall(x, shape, k);
   const w = checkWeights(weights, taps, s.c);
-  const o = checkObject<QuadConvOptions>('opts', opts);
+  const o = checkOptions<QuadConvOptions>('quadconv2d', 'opts', opts, QUAD_KEYS);
   const y = outputBuffers('opts', o, { out: count }).out;
   checkNoOverlap('opts.out', y, 'x', x);
   const save = o.save === undefined ? undefined : checkSaved('opts.save', o.save, x);
@@ -92,7 +99,8 @@ export function quadconv2dBackward(
   const { s, count, taps } = checkConvCall(x, shape, k);
   const w = checkWeights(weights, taps, s.c);
   checkF32('dy', dy, count);
-  const o = checkObject<QuadConvBackwardOptions>('opts', opts);
+  const o = checkOptions<QuadConvBackwardOptions>('quadconv2dBackward', 'opts', opts, QUAD_BACKWARD_KEYS);
+  checkOptionKeys('quadconv2dBackward', o.out, QUAD_GRAD_KEYS, 'opts.out');
   const saved = o.saved === undefined ? undefined : checkSaved('opts.saved', o.saved, x);
   const g: QuadGrads = outputBuffers('opts.out', o.out, {
     dx: count, dwa: taps, dba: s.c, dwb: taps, dbb: s.c, dwc: taps, dbc: s.c,
@@ -117,7 +125,7 @@ function checkDwWeights(weights: unknown, taps: number, c: number): DwWeights {
 export function dwconv2d(x: Float32Array, shape: ConvShape, weights: DwWeights, k: number, opts: DwConvOptions = {}): Float32Array {
   const { s, count, taps } = checkConvCall(x, shape, k);
   const w = checkDwWeights(weights, taps, s.c);
-  const o = checkObject<DwConvOptions>('opts', opts);
+  const o = checkOptions<DwConvOptions>('dwconv2d', 'opts', opts, DW_KEYS);
   const y = outputBuffers('opts', o, { out: count }).out;
   checkNoOverlap('opts.out', y, 'x', x);
   runKernel((kt) => kt.DwConv2d(x, s, k, w.w, w.b ?? null, y));
@@ -131,7 +139,8 @@ export function dwconv2dBackward(
   const { s, count, taps } = checkConvCall(x, shape, k);
   const w = checkDwWeights(weights, taps, s.c);
   checkF32('dy', dy, count);
-  const o = checkObject<DwConvBackwardOptions>('opts', opts);
+  const o = checkOptions<DwConvBackwardOptions>('dwconv2dBackward', 'opts', opts, DW_KEYS);
+  checkOptionKeys('dwconv2dBackward', o.out, ['dx', 'dw', 'db'], 'opts.out');
   const g: DwGrads = outputBuffers('opts.out', o.out, { dx: count, dw: taps, db: s.c });
   checkNoOverlap('opts.out.dx', g.dx, 'x', x);
   checkNoOverlap('opts.out.dx', g.dx, 'dy', dy);

@@ -6,6 +6,13 @@ import { ArgumentError } from './errors.js';
 import {
   checkBool, checkDim, checkedProduct, checkF32, checkNoOverlap, checkNumber, checkObject, checkOptionalF32, checkOutputsApart, checkSameOrNoOverlap, optionalOutput,
 } from './validate.js';
+import { checkOptions, optionKeys } from './options.js';
+
+const GEMM_KEYS = optionKeys<GemmDims>()('m', 'n', 'k', 'transA', 'transB', 'alpha', 'beta');
+const OUT_KEYS = ['out'] as const;
+const LINEAR_BACKWARD_KEYS = optionKeys<LinearBackwardOptions>()('dx', 'dw', 'db', 'accumulate');
+const LAYER_NORM_KEYS = optionKeys<LayerNormOptions>()('out', 'mean', 'rstd');
+const LAYER_NORM_BACKWARD_KEYS = optionKeys<LayerNormBackwardOptions>()('dx', 'dgamma', 'dbeta');
 
 /** Sizes and flags of `gemm`: the Gemm kernel's own (kernel-table.ts). */
 export type GemmOptions = GemmDims;
@@ -19,7 +26,7 @@ export type GemmOptions = GemmDims;
  * const c = gemm(a, b, undefined, { m: 2, n: 3, k: 4 }); // a [2, 4], b [4, 3] -> c [2, 3]
  */
 export function gemm(a: Float32Array, b: Float32Array, c: Float32Array | undefined, opts: GemmOptions): Float32Array {
-  const o = checkObject<GemmOptions>('opts', opts);
+  const o = checkOptions<GemmOptions>('gemm', 'opts', opts, GEMM_KEYS);
   const m = checkDim('opts.m', o.m), n = checkDim('opts.n', o.n), k = checkDim('opts.k', o.k);
   const transA = checkBool('opts.transA', o.transA), transB = checkBool('opts.transB', o.transB);
   const alpha = o.alpha === undefined ? 1 : checkNumber('opts.alpha', o.alpha);
@@ -88,7 +95,7 @@ export function linear(x: Float32Array, w: Float32Array, bias: Float32Array | un
   checkF32('x', x, d.rows * d.inFeatures);
   checkF32('w', w, d.inFeatures * d.outFeatures);
   checkOptionalF32('bias', bias, d.outFeatures);
-  const o = checkObject<LinearOptions>('opts', opts);
+  const o = checkOptions<LinearOptions>('linear', 'opts', opts, OUT_KEYS);
   const y = o.out === undefined ? allocFloat32(d.rows * d.outFeatures) : checkF32('opts.out', o.out, d.rows * d.outFeatures);
   checkOutputsApart({ 'opts.out': y }, { x, w, bias });
   runKernel((k) => k.Linear(x, w, bias ?? null, y, d));
@@ -109,7 +116,7 @@ export function linearBackward(
   checkF32('x', x, d.rows * d.inFeatures);
   checkF32('w', w, d.inFeatures * d.outFeatures);
   checkF32('dy', dy, d.rows * d.outFeatures);
-  const o = checkObject<LinearBackwardOptions>('opts', opts);
+  const o = checkOptions<LinearBackwardOptions>('linearBackward', 'opts', opts, LINEAR_BACKWARD_KEYS);
   const accumulate = checkBool('opts.accumulate', o.accumulate);
   const g: LinearGrads = {
     dx: optionalOutput('opts.dx', o.dx, d.rows * d.inFeatures, allocFloat32),
@@ -187,7 +194,7 @@ export function layerNorm(
   checkOptionalF32('gamma', gamma, s.cols);
   checkOptionalF32('beta', beta, s.cols);
   if (checkNumber('eps', eps) < 0) throw new ArgumentError(`eps: expected a number >= 0, got ${eps}`);
-  const o = checkObject<LayerNormOptions>('opts', opts);
+  const o = checkOptions<LayerNormOptions>('layerNorm', 'opts', opts, LAYER_NORM_KEYS);
   const y = o.out === undefined ? allocFloat32(s.n) : checkF32('opts.out', o.out, s.n);
   const mean = o.mean === undefined ? allocFloat32(s.rows) : checkF32('opts.mean', o.mean, s.rows);
   const rstd = o.rstd === undefined ? allocFloat32(s.rows) : checkF32('opts.rstd', o.rstd, s.rows);
@@ -212,7 +219,7 @@ export function layerNormBackward(
   checkF32('mean', mean, s.rows);
   checkF32('rstd', rstd, s.rows);
   checkF32('dy', dy, s.n);
-  const o = checkObject<LayerNormBackwardOptions>('opts', opts);
+  const o = checkOptions<LayerNormBackwardOptions>('layerNormBackward', 'opts', opts, LAYER_NORM_BACKWARD_KEYS);
   const g: LayerNormGrads = {
     dx: optionalOutput('opts.dx', o.dx, s.n, allocFloat32),
     dgamma: optionalOutput('opts.dgamma', o.dgamma, s.cols, allocFloat32),

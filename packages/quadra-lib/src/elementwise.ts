@@ -8,6 +8,10 @@ import {
   checkDim, checkedProduct, checkF32, checkF32Any, checkNoOverlap, checkNumber, checkObject, checkOutputsApart, checkSameOrNoOverlap,
   optionalOutput,
 } from './validate.js';
+import { checkOptions, optionKeys } from './options.js';
+
+const OUT_KEYS = optionKeys<GeluOptions>()('out');
+const SCALE_ADD_BACKWARD_KEYS = optionKeys<ScaleAddBackwardOptions>()('dz', 'dgamma');
 
 export type { BinaryOpName, BroadcastMode };
 
@@ -148,7 +152,7 @@ function outOf(name: string, given: Float32Array | undefined, length: number): F
  */
 export function gelu(x: Float32Array, opts: GeluOptions = {}): Float32Array {
   checkF32Any('x', x);
-  const o = checkObject<GeluOptions>('opts', opts);
+  const o = checkOptions<GeluOptions>('gelu', 'opts', opts, OUT_KEYS);
   const out = outOf('opts.out', o.out, x.length);
   checkSameOrNoOverlap('opts.out', out, 'x', x);
   runKernel((k) => k.Gelu(x, out));
@@ -159,7 +163,7 @@ export function gelu(x: Float32Array, opts: GeluOptions = {}): Float32Array {
 export function geluBackward(x: Float32Array, dy: Float32Array, opts: GeluOptions = {}): Float32Array {
   checkF32Any('x', x);
   checkF32('dy', dy, x.length);
-  const o = checkObject<GeluOptions>('opts', opts);
+  const o = checkOptions<GeluOptions>('geluBackward', 'opts', opts, OUT_KEYS);
   const out = outOf('opts.out', o.out, x.length);
   checkSameOrNoOverlap('opts.out', out, 'x', x);
   checkSameOrNoOverlap('opts.out', out, 'dy', dy);
@@ -180,7 +184,7 @@ export function biasGelu(h: Float32Array, bias: Float32Array, cols: number, opts
   const c = checkDim('cols', cols);
   if (h.length % c !== 0) throw new ShapeError(`h: expected a multiple of cols = ${c} elements, got ${h.length}`);
   checkF32('bias', bias, c);
-  const o = checkObject<BiasGeluOptions>('opts', opts);
+  const o = checkOptions<BiasGeluOptions>('biasGelu', 'opts', opts, OUT_KEYS);
   const out = outOf('opts.out', o.out, h.length);
   checkOutputsApart({ h }, { bias });
   checkOutputsApart({ 'opts.out': out }, { h, bias });
@@ -238,7 +242,7 @@ export function scaleAddBackward(
   rowsOf('z', z, c);
   checkF32('gamma', gamma, c);
   checkF32('dy', dy, z.length);
-  const o = checkObject<ScaleAddBackwardOptions>('opts', opts);
+  const o = checkOptions<ScaleAddBackwardOptions>('scaleAddBackward', 'opts', opts, SCALE_ADD_BACKWARD_KEYS);
   const g: ScaleAddGrads = {
     dz: optionalOutput('opts.dz', o.dz, z.length, allocFloat32),
     dgamma: optionalOutput('opts.dgamma', o.dgamma, c, allocFloat32),

@@ -50,3 +50,13 @@ export class CudaUnavailableError extends QuadraError {
     if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
   }
 }
+
+/** An environment variable (QUADRA_NUM_THREADS, QUADRA_BACKEND, ...) holds a value outside its accepted ones. */
+export class EnvironmentError extends QuadraError {
+  /** The variable's name. */
+  readonly variable: string;
+  constructor(variable: string, message: string) {
+    super('QUADRA_ENV', message);
+    this.variable = variable;
+  }
+}

@@ -29,7 +29,13 @@ export { info, formatInfo, setThreads, limitSimd, fmaPeakGflops, type QuadraInfo
 export { allocFloat32 } from './alloc.js';
 export { callNative } from './call-native.js';
 export { loadNative, requireNative, nativeLoadError, type NativeModule } from './native.js';
-export { QuadraError, ArgumentError, ShapeError, DTypeError, NativeLoadError, CudaUnavailableError } from './errors.js';
+export {
+  QuadraError, ArgumentError, ShapeError, DTypeError, NativeLoadError, CudaUnavailableError, EnvironmentError,
+} from './errors.js';
+export {
+  ENV_VARIABLES, checkEnv, envBackend, envThreads, envCuda, envCudaDevice, envPoolMb, type EnvVariable,
+} from './env.js';
+export { checkOptionKeys, checkOptions, optionKeys } from './options.js';
 export { loadCuda, cudaStatus, cudaModulePaths } from './cuda/load.js';
 export type { DeviceArray, CudaStatus, CudaMemory, CudaBackend, CudaKernelTable } from './cuda/api.js';
 export { KERNEL_NAMES } from './kernel-table.js';

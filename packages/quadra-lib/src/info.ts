@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 
+import { envBackend } from './env.js';
 import { ArgumentError } from './errors.js';
 import { cudaStatus } from './cuda/load.js';
 import { nativeLoadError, requireNative } from './native.js';
@@ -37,7 +38,7 @@ export function info(): QuadraInfo {
   const cuda = { available: st.available, reason: st.reason };
   if (!native) {
     return {
-      version: pkg.version, backend: process.env.QUADRA_BACKEND === 'reference' ? 'reference' : 'unavailable', simd: 'none (reference TypeScript kernels)', convSimd: 'none', simdSupported: [],
+      version: pkg.version, backend: envBackend() === 'reference' ? 'reference' : 'unavailable', simd: 'none (reference TypeScript kernels)', convSimd: 'none', simdSupported: [],
       threads: 1, gemm: 'reference', nativeError: nativeLoadError()?.message, cuda,
     };
   }
@@ -47,7 +48,7 @@ export function info(): QuadraInfo {
 
 /** Sets the number of kernel threads (0 = one per core). Returns the number now in use. */
 export function setThreads(n: number): number {
-  if (!Number.isInteger(n) || n < 0 || n > 4096) throw new ArgumentError(`n: expected an integer in [0, 4096], got ${n}`);
+  if (!Number.isInteger(n) || n < 0 || n > 4096) throw new ArgumentError(`setThreads: n must be an integer in [0, 4096] (0: one per core), got ${n}`);
   return nativeLoadError() === null ? requireNative().setThreads(n) : 1;
 }
 

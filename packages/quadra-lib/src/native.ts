@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { checkEnv, envBackend } from './env.js';
 import { NativeLoadError } from './errors.js';
 import type { KernelSignatures } from './kernel-table.js';
 
@@ -37,17 +38,28 @@ export function loadNative(root: string = packageRoot): NativeModule {
   } catch (err) {
     throw new NativeLoadError(explain(root, 'no binary found', err), { cause: err });
   }
-  // libgomp reads its settings once, when the module pulls it in. Its default spins ~300k
-  // iterations at every barrier: when the cores are shared (a test runner, a data worker, another
-  // process) a spinning thread starves the one doing the work; a training step measured 4.5x
-  // slower. 20000 keeps quiet-machine speed (same figures) and degrades gently under sharing.
-  if (process.env.OMP_WAIT_POLICY === undefined && process.env.GOMP_SPINCOUNT === undefined) {
-    process.env.GOMP_SPINCOUNT = '20000';
-  }
+  setWaitPolicy();
   try {
     return require(file) as NativeModule;
   } catch (err) {
     throw new NativeLoadError(explain(root, `loading ${file} failed`, err), { cause: err });
+  }
+}
+
+/**
+ * libgomp reads its settings once, when the module pulls it in, so the wait policy is set here,
+ * before the load, unless the user set OMP_WAIT_POLICY or GOMP_SPINCOUNT. Its own default spins
+ * ~300k iterations at every barrier; when another process holds a core, the spinning threads
+ * starve the one with work: a QuadraBlock training step (2x28x28x64, 2 cores) took 22–51 ms with
+ * the spin count of 20000 used before, 54–204 ms with libgomp's default, and 4–8 ms with `passive`
+ * (threads sleep at once), which also matched or beat every other setting when the machine was
+ * not contended (bench/RESULTS.md, "Threads on a shared machine").
+ */
+export const DEFAULT_WAIT_POLICY = 'passive';
+
+function setWaitPolicy(): void {
+  if (process.env.OMP_WAIT_POLICY === undefined && process.env.GOMP_SPINCOUNT === undefined) {
+    process.env.OMP_WAIT_POLICY = DEFAULT_WAIT_POLICY;
   }
 }
 
@@ -85,7 +97,11 @@ let cached: { module: NativeModule | null; error: NativeLoadError | null } | und
 
 function state() {
   if (!cached) {
-    if (process.env.QUADRA_BACKEND === 'reference') {
+    // A bad QUADRA_* variable is an EnvironmentError here, on every call until fixed (the C++
+    // side would read a bad QUADRA_NUM_THREADS as "one per core" without a word).
+    checkEnv();
+    const backend = envBackend();
+    if (backend === 'reference') {
       cached = { module: null, error: new NativeLoadError('QUADRA_BACKEND=reference: the native module is disabled') };
     } else {
       try {
@@ -105,7 +121,7 @@ function state() {
  */
 export function nativeOrNull(): NativeModule | null {
   const s = state();
-  if (s.module || process.env.QUADRA_BACKEND === 'reference') return s.module;
+  if (s.module || envBackend() === 'reference') return s.module;
   throw s.error!;
 }
 

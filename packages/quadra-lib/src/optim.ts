@@ -2,6 +2,10 @@ import { runKernel } from './call-native.js';
 import { ArgumentError } from './errors.js';
 import { type AdamWRefOptions, type SgdRefOptions } from './reference/optim.js';
 import { checkBool, checkDim, checkDisjoint, checkF32, checkF32Any, checkNumber, checkObject } from './validate.js';
+import { checkOptions, optionKeys } from './options.js';
+
+const ADAMW_KEYS = optionKeys<AdamWOptions>()('lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'step');
+const SGD_KEYS = optionKeys<SgdOptions>()('lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'firstStep');
 
 /** Hyper-parameters of one AdamW step; defaults are torch.optim.AdamW's. */
 export interface AdamWOptions {
@@ -49,7 +53,7 @@ export function adamwStep(param: Float32Array, grad: Float32Array, m: Float32Arr
   checkF32('grad', grad, param.length);
   checkF32('m', m, param.length);
   checkF32('v', v, param.length);
-  const o = checkObject<AdamWOptions>('options', options);
+  const o = checkOptions<AdamWOptions>('adamwStep', 'options', options, ADAMW_KEYS);
   const hp: AdamWRefOptions = {
     lr: checkNumber('options.lr', o.lr),
     beta1: o.beta1 === undefined ? 0.9 : checkNumber('options.beta1', o.beta1),
@@ -75,7 +79,7 @@ export function adamwStep(param: Float32Array, grad: Float32Array, m: Float32Arr
 export function sgdStep(param: Float32Array, grad: Float32Array, momentumBuf: Float32Array | undefined, options: SgdOptions): void {
   checkF32Any('param', param);
   checkF32('grad', grad, param.length);
-  const o = checkObject<SgdOptions>('options', options);
+  const o = checkOptions<SgdOptions>('sgdStep', 'options', options, SGD_KEYS);
   const hp: SgdRefOptions = {
     lr: checkNumber('options.lr', o.lr),
     momentum: o.momentum === undefined ? 0 : checkNumber('options.momentum', o.momentum),

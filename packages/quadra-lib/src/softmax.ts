@@ -4,6 +4,12 @@ import { ArgumentError, DTypeError, ShapeError } from './errors.js';
 import {
   checkBool, checkDim, checkedProduct, checkF32, checkNoOverlap, checkNumber, checkObject, checkSameOrNoOverlap, describe,
 } from './validate.js';
+import { checkOptions, optionKeys } from './options.js';
+
+const SOFTMAX_KEYS = optionKeys<SoftmaxOptions>()('out', 'log');
+const SOFTMAX_BACKWARD_KEYS = optionKeys<SoftmaxBackwardOptions>()('dx', 'log');
+const CROSS_ENTROPY_KEYS = optionKeys<CrossEntropyOptions>()('smoothing', 'probs');
+const CROSS_ENTROPY_BACKWARD_KEYS = optionKeys<CrossEntropyBackwardOptions>()('smoothing', 'scale', 'out');
 
 export interface SoftmaxOptions {
   /** Buffer for the result [rows, cols]; may be x itself. Allocated when absent. */
@@ -30,7 +36,7 @@ export function softmax(x: Float32Array, rows: number, cols: number, opts: Softm
   const r = checkDim('rows', rows), c = checkDim('cols', cols);
   const n = checkedProduct('x', r, c);
   checkF32('x', x, n);
-  const o = checkObject<SoftmaxOptions>('opts', opts);
+  const o = checkOptions<SoftmaxOptions>('softmax', 'opts', opts, SOFTMAX_KEYS);
   const log = checkBool('opts.log', o.log);
   const out = o.out === undefined ? allocFloat32(n) : checkF32('opts.out', o.out, n);
   checkSameOrNoOverlap('opts.out', out, 'x', x);
@@ -49,7 +55,7 @@ export function softmaxBackward(
   const n = checkedProduct('y', r, c);
   checkF32('y', y, n);
   checkF32('dy', dy, n);
-  const o = checkObject<SoftmaxBackwardOptions>('opts', opts);
+  const o = checkOptions<SoftmaxBackwardOptions>('softmaxBackward', 'opts', opts, SOFTMAX_BACKWARD_KEYS);
   const log = checkBool('opts.log', o.log);
   const dx = o.dx === undefined ? allocFloat32(n) : checkF32('opts.dx', o.dx, n);
   checkSameOrNoOverlap('opts.dx', dx, 'dy', dy);
@@ -91,7 +97,7 @@ function checkCrossEntropyCall<O extends { smoothing?: number }>(
   const n = checkedProduct(name, r, c);
   checkF32(name, x, n);
   const lab = checkLabels(labels, r, c);
-  const o = checkObject<O>('opts', opts);
+  const o = checkOptions<O>(name === 'logits' ? 'crossEntropy' : 'crossEntropyBackward', 'opts', opts, name === 'logits' ? CROSS_ENTROPY_KEYS : CROSS_ENTROPY_BACKWARD_KEYS);
   let smoothing = 0;
   if (o.smoothing !== undefined) {
     smoothing = checkNumber('opts.smoothing', o.smoothing);

@@ -84,8 +84,8 @@ describe('quadconv2d / quadconv2dBackward argument checks', () => {
   });
 
   it('rejects bad settings', () => {
-    expectError(() => setThreads(-1), ArgumentError, /^n:/);
-    expectError(() => setThreads(1.5), ArgumentError, /^n:/);
+    expectError(() => setThreads(-1), ArgumentError, /^setThreads: n must be an integer in \[0, 4096\]/);
+    expectError(() => setThreads(1.5), ArgumentError, /^setThreads: n must be an integer in \[0, 4096\]/);
   });
 });
 

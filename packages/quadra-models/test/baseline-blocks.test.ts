@@ -336,7 +336,7 @@ describe('SwinBlock', () => {
     expect(() => new SwinBlock(4, { headDim: 0 })).toThrow(q.ArgumentError);
     expect(() => new SwinBlock(6, { headDim: 4 })).not.toThrow(); // 1 head of 6
     expect(() => new SwinBlock(10, { headDim: 3 })).toThrow(q.ArgumentError); // 3 heads do not divide 10
-    expect(() => new SwinBlock(4).forward(q.randn([1, 3, 3, 5]))).toThrow(q.ArgumentError);
+    expect(() => new SwinBlock(4).forward(q.randn([1, 3, 3, 5]))).toThrow(q.ShapeError);
   });
 });
 

@@ -5,6 +5,7 @@
 import { ArgumentError } from '@quadranet/core';
 import { infer, predict, type Prediction } from '@quadranet/models';
 import type { Command } from 'commander';
+import { positiveInt } from '../arg-parsers.js';
 import { DEVICE_FLAG, DEVICE_HELP, deviceFromFlag } from '../device-option.js';
 
 interface InferFlags {
@@ -45,8 +46,8 @@ export function addInferCommand(program: Command): void {
     .description('classify an input with a `quadra train` checkpoint (--checkpoint), or write logits with PyTorch-layout weights (--model, --weights)')
     .option('--checkpoint <file>', 'checkpoint.safetensors from `quadra train`: carries the model, input size and normalisation')
     .option('--model <name|config.json>', 'with --weights: zoo name (quadranet36_t, ...) or a JSON file of QuadraNet options')
-    .option('--num-classes <n>', 'with --model: classes of the head', Number)
-    .option('--in-channels <n>', 'with --model: input channels', Number)
+    .option('--num-classes <n>', 'with --model: classes of the head', positiveInt('--num-classes'))
+    .option('--in-channels <n>', 'with --model: input channels', positiveInt('--in-channels'))
     .option('--weights <file>', 'with --model: safetensors with the reference parameter names, PyTorch layouts')
     .requiredOption('--input <file>', "safetensors with a tensor `input` (N, C, H, W); with --checkpoint also .npy (N, C, H, W) or a PNG/JPEG image")
     .option('--output <file>', 'safetensors to write `logits` (N, classes) into (required with --model)')

@@ -5,7 +5,7 @@
  * for cpu tensors. cuda tensors go to the CUDA module's kernels (loaded on first use; when it cannot
  * load, a BackendUnavailableError carries the reason).
  */
-import { nativeLoadError, type CudaStatus } from '@quadranet/lib';
+import { envBackend, nativeLoadError, type CudaStatus } from '@quadranet/lib';
 import type { DType } from '../dtype.js';
 import type { Device } from '../device.js';
 import { ArgumentError, BackendUnavailableError } from '../errors.js';
@@ -16,7 +16,9 @@ import { refKernels } from './ref/index.js';
 
 export type BackendName = 'cpu' | 'ref';
 
-let forced: BackendName | null = process.env.QUADRA_BACKEND === 'reference' ? 'ref' : null;
+/** setBackend's choice; undefined until set or first read from QUADRA_BACKEND (an EnvironmentError when bogus). */
+let forcedChoice: BackendName | null | undefined;
+const forced = (): BackendName | null => (forcedChoice === undefined ? (forcedChoice = envBackend() === 'reference' ? 'ref' : null) : forcedChoice);
 let cpuTable: KernelTable | null = null;
 
 function cpuBackend(): KernelTable {
@@ -33,11 +35,11 @@ function cpuBackend(): KernelTable {
 /** Forces every float32 cpu op onto the reference backend ('ref') or back to native ('cpu'). */
 export function setBackend(name: BackendName): void {
   if (name !== 'cpu' && name !== 'ref') throw new ArgumentError(`setBackend: name must be 'cpu' or 'ref', got ${JSON.stringify(name)}`);
-  forced = name === 'ref' ? 'ref' : null;
+  forcedChoice = name === 'ref' ? 'ref' : null;
 }
 
 export function getBackend(): BackendName {
-  return forced ?? ((nativeLoadError() === null) ? 'cpu' : 'ref');
+  return forced() ?? ((nativeLoadError() === null) ? 'cpu' : 'ref');
 }
 
 /**
@@ -46,7 +48,7 @@ export function getBackend(): BackendName {
  */
 export function kernels(t: { device: Device; dtype: DType }): AnyKernelTable {
   if (t.device === 'cuda') return cudaKernels(cudaRuntime());
-  if (t.dtype === 'float64' || forced === 'ref') return refKernels;
+  if (t.dtype === 'float64' || forced() === 'ref') return refKernels;
   return cpuBackend();
 }
 

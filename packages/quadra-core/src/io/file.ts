@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { checkOptionKeys } from '../errors.js';
 import { FileFormatError } from './errors.js';
 import {
   float32LeBytes,
@@ -31,6 +32,7 @@ export interface ReadOptions {
  * message starts with the path.
  */
 export function readSafetensors(path: string, options: ReadOptions = {}): SafetensorsFile {
+  checkOptionKeys('readSafetensors', options, ['copy'], 'options');
   const bytes = readWholeFile(path);
   return parseSafetensors(bytes, { source: path, copy: options.copy });
 }

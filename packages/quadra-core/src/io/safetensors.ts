@@ -8,6 +8,7 @@
  * Tensors here are plain `{shape, data: Float32Array}` records so the Tensor class can wrap them.
  */
 import { ArgumentError, DTypeError, ShapeError } from '@quadranet/lib';
+import { checkOptionKeys } from '../errors.js';
 import { FileFormatError } from './errors.js';
 import { decodeBF16, decodeF16 } from './half.js';
 
@@ -91,6 +92,7 @@ function isCount(v: unknown): v is number {
  *   const w = tensors.get('stem.weight'); // { shape: [...], data: Float32Array }
  */
 export function parseSafetensors(bytes: Uint8Array, options: ParseOptions = {}): SafetensorsFile {
+  checkOptionKeys('parseSafetensors', options, ['source', 'copy'], 'options');
   const source = options.source ?? 'safetensors data';
   const fail = (msg: string, tensor?: string): never => {
     throw new FileFormatError(`${source}: ${tensor === undefined ? '' : `tensor ${JSON.stringify(tensor)}: `}${msg}`, {

@@ -1,5 +1,5 @@
 /** Layers over NHWC tensors. Weights: truncated normal std 0.02, biases zero (QuadraNet's init). */
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, checkOptionKeys, optionKeys } from '../errors.js';
 import { gelu } from '../ops/activation.js';
 import { add, mul } from '../ops/binary.js';
 import { conv2d, dwConv2d, quadConv2d } from '../ops/conv.js';
@@ -10,6 +10,7 @@ import { linear } from '../ops/linear.js';
 import type { Generator } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import { ones_, truncNormal_ } from './init.js';
+import { checkLastAxis, checkNhwc } from './input-checks.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
@@ -28,12 +29,16 @@ export interface LayerOptions {
   generator?: Generator;
 }
 
+const LAYER_KEYS = optionKeys<LayerOptions>()('bias', 'generator');
+const CONV_KEYS = optionKeys<LayerOptions & { stride?: number; padding?: number }>()('bias', 'generator', 'stride', 'padding');
+
 /** y = x·Wᵀ + b; weight [out, in] as PyTorch. */
 export class Linear extends Module {
   weight: Parameter;
   bias: Parameter | null;
   constructor(readonly inFeatures: number, readonly outFeatures: number, opts: LayerOptions = {}) {
     super();
+    checkOptionKeys('Linear', opts, LAYER_KEYS);
     positiveInt('Linear', 'inFeatures', inFeatures);
     positiveInt('Linear', 'outFeatures', outFeatures);
     this.weight = weight([outFeatures, inFeatures], opts.generator);
@@ -43,6 +48,7 @@ export class Linear extends Module {
     return `${this.inFeatures}, ${this.outFeatures}${this.bias ? '' : ', bias=false'}`;
   }
   forward(x: Tensor): Tensor {
+    checkLastAxis(x, this.inFeatures, 'features');
     return linear(x, this.weight, this.bias);
   }
 }
@@ -61,6 +67,7 @@ export class LayerNorm extends Module {
     return `${this.dim}, eps=${this.eps < 1e-3 ? this.eps.toExponential() : this.eps}`;
   }
   forward(x: Tensor): Tensor {
+    checkLastAxis(x, this.dim);
     return layerNorm(x, this.weight, this.bias, this.eps);
   }
 }
@@ -71,6 +78,7 @@ export class Conv2d extends Module {
   bias: Parameter | null;
   constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, readonly opts: LayerOptions & { stride?: number; padding?: number } = {}) {
     super();
+    checkOptionKeys('Conv2d', opts, CONV_KEYS);
     positiveInt('Conv2d', 'inChannels', inChannels);
     positiveInt('Conv2d', 'outChannels', outChannels);
     positiveInt('Conv2d', 'kernelSize', kernelSize);
@@ -82,6 +90,7 @@ export class Conv2d extends Module {
     return `${this.inChannels}, ${this.outChannels}, k=${this.kernelSize}${stride !== 1 ? `, stride=${stride}` : ''}${padding ? `, padding=${padding}` : ''}${this.bias ? '' : ', bias=false'}`;
   }
   forward(x: Tensor): Tensor {
+    checkNhwc(x, this.inChannels);
     return conv2d(x, this.weight, this.bias, { stride: this.opts.stride ?? 1, padding: this.opts.padding ?? 0 });
   }
 }
@@ -92,6 +101,7 @@ export class DepthwiseConv2d extends Module {
   bias: Parameter | null;
   constructor(readonly channels: number, readonly kernelSize = 7, opts: LayerOptions = {}) {
     super();
+    checkOptionKeys('DepthwiseConv2d', opts, LAYER_KEYS);
     positiveInt('DepthwiseConv2d', 'channels', channels);
     if (kernelSize % 2 !== 1) throw new ArgumentError(`DepthwiseConv2d: kernelSize must be odd, got ${kernelSize}`);
     this.weight = weight([kernelSize, kernelSize, channels], opts.generator);
@@ -101,6 +111,7 @@ export class DepthwiseConv2d extends Module {
     return `${this.channels}, k=${this.kernelSize}${this.bias ? '' : ', bias=false'}`;
   }
   forward(x: Tensor): Tensor {
+    checkNhwc(x, this.channels);
     return dwConv2d(x, this.weight, this.bias, this.kernelSize);
   }
 }
@@ -117,6 +128,7 @@ export class QuadraConv2d extends Module {
   saveAB = false;
   constructor(readonly channels: number, readonly kernelSize = 7, opts: LayerOptions = {}) {
     super();
+    checkOptionKeys('QuadraConv2d', opts, LAYER_KEYS);
     this.conv1 = new DepthwiseConv2d(channels, kernelSize, opts);
     this.conv2 = new DepthwiseConv2d(channels, kernelSize, opts);
     this.conv3 = new DepthwiseConv2d(channels, kernelSize, opts);
@@ -125,6 +137,7 @@ export class QuadraConv2d extends Module {
     return `${this.channels}, k=${this.kernelSize}`;
   }
   forward(x: Tensor): Tensor {
+    checkNhwc(x, this.channels);
     const p = { wa: this.conv1.weight, ba: this.conv1.bias, wb: this.conv2.weight, bb: this.conv2.bias, wc: this.conv3.weight, bc: this.conv3.bias };
     return quadConv2d(x, p, this.kernelSize, { saveAB: this.saveAB });
   }
@@ -137,6 +150,7 @@ export class QuadraLinear extends Module {
   c: Linear;
   constructor(readonly inFeatures: number, readonly outFeatures: number, opts: LayerOptions = {}) {
     super();
+    checkOptionKeys('QuadraLinear', opts, LAYER_KEYS);
     this.a = new Linear(inFeatures, outFeatures, opts);
     this.b = new Linear(inFeatures, outFeatures, opts);
     this.c = new Linear(inFeatures, outFeatures, opts);
@@ -145,6 +159,7 @@ export class QuadraLinear extends Module {
     return `${this.inFeatures}, ${this.outFeatures}`;
   }
   forward(x: Tensor): Tensor {
+    checkLastAxis(x, this.inFeatures, 'features');
     const pa = this.a.forward(x);
     const pb = this.b.forward(x);
     const pc = this.c.forward(x);

@@ -10,6 +10,7 @@ import { Tensor, zeroed } from '../tensor.js';
 import { fmt } from '../shape.js';
 import { copyTensor, moveTo, writeHost } from '../transfer.js';
 import { keep } from '../scope.js';
+import { callForward } from './module-path.js';
 import { Parameter } from './parameter.js';
 
 /** A loadStateDict() whose keys or shapes did not match. */
@@ -76,6 +77,15 @@ function converted(v: Parameter, dtype: DType): Parameter | null {
 
 export abstract class Module {
   training = true;
+
+  constructor() {
+    // Every forward runs through callForward, which keeps the module on a call stack so an error
+    // thrown inside names the module's path (module-path.ts). Non-enumerable: not a child or parameter.
+    const fwd = this.forward as (...args: Tensor[]) => Tensor;
+    Object.defineProperty(this, 'forward', {
+      value: (...args: Tensor[]) => callForward(this, fwd, args), writable: true, configurable: true, enumerable: false,
+    });
+  }
 
   /** Direct children by field name (arrays of modules become name.i). */
   namedChildren(): [string, Module][] {
@@ -190,7 +200,10 @@ export abstract class Module {
     }
   }
 
-  /** Key hyper-parameters for toString(), e.g. `64, k=7` (override in subclasses; '' by default). */
+  /**
+   * Key hyper-parameters, PyTorch's extra_repr (e.g. `dim=64, k=7`): shown by toString() and in
+   * error messages beside the module's path (override in subclasses; '' by default).
+   */
   extraRepr(): string {
     return '';
   }

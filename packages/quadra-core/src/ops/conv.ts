@@ -6,7 +6,7 @@
 import type { ConvShape } from '@quadranet/lib';
 import { record } from '../autograd/node.js';
 import { kernels } from '../backends/dispatch.js';
-import { ArgumentError, ShapeError } from '../errors.js';
+import { ArgumentError, checkOptionKeys, ShapeError } from '../errors.js';
 import type { Conv2dGeom } from '../kernels/names.js';
 import { fmt } from '../shape.js';
 import { emptyLike, type Tensor } from '../tensor.js';
@@ -18,6 +18,7 @@ export interface Conv2dOptions {
 }
 
 function geometry(x: Tensor, w: Tensor, o: Conv2dOptions): Conv2dGeom {
+  checkOptionKeys('conv2d', o, ['stride', 'padding']);
   checkRank('conv2d', 'x', x, 4);
   checkRank('conv2d', 'w', w, 4);
   const [n, h, wd, c] = x.shape;
@@ -100,6 +101,7 @@ export interface QuadConvOptions {
  * const y = quadConv2d(x, { wa, ba, wb, bb, wc, bc }, 7);
  */
 export function quadConv2d(x: Tensor, p: QuadConvParams, k: number, opts: QuadConvOptions = {}): Tensor {
+  checkOptionKeys('quadConv2d', opts, ['saveAB']);
   const { wa, ba, wb, bb, wc, bc } = p;
   checkSame('quadConv2d', { x, wa, ba, wb, bb, wc, bc });
   const s = depthwiseShape('quadConv2d', x, wa, k);

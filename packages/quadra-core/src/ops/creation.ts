@@ -1,7 +1,7 @@
 /** Tensor creation. Every random function takes an optional seeded Generator. */
 import type { DType, FArray } from '../dtype.js';
 import { checkDevice, type Device } from '../device.js';
-import { ArgumentError, ShapeError } from '../errors.js';
+import { ArgumentError, checkOptionKeys, ShapeError } from '../errors.js';
 import { defaultGenerator, type Generator } from '../random.js';
 import { checkShape, fmt, sizeOf } from '../shape.js';
 import { empty, fromArray, zeroed, type NestedArray, type Tensor } from '../tensor.js';
@@ -43,6 +43,7 @@ function inferShape(v: NestedArray): number[] {
  * const g = randn([8, 56, 56, 64], { device: 'cuda' }); // drawn on the host, uploaded once
  */
 export function tensor(values: NestedArray | FArray, shape?: readonly number[], opts: CreateOptions = {}): Tensor {
+  checkOptionKeys('tensor', opts, CREATE_KEYS);
   if (values instanceof Float32Array || values instanceof Float64Array) {
     const sh = shape ? checkShape('shape', shape) : [values.length];
     if (sizeOf(sh) !== values.length) throw new ShapeError(`tensor: shape ${fmt(sh)} needs ${sizeOf(sh)} values, got ${values.length}`);
@@ -61,10 +62,12 @@ export function tensor(values: NestedArray | FArray, shape?: readonly number[], 
 }
 
 export function zeros(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+  checkOptionKeys('zeros', opts, CREATE_KEYS);
   return finish(zeroed(checkShape('shape', shape), opts.dtype, opts.device), opts);
 }
 
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
+  checkOptionKeys('full', opts, CREATE_KEYS);
   const t = empty(checkShape('shape', shape), opts.dtype, opts.device);
   return finish(fillTensor(t, value), opts);
 }
@@ -83,6 +86,7 @@ export function onesLike(t: Tensor): Tensor {
 
 /** 0, 1, …, n-1. */
 export function arange(n: number, opts: CreateOptions = {}): Tensor {
+  checkOptionKeys('arange', opts, CREATE_KEYS);
   const t = empty([n], opts.dtype, 'cpu');
   const d = t.data();
   for (let i = 0; i < n; i++) d[i] = i;
@@ -92,6 +96,9 @@ export function arange(n: number, opts: CreateOptions = {}): Tensor {
 export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
+
+const CREATE_KEYS = ['dtype', 'device', 'requiresGrad'] as const satisfies readonly (keyof CreateOptions)[];
+const RANDOM_KEYS = [...CREATE_KEYS, 'generator'] as const;
 
 function fillWith(shape: readonly number[], opts: RandomOptions, fn: (g: Generator) => number): Tensor {
   const t = empty(checkShape('shape', shape), opts.dtype, 'cpu');
@@ -103,11 +110,13 @@ function fillWith(shape: readonly number[], opts: RandomOptions, fn: (g: Generat
 
 /** Standard normal samples. */
 export function randn(shape: readonly number[], opts: RandomOptions = {}): Tensor {
+  checkOptionKeys('randn', opts, RANDOM_KEYS);
   return fillWith(shape, opts, (g) => g.normal());
 }
 
 /** Uniform samples in [low, high). */
 export function rand(shape: readonly number[], opts: RandomOptions & { low?: number; high?: number } = {}): Tensor {
+  checkOptionKeys('rand', opts, [...RANDOM_KEYS, 'low', 'high']);
   const lo = opts.low ?? 0;
   const hi = opts.high ?? 1;
   return fillWith(shape, opts, (g) => lo + (hi - lo) * g.uniform());
@@ -118,6 +127,7 @@ export function rand(shape: readonly number[], opts: RandomOptions & { low?: num
  * cuts at ±2 absolute, i.e. ±100 std for std 0.02).
  */
 export function truncNormal(shape: readonly number[], opts: RandomOptions & { mean?: number; std?: number; a?: number; b?: number } = {}): Tensor {
+  checkOptionKeys('truncNormal', opts, [...RANDOM_KEYS, 'mean', 'std', 'a', 'b']);
   const mean = opts.mean ?? 0;
   const std = opts.std ?? 1;
   const a = opts.a ?? -2;

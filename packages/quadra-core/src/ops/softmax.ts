@@ -1,7 +1,7 @@
 /** Softmax and log-softmax over the last axis, and fused label-smoothed cross-entropy. */
 import { record } from '../autograd/node.js';
 import { kernels } from '../backends/dispatch.js';
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, checkOptionKeys } from '../errors.js';
 import { emptyLike, type Tensor } from '../tensor.js';
 import { fillTensor } from '../transfer.js';
 import { checkRank, checkTensor, rowsCols } from './util.js';
@@ -49,6 +49,7 @@ function checkLabels(labels: ArrayLike<number>, rows: number, cols: number): Int
  */
 export function crossEntropy(logits: Tensor, labels: ArrayLike<number>, opts: CrossEntropyOptions = {}): Tensor {
   checkTensor('crossEntropy: logits', logits);
+  checkOptionKeys('crossEntropy', opts, ['labelSmoothing']);
   checkRank('crossEntropy', 'logits', logits, 2);
   const [rows, cols] = logits.shape;
   const eps = opts.labelSmoothing ?? 0;

@@ -1,5 +1,5 @@
 /** AdamW with decoupled weight decay and bias correction; one fused native update per parameter. */
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, checkOptionKeys, optionKeys } from '../errors.js';
 import type { Parameter } from '../nn/parameter.js';
 import type { Tensor } from '../tensor.js';
 import { kernels, Optimizer } from './optimizer.js';
@@ -13,6 +13,8 @@ export interface AdamWOptions {
   noDecay1d?: boolean;
 }
 
+const KEYS = optionKeys<AdamWOptions>()('lr', 'betas', 'eps', 'weightDecay', 'noDecay1d');
+
 /**
  * @example
  * const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.05, noDecay1d: true });
@@ -25,6 +27,7 @@ export class AdamW extends Optimizer {
   readonly noDecay1d: boolean;
 
   constructor(params: Iterable<Parameter>, opts: AdamWOptions = {}) {
+    checkOptionKeys('AdamW', opts, KEYS);
     super(params, opts.lr ?? 1e-3);
     this.betas = opts.betas ?? [0.9, 0.999];
     this.eps = opts.eps ?? 1e-8;

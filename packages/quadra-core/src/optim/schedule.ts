@@ -1,5 +1,5 @@
 /** Learning-rate schedule: linear warm-up then cosine decay, per step. */
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, checkOptionKeys, optionKeys } from '../errors.js';
 import type { Optimizer } from './optimizer.js';
 
 export interface WarmupCosineOptions {
@@ -11,9 +11,12 @@ export interface WarmupCosineOptions {
   minLr?: number;
 }
 
+const KEYS = optionKeys<WarmupCosineOptions>()('baseLr', 'totalSteps', 'warmupSteps', 'warmupStartLr', 'minLr');
+
 export class WarmupCosine {
   readonly o: Required<WarmupCosineOptions>;
   constructor(opts: WarmupCosineOptions) {
+    checkOptionKeys('WarmupCosine', opts, KEYS);
     this.o = { warmupSteps: 0, warmupStartLr: 0, minLr: 0, ...opts };
     if (!(this.o.totalSteps > 0) || this.o.warmupSteps < 0 || this.o.warmupSteps > this.o.totalSteps) {
       throw new ArgumentError(`WarmupCosine: need totalSteps > 0 and 0 <= warmupSteps <= totalSteps, got ${this.o.totalSteps}, ${this.o.warmupSteps}`);

@@ -1,5 +1,5 @@
 /** SGD with momentum, dampening, Nesterov and L2 weight decay (torch.optim.SGD semantics). */
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, checkOptionKeys, optionKeys } from '../errors.js';
 import type { Parameter } from '../nn/parameter.js';
 import type { Tensor } from '../tensor.js';
 import { kernels, Optimizer } from './optimizer.js';
@@ -12,6 +12,8 @@ export interface SGDOptions {
   nesterov?: boolean;
 }
 
+const KEYS = optionKeys<SGDOptions>()('lr', 'momentum', 'dampening', 'weightDecay', 'nesterov');
+
 export class SGD extends Optimizer {
   readonly momentum: number;
   readonly dampening: number;
@@ -19,6 +21,7 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
 
   constructor(params: Iterable<Parameter>, opts: SGDOptions) {
+    checkOptionKeys('SGD', opts, KEYS);
     super(params, opts.lr);
     this.momentum = opts.momentum ?? 0;
     this.dampening = opts.dampening ?? 0;

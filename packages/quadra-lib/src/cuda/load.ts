@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
-import { ArgumentError, CudaUnavailableError } from '../errors.js';
+import { envCuda, envCudaDevice } from '../env.js';
+import { ArgumentError, CudaUnavailableError, EnvironmentError } from '../errors.js';
 import { packageRoot } from '../native.js';
 import type { CudaBackend, CudaKernelTable, CudaMemory, CudaStatus, DeviceArray } from './api.js';
 import { CudaArray, checkLength, isWholeAllocation } from './device-array.js';
@@ -36,7 +37,8 @@ const require = createRequire(import.meta.url);
  * process that never touches the driver, and how the tests take the no-module path on any machine).
  */
 export function cudaModulePaths(root: string = packageRoot): string[] {
-  if (process.env.QUADRA_CUDA === 'off') return [];
+  if (envCuda() === 'off') return [];
+  envCudaDevice();
   return [
     join(root, 'build', 'Release', 'cuda', 'quadra_cuda.node'),
     join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'cuda', 'quadra_cuda.node'),
@@ -51,7 +53,7 @@ function loadModule(): LoadState {
   const paths = cudaModulePaths();
   const file = paths.find((p) => existsSync(p));
   if (!file) {
-    const reason = process.env.QUADRA_CUDA === 'off'
+    const reason = envCuda() === 'off'
       ? 'no CUDA module: QUADRA_CUDA=off'
       : 'no CUDA module: quadra_cuda.node was not built or shipped for this platform';
     state = {
@@ -79,7 +81,14 @@ function loadModule(): LoadState {
 
 /** The CUDA status: never throws. Without a module, GPU or driver, `available` is false with the reason. */
 export function cudaStatus(): CudaStatus {
-  const s = loadModule();
+  let s: LoadState;
+  try {
+    s = loadModule();
+  } catch (err) {
+    // A bad QUADRA_CUDA / QUADRA_CUDA_DEVICE: the status says why; loadCuda() throws it.
+    if (err instanceof EnvironmentError) return { available: false, reason: err.message };
+    throw err;
+  }
   if (!s.module) return { available: false, reason: s.error.reason };
   try {
     return s.module.status();

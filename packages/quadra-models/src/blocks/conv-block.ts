@@ -1,8 +1,8 @@
 /** ConvNeXt block, NHWC: x + drop_path(γ ⊙ Linear(rC→C)(GELU(Linear(C→rC)(LN(DW_k(x)))))). */
-import { nn, type Tensor } from '@quadranet/core';
+import { checkOptionKeys, nn, type Tensor } from '@quadranet/core';
 import { layerScale, residual } from './layer-scale.js';
 import { Mlp } from './mlp.js';
-import type { BlockOptions } from './quadra-block.js';
+import { BLOCK_OPTION_KEYS, type BlockOptions } from './quadra-block.js';
 
 export class ConvBlock extends nn.Module {
   dwconv: nn.DepthwiseConv2d;
@@ -13,6 +13,7 @@ export class ConvBlock extends nn.Module {
 
   constructor(readonly dim: number, opts: BlockOptions = {}) {
     super();
+    checkOptionKeys('ConvBlock', opts, BLOCK_OPTION_KEYS);
     this.dwconv = new nn.DepthwiseConv2d(dim, opts.kernelSize ?? 7);
     this.norm = new nn.LayerNorm(dim, 1e-6);
     this.mlp = new Mlp(dim, opts.expansion ?? 4);
@@ -29,6 +30,7 @@ export class ConvBlock extends nn.Module {
   }
 
   forward(x: Tensor): Tensor {
+    nn.checkNhwc(x, this.dim);
     const d = this.dwconv.forward(x);
     const h = this.norm.forward(d);
     d.dispose();

@@ -5,7 +5,7 @@
  *   q_0..q_{n−1} = split(q, d);  p ← p ⊙ q_0;  p ← Linear(d_k→d_{k+1})(p) ⊙ q_{k+1};  out = Linear(C→C)(p)
  * Children as the reference state dict: proj_in, dwconv, pws.{i}, proj_out.
  */
-import { ArgumentError, linear, mul, nn, split, type Tensor } from '@quadranet/core';
+import { ArgumentError, checkOptionKeys, linear, mul, nn, split, type Tensor } from '@quadranet/core';
 
 export interface GnConvOptions {
   /** Depthwise kernel size (HorNet: 7). */
@@ -34,6 +34,7 @@ export class GnConv extends nn.Module {
 
   constructor(readonly dim: number, readonly order: number, opts: GnConvOptions = {}) {
     super();
+    checkOptionKeys('GnConv', opts, ['kernelSize', 'scale']);
     this.dims = gnConvDims(dim, order);
     const total = this.dims.reduce((a, b) => a + b, 0);
     this.proj_in = new nn.Linear(dim, 2 * dim);

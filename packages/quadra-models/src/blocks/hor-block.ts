@@ -4,7 +4,7 @@
  *   x = x + drop_path(γ2 ⊙ Linear(rC→C)(GELU(Linear(C→rC)(LN(x)))))
  * Names as the HorNet state dict: norm1, gnconv.{proj_in,dwconv,pws.i,proj_out}, norm2, pwconv1, pwconv2, gamma1, gamma2.
  */
-import { nn, type Tensor } from '@quadranet/core';
+import { checkOptionKeys, nn, optionKeys, type Tensor } from '@quadranet/core';
 import { GnConv } from './gnconv.js';
 import { layerScale, mixerThenMlp } from './layer-scale.js';
 import { Mlp } from './mlp.js';
@@ -20,6 +20,8 @@ export interface HorBlockOptions {
   layerScaleInit?: number;
 }
 
+const KEYS = optionKeys<HorBlockOptions>()('order', 'kernelSize', 'expansion', 'dropPath', 'layerScaleInit');
+
 export class HorBlock extends nn.Module {
   norm1: nn.LayerNorm;
   gnconv: GnConv;
@@ -31,6 +33,7 @@ export class HorBlock extends nn.Module {
 
   constructor(readonly dim: number, opts: HorBlockOptions = {}) {
     super();
+    checkOptionKeys('HorBlock', opts, KEYS);
     this.norm1 = new nn.LayerNorm(dim, 1e-6);
     this.gnconv = new GnConv(dim, opts.order ?? 5, { kernelSize: opts.kernelSize ?? 7 });
     this.norm2 = new nn.LayerNorm(dim, 1e-6);
@@ -50,10 +53,11 @@ export class HorBlock extends nn.Module {
   }
 
   override extraRepr(): string {
-    return `dim=${this.dim}${this.drop ? `, drop_path=${+this.drop.toFixed(4)}` : ''}`;
+    return `dim=${this.dim}, order=${this.order}${this.drop ? `, drop_path=${+this.drop.toFixed(4)}` : ''}`;
   }
 
   forward(x: Tensor): Tensor {
+    nn.checkNhwc(x, this.dim);
     return mixerThenMlp(x, this.norm1, this.gnconv, this.gamma1, this.norm2, this.mlp, this.gamma2, this.drop, this.training);
   }
 }

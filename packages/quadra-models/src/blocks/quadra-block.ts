@@ -4,7 +4,7 @@
  *   x = x + drop_path(γ2 ⊙ Linear(rC→C)(GELU(Linear(C→rC)(LN(x)))))
  * Field names follow the PyTorch state dict: norm1, QuadraConv.conv1|2|3, norm2, pwconv1, pwconv2, gamma1, gamma2.
  */
-import { nn, type Tensor } from '@quadranet/core';
+import { checkOptionKeys, nn, optionKeys, type Tensor } from '@quadranet/core';
 import { layerScale, mixerThenMlp } from './layer-scale.js';
 import { Mlp } from './mlp.js';
 
@@ -14,6 +14,9 @@ export interface BlockOptions {
   dropPath?: number;
   layerScaleInit?: number;
 }
+
+/** The keys BlockOptions accepts (an unknown one is an ArgumentError naming it). */
+export const BLOCK_OPTION_KEYS = optionKeys<BlockOptions>()('kernelSize', 'expansion', 'dropPath', 'layerScaleInit');
 
 export class QuadraBlock extends nn.Module {
   norm1: nn.LayerNorm;
@@ -26,6 +29,7 @@ export class QuadraBlock extends nn.Module {
 
   constructor(readonly dim: number, opts: BlockOptions = {}) {
     super();
+    checkOptionKeys('QuadraBlock', opts, BLOCK_OPTION_KEYS);
     this.norm1 = new nn.LayerNorm(dim, 1e-6);
     this.QuadraConv = new nn.QuadraConv2d(dim, opts.kernelSize ?? 7);
     this.norm2 = new nn.LayerNorm(dim, 1e-6);
@@ -45,6 +49,7 @@ export class QuadraBlock extends nn.Module {
   }
 
   forward(x: Tensor): Tensor {
+    nn.checkNhwc(x, this.dim);
     return mixerThenMlp(x, this.norm1, this.QuadraConv, this.gamma1, this.norm2, this.mlp, this.gamma2, this.drop, this.training);
   }
 }

@@ -7,7 +7,7 @@
  * shift is used (Swin's rule); the bias table stays [(2M−1)², heads] and the smaller window reads
  * its central entries. Names as Swin: norm1, attn.{qkv,proj,relative_position_bias_table}, norm2, mlp.fc1, mlp.fc2.
  */
-import { add, ArgumentError, dropPath, moveTo, nn, pad, roll, slice, zeros, type Tensor } from '@quadranet/core';
+import { add, ArgumentError, checkOptionKeys, dropPath, moveTo, nn, pad, roll, slice, zeros, type Tensor } from '@quadranet/core';
 import { Mlp } from './mlp.js';
 import { shiftMask, WindowAttention, windowPartition, windowReverse } from './window-attention.js';
 
@@ -43,6 +43,7 @@ export class SwinBlock extends nn.Module {
 
   constructor(readonly dim: number, opts: SwinBlockOptions = {}) {
     super();
+    checkOptionKeys('SwinBlock', opts, ['windowSize', 'headDim', 'shift', 'mlpRatio', 'dropPath']);
     this.windowSize = opts.windowSize ?? 7;
     const headDim = opts.headDim ?? 32;
     if (!Number.isInteger(headDim) || headDim < 1) throw new ArgumentError(`SwinBlock: headDim must be a positive integer, got ${headDim}`);
@@ -70,11 +71,11 @@ export class SwinBlock extends nn.Module {
   }
 
   override extraRepr(): string {
-    return `dim=${this.dim}, window=${this.windowSize}, shift=${this.shiftSize}${this.drop ? `, drop_path=${+this.drop.toFixed(4)}` : ''}`;
+    return `dim=${this.dim}, window=${this.windowSize}, heads=${this.heads}, shift=${this.shiftSize}${this.drop ? `, drop_path=${+this.drop.toFixed(4)}` : ''}`;
   }
 
   forward(x: Tensor): Tensor {
-    if (x.ndim !== 4 || x.shape[3] !== this.dim) throw new ArgumentError(`SwinBlock: x must be [N, H, W, ${this.dim}], got [${x.shape.join(', ')}]`);
+    nn.checkNhwc(x, this.dim);
     const x1 = addResidual(x, this.attention(x), this.drop, this.training);
     const h2 = this.norm2.forward(x1);
     const x2 = addResidual(x1, this.mlp.forward(h2), this.drop, this.training);

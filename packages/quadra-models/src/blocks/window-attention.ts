@@ -3,7 +3,7 @@
  * bias table [(2M−1)², heads] and an optional additive mask [nW, m², m²] for shifted windows;
  * plus window partition/reverse and the shift mask. NHWC throughout.
  */
-import { add, ArgumentError, gather, linear, matmul, mul, nn, permute, reshape, slice, softmax, zeros, type Tensor } from '@quadranet/core';
+import { add, ArgumentError, checkOptionKeys, gather, linear, matmul, mul, nn, permute, reshape, slice, softmax, zeros, type Tensor } from '@quadranet/core';
 
 /**
  * Indices into the (2M−1)² table for every (query, key) pair of an m×m window (m ≤ M), row-major
@@ -83,6 +83,7 @@ export class WindowAttention extends nn.Module {
 
   constructor(readonly dim: number, opts: WindowAttentionOptions = {}) {
     super();
+    checkOptionKeys('WindowAttention', opts, ['windowSize', 'heads']);
     this.windowSize = opts.windowSize ?? 7;
     this.heads = opts.heads ?? Math.max(1, Math.floor(dim / 32));
     if (!Number.isInteger(this.windowSize) || this.windowSize < 1) throw new ArgumentError(`WindowAttention: windowSize must be a positive integer, got ${this.windowSize}`);

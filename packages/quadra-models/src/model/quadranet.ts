@@ -4,7 +4,7 @@
  * The same macro design with other block kinds gives the ConvNeXt-, HorNet- and Swin-style baselines.
  * Parameter names follow the PyTorch state dict (downsample_layers.i.j, stages.i.j, norm, head).
  */
-import { ArgumentError, globalAvgPool, nn, type Tensor } from '@quadranet/core';
+import { ArgumentError, checkOptionKeys, globalAvgPool, nn, optionKeys, type Tensor } from '@quadranet/core';
 import { BLOCKS, type BlockBuilder, type BlockKind } from '../blocks/registry.js';
 import { moduleMacs } from './macs.js';
 
@@ -55,6 +55,12 @@ export interface ModelSummary {
   macs: number;
 }
 
+/** The keys QuadraNetOptions accepts (an unknown one is an ArgumentError naming it). */
+export const QUADRANET_OPTION_KEYS = optionKeys<QuadraNetOptions>()(
+  'depths', 'dims', 'numClasses', 'inChannels', 'kernelSizes', 'expansions', 'dropPathRate', 'layerScaleInit', 'headInitScale',
+  'stem', 'block', 'chooseBlock',
+);
+
 function perStage<T>(name: string, v: T | T[] | undefined, fallback: T, stages: number): T[] {
   if (v === undefined) return new Array<T>(stages).fill(fallback);
   if (!Array.isArray(v)) return new Array<T>(stages).fill(v);
@@ -71,6 +77,7 @@ export class QuadraNet extends nn.Module {
 
   constructor(opts: QuadraNetOptions) {
     super();
+    checkOptionKeys('QuadraNet', opts, QUADRANET_OPTION_KEYS);
     const { depths, dims } = opts;
     if (!Array.isArray(depths) || !Array.isArray(dims) || depths.length !== dims.length || depths.length === 0) {
       throw new ArgumentError('QuadraNet: depths and dims must be arrays of the same non-zero length');
@@ -119,9 +126,7 @@ export class QuadraNet extends nn.Module {
 
   /** Features before the head: [N, C_last] after the global mean. */
   forwardFeatures(x: Tensor): Tensor {
-    if (x.ndim !== 4 || x.shape[3] !== this.options.inChannels) {
-      throw new ArgumentError(`QuadraNet: input must be NHWC [N, H, W, ${this.options.inChannels}], got [${x.shape.join(', ')}]`);
-    }
+    nn.checkNhwc(x, this.options.inChannels);
     let h = x;
     for (let i = 0; i < this.stages.length; i++) {
       const d = this.downsample_layers[i].forward(h);
@@ -135,12 +140,12 @@ export class QuadraNet extends nn.Module {
     return pooled;
   }
 
-  /** Logits [N, numClasses] for NHWC images [N, H, W, inChannels]. */
   override extraRepr(): string {
     const o = this.options;
     return `depths=[${o.depths.join(', ')}], dims=[${o.dims.join(', ')}], classes=${o.numClasses}`;
   }
 
+  /** Logits [N, numClasses] for NHWC images [N, H, W, inChannels]. */
   forward(x: Tensor): Tensor {
     const f = this.forwardFeatures(x);
     const n = this.norm.forward(f);

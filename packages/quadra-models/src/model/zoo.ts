@@ -3,8 +3,8 @@
  * C = 16/32/64/96/128, plus the same macro design with ConvNeXt, HorNet (gⁿConv) and Swin blocks:
  * convnext36_t, hornet25_xs, swin36_s, ...
  */
-import { ArgumentError } from '@quadranet/core';
-import { QuadraNet, type QuadraNetOptions } from './quadranet.js';
+import { ArgumentError, checkOptionKeys } from '@quadranet/core';
+import { QUADRANET_OPTION_KEYS, QuadraNet, type QuadraNetOptions } from './quadranet.js';
 
 export const WIDTHS = { xxs: 16, xs: 32, t: 64, s: 96, b: 128 } as const;
 export const DEPTHS = { 36: [3, 3, 27, 3], 25: [2, 3, 18, 2] } as const;
@@ -29,6 +29,8 @@ export type ZooOptions = Omit<QuadraNetOptions, 'depths' | 'dims' | 'block'>;
  * const small = createModel('quadranet25_xxs', { numClasses: 10, inChannels: 1, stem: SMALL_IMAGE_STEM });
  */
 export function createModel(name: string, opts: ZooOptions = {}): QuadraNet {
+  // depths, dims and block come from the name.
+  checkOptionKeys(`createModel('${name}')`, opts, QUADRANET_OPTION_KEYS.filter((k) => k !== 'depths' && k !== 'dims' && k !== 'block'));
   const m = /^([a-z]+)(36|25)_(xxs|xs|t|s|b)$/.exec(name);
   const family = m?.[1] as keyof typeof FAMILIES | undefined;
   if (!m || !family || !(family in FAMILIES)) {

@@ -14,7 +14,7 @@
  */
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { Generator } from '@quadranet/core';
+import { checkOptionKeys, Generator, optionKeys } from '@quadranet/core';
 import { xorCloud, xorCorners } from './data.js';
 import { initXorModel, sigmoid, trainXorModel, XOR_MODELS, xorLogits, type XorModelKey } from './models.js';
 import { gridPoints, renderXorSvg, type GridSpec, type XorPanel } from './svg.js';
@@ -93,7 +93,10 @@ function countCorrect(logits: Float32Array, labels: Int32Array): number {
 }
 
 /** Trains the three models and scores them; with `outDir`, writes xor.svg and xor.json atomically. */
+const XOR_KEYS = optionKeys<XorOptions>()('seed', 'steps', 'lr', 'initStd', 'perCorner', 'cloudStd', 'outDir', 'resolution');
+
 export function runXor(opts: XorOptions = {}): XorResult {
+  checkOptionKeys('runXor', opts, XOR_KEYS);
   const t0 = performance.now();
   const seed = opts.seed ?? 1;
   if (!Number.isSafeInteger(seed)) throw new RangeError(`runXor: seed must be an integer, got ${seed}`);
