@@ -35,7 +35,7 @@ describe('training', () => {
     await train(cfg(), join(root, 'resumed'), false, { onStep: (s) => killed.push(s.loss), stopAfterEpochs: 1 });
     expect(existsSync(join(root, 'resumed', 'metrics.json'))).toBe(false);
     const resumed: number[] = [];
-    const r = await train(cfg({ lr: 999 }), join(root, 'resumed'), true, { onStep: (s) => resumed.push(s.loss) });
+    const r = await train(cfg(), join(root, 'resumed'), true, { onStep: (s) => resumed.push(s.loss) });
     expect(killed.length + resumed.length).toBe(full.length);
     expect(resumed[0]).toBe(full[killed.length]);
     expect(resumed).toEqual(full.slice(killed.length));
