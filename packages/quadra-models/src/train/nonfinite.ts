@@ -1,4 +1,5 @@
-/** The check each training step passes before its update: a finite loss and gradient norm, or a counted skip. */
+/** The checks that keep non-finite numbers out of a run: each step's loss and gradient norm, the weights before a checkpoint. */
+import type { nn } from '@quadranet/core';
 
 export type StepVerdict = { verdict: 'ok' } | { verdict: 'skip' | 'stop'; what: string };
 
@@ -18,4 +19,13 @@ export class NonFiniteGuard {
     this.skipped++;
     return { verdict: 'skip', what };
   }
+}
+
+/** Whether every parameter of `model` is finite (cuda parameters are read back). */
+export function paramsFinite(model: nn.Module): boolean {
+  for (const p of model.parameters()) {
+    const d = p.device === 'cpu' ? p.data() : p.dataSync();
+    for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return false;
+  }
+  return true;
 }

@@ -3,7 +3,10 @@
  * how batches are prepared, when to stop early or give up on non-finite steps) and the check that
  * every other field given matches the checkpoint's.
  */
-import type { TrainConfig } from './config.js';
+import { existsSync } from 'node:fs';
+import { ArgumentError } from '@quadranet/core';
+import { readCheckpointState, type TrainState } from './checkpoint.js';
+import { checkConfig, type TrainConfig } from './config.js';
 import { ResumeConflictError } from './errors.js';
 
 /** The CLI flag of each configuration field (for messages). */
@@ -20,7 +23,7 @@ export const RESUMABLE: readonly (keyof TrainConfig)[] = ['epochs', 'dataDir', '
 
 const ZERO_WHEN_ABSENT: readonly (keyof TrainConfig)[] = ['valSplit', 'patience', 'skipNonfinite'];
 
-function shown(key: keyof TrainConfig, v: unknown): string {
+function shown(v: unknown): string {
   if (v === undefined) return 'unset (the zoo default)';
   if (Array.isArray(v)) return v.join(',');
   return String(v);
@@ -47,7 +50,7 @@ export function resumeConfig(saved: TrainConfig, given: TrainConfig, file: strin
     }
     const a = value(given, k);
     const b = value(saved, k);
-    if (JSON.stringify(a) !== JSON.stringify(b)) conflicts.push(`${CONFIG_FLAGS[k]} ${shown(k, a)} (the checkpoint has ${shown(k, b)})`);
+    if (JSON.stringify(a) !== JSON.stringify(b)) conflicts.push(`${CONFIG_FLAGS[k]} ${shown(a)} (the checkpoint has ${shown(b)})`);
   }
   if (conflicts.length > 0) {
     throw new ResumeConflictError(
@@ -56,4 +59,19 @@ export function resumeConfig(saved: TrainConfig, given: TrainConfig, file: strin
     );
   }
   return out;
+}
+
+/**
+ * The configuration a run uses: `config`, or when `resume` finds the checkpoint, its configuration
+ * with the changes resume allows (and its state). `resume` true without a checkpoint is an error.
+ */
+export function runConfig(config: TrainConfig, ckpt: string, resume: boolean | 'auto', explicit?: readonly (keyof TrainConfig)[]): { c: TrainConfig; saved: TrainState<TrainConfig> | null } {
+  if (resume !== true && resume !== false && resume !== 'auto') throw new ArgumentError(`--resume takes no value or 'auto', got ${JSON.stringify(resume)}`);
+  const found = resume !== false && existsSync(ckpt);
+  if (resume === true && !found) throw new ArgumentError(`--resume: there is no checkpoint at ${ckpt} to continue; pass --resume auto to start a new run when there is none`);
+  if (!found) return { c: checkConfig(config), saved: null };
+  const saved = readCheckpointState<TrainConfig>(ckpt).state;
+  const c = checkConfig(resumeConfig(saved.config, config, ckpt, explicit));
+  if (c.epochs < saved.epoch) throw new ArgumentError(`--epochs ${c.epochs} is below the ${saved.epoch} epochs ${ckpt} has already trained`);
+  return { c, saved };
 }

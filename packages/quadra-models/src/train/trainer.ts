@@ -6,19 +6,19 @@
  * gradient norm never reaches the weights: the step is skipped (up to skipNonfinite) or the run
  * stops, keeping the last good checkpoint.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ArgumentError, crossEntropy, defaultGenerator, manualSeed, noGrad, optim, requireDevice, scope, tensor, writeFileAtomic, type Device, type nn } from '@quadranet/core';
+import { crossEntropy, defaultGenerator, manualSeed, noGrad, optim, requireDevice, scope, tensor, writeFileAtomic, type Device, type nn } from '@quadranet/core';
 import { BatchLoader, permutation } from '../data/loader.js';
 import { loadFashionMnist, syntheticDataset, type Dataset, type ImageSet } from '../data/dataset.js';
 
-import { loadCheckpoint, readCheckpointState, saveCheckpoint, type TrainState } from './checkpoint.js';
-import { buildModel, checkConfig, type TrainConfig } from './config.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { buildModel, type TrainConfig } from './config.js';
 import type { EpochMetrics } from './curves.js';
 import { TrainingDivergedError, TrainingInterruptedError, type StopPoint } from './errors.js';
-import { NonFiniteGuard } from './nonfinite.js';
+import { NonFiniteGuard, paramsFinite } from './nonfinite.js';
 import { bestEpoch, writeCsv, writeReport, type RunEnd } from './report.js';
-import { resumeConfig } from './resume.js';
+import { runConfig } from './resume.js';
 import { splitValidation } from './split.js';
 
 export interface StepInfo {
@@ -139,26 +139,6 @@ function countCorrect(logits: ArrayLike<number>, labels: Int32Array, classes: nu
 }
 
 
-function paramsFinite(model: nn.Module): boolean {
-  for (const p of model.parameters()) {
-    const d = p.device === 'cpu' ? p.data() : p.dataSync();
-    for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return false;
-  }
-  return true;
-}
-
-/** The configuration the run uses: the given one, or on resume the checkpoint's with the changes resume allows. */
-function runConfig(config: TrainConfig, ckpt: string, resume: boolean | 'auto', explicit?: readonly (keyof TrainConfig)[]): { c: TrainConfig; saved: TrainState<TrainConfig> | null } {
-  if (resume !== true && resume !== false && resume !== 'auto') throw new ArgumentError(`--resume takes no value or 'auto', got ${JSON.stringify(resume)}`);
-  const found = resume !== false && existsSync(ckpt);
-  if (resume === true && !found) throw new ArgumentError(`--resume: there is no checkpoint at ${ckpt} to continue; pass --resume auto to start a new run when there is none`);
-  if (!found) return { c: checkConfig(config), saved: null };
-  const saved = readCheckpointState<TrainConfig>(ckpt).state;
-  const c = checkConfig(resumeConfig(saved.config, config, ckpt, explicit));
-  if (c.epochs < saved.epoch) throw new ArgumentError(`--epochs ${c.epochs} is below the ${saved.epoch} epochs ${ckpt} has already trained`);
-  return { c, saved };
-}
-
 /**
  * Trains (or resumes) a model; writes `checkpoint.safetensors` and `metrics.csv` every epoch
  * (`best.safetensors` too when the validation accuracy improves), and `metrics.json` and
@@ -218,7 +198,8 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
   const diverged = (at: StopPoint, what: string) => {
     const where = `epoch ${at.epoch}, step ${at.stepInEpoch} of ${stepsPerEpoch} (step ${at.step} of the run)`;
     const skip = guard.limit > 0 ? ` after skipping ${guard.skipped} such steps (--skip-nonfinite ${guard.limit})` : '';
-    const hint = guard.limit > 0 ? 'lower --lr or raise --warmup' : 'lower --lr or raise --warmup, or pass --skip-nonfinite N to skip up to N such steps';
+    // --lr and --warmup cannot change on resume: the fix is a new run; --skip-nonfinite can change
+    const hint = guard.limit > 0 ? 'start a new run with a lower --lr or a longer --warmup' : 'start a new run with a lower --lr or a longer --warmup, or pass --skip-nonfinite N to skip up to N such steps';
     stop = { kind: 'diverged', at, message: `training diverged at ${where}: ${what}${skip}; ${kept()}; ${hint}` };
   };
   model.train();
