@@ -42,6 +42,16 @@ describe('training', () => {
     expect(r.history).toHaveLength(2);
   });
 
+  it('resume with a validation split continues exactly too', async () => {
+    const c = cfg({ valSplit: 0.25 });
+    const full = await train(c, join(root, 'val-full'), false);
+    await train(c, join(root, 'val-resumed'), false, { stopAfterEpochs: 1 });
+    const r = await train(c, join(root, 'val-resumed'), true);
+    const strip = (h: typeof r.history) => h.map(({ seconds: _s, images_per_s: _i, ...rest }) => rest);
+    expect(strip(r.history)).toEqual(strip(full.history));
+    expect(r.history[1].val_acc).toBeDefined();
+  });
+
   it('a corrupt checkpoint is rejected with a typed error', async () => {
     const out = join(root, 'corrupt');
     await train(cfg({ epochs: 1, limit: 64 }), out, false);
