@@ -62,6 +62,10 @@ describe.skipIf(!existsSync(CLI))('quadra train', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^training diverged at epoch 1, step 2 of 2 \(step 2 of the run\): the loss is NaN; no epoch completed/);
     expect(existsSync(join(out, 'checkpoint.safetensors'))).toBe(false);
+    const json = quadra('train', '--model', 'quadranet25_xxs', ...TINY, '--epochs', '2', '--lr', '1e9', '--warmup', '0', '--json', '--out', join(root, 'nanjson'));
+    expect(json.status).toBe(1);
+    const last = JSON.parse(json.stdout.trim().split('\n').pop()!) as { event: string; epoch: number; stepInEpoch: number };
+    expect(last).toMatchObject({ event: 'diverged', epoch: 1, stepInEpoch: 2 });
     const skip = quadra('train', '--model', 'quadranet25_xxs', ...TINY, '--epochs', '1', '--lr', '1e9', '--warmup', '0', '--skip-nonfinite', '1', '--out', join(root, 'skip'));
     expect(skip.status).toBe(1);
     expect(skip.stderr).toMatch(/^warning: epoch 1, step 2 of 2: the loss is NaN; step skipped \(1 of --skip-nonfinite 1\)$/m);

@@ -1,7 +1,7 @@
 /** `quadra train`: flags → TrainConfig, then train() with a progress bar or JSON lines; Ctrl-C stops cleanly. */
 import { ArgumentError } from '@quadranet/core';
 import { setThreads } from '@quadranet/lib';
-import { CONFIG_FLAGS, RESUMABLE, train, TRAIN_DEFAULTS, TrainingInterruptedError, type StemName, type TrainConfig } from '@quadranet/models';
+import { CONFIG_FLAGS, RESUMABLE, train, TRAIN_DEFAULTS, TrainingDivergedError, TrainingInterruptedError, type StemName, type TrainConfig } from '@quadranet/models';
 import type { Command } from 'commander';
 import { DEVICE_FLAG, DEVICE_HELP, deviceFromFlag } from '../device-option.js';
 import { trainProgress } from '../train-progress.js';
@@ -99,6 +99,7 @@ export function addTrainCommand(program: Command): void {
           if (r.best) console.log(`best validation accuracy ${(100 * r.best.epoch.val_acc!).toFixed(2)}% at epoch ${r.best.epoch.epoch} (test ${(100 * r.best.epoch.test_acc).toFixed(2)}%); checkpoint ${r.best.checkpoint}`);
         }
       } catch (err) {
+        if (err instanceof TrainingDivergedError && json) console.log(JSON.stringify({ event: 'diverged', message: err.message, ...err.at }));
         if (!(err instanceof TrainingInterruptedError)) throw err;
         if (json) console.log(JSON.stringify({ event: 'interrupted', message: err.message, ...err.at }));
         else console.error(err.message);
