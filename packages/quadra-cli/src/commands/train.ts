@@ -1,10 +1,11 @@
-/** `quadra train`: flags → TrainConfig, then train() with a progress bar or JSON lines; Ctrl-C stops cleanly. */
+/** `quadra train`: flags → TrainConfig, then train() (in a child process) with a progress bar or JSON lines; Ctrl-C stops cleanly. */
 import { ArgumentError } from '@quadranet/core';
 import { setThreads } from '@quadranet/lib';
 import { CONFIG_FLAGS, RESUMABLE, train, TRAIN_DEFAULTS, TrainingDivergedError, TrainingInterruptedError, type StemName, type TrainConfig } from '@quadranet/models';
 import type { Command } from 'commander';
 import { DEVICE_FLAG, DEVICE_HELP, deviceFromFlag } from '../device-option.js';
 import { trainProgress } from '../train-progress.js';
+import { isTrainChild, parentInterrupt, superviseTraining } from '../train-supervisor.js';
 
 const num = (v: string) => Number(v);
 
@@ -27,18 +28,6 @@ new length. --resume without a checkpoint is an error; --resume auto starts a ne
 Ctrl-C stops after the current step, writes metrics.json, metrics.csv and curves.svg for the
 completed epochs, keeps the last epoch's checkpoint and exits 130 (press it twice to quit at once).
 `;
-
-/** Stops the run at the first Ctrl-C (after the current step); a second one exits at once. */
-function interruptOnSigint(): { signal: AbortSignal; release(): void } {
-  const ctl = new AbortController();
-  const onSigint = () => {
-    if (ctl.signal.aborted) process.exit(130);
-    console.error('\nstopping after this step (Ctrl-C again to quit now)');
-    ctl.abort();
-  };
-  process.on('SIGINT', onSigint);
-  return { signal: ctl.signal, release: () => process.off('SIGINT', onSigint) };
-}
 
 export function addTrainCommand(program: Command): void {
   program
@@ -73,6 +62,11 @@ export function addTrainCommand(program: Command): void {
     .option('--json', 'one JSON line per step and per epoch instead of a progress bar')
     .addHelpText('after', RESUME_HELP)
     .action(async (o: TrainFlags, cmd: Command) => {
+      // the training runs in a child process that Ctrl-C never signals (see train-supervisor.ts)
+      if (!isTrainChild()) {
+        process.exitCode = await superviseTraining();
+        return;
+      }
       const device = deviceFromFlag(o.device);
       if (o.resume !== undefined && o.resume !== true && o.resume !== 'auto') throw new ArgumentError(`--resume takes no value or 'auto', got ${JSON.stringify(o.resume)}`);
       if (o.model === undefined && o.resume === undefined) throw new ArgumentError('--model is required (a zoo name such as quadranet25_xxs) unless --resume continues a run');
@@ -88,9 +82,9 @@ export function addTrainCommand(program: Command): void {
       // on resume only the flags given are checked against the checkpoint (defaults are not choices)
       const explicit = (Object.keys(CONFIG_FLAGS) as (keyof TrainConfig)[]).filter((k) => cmd.getOptionValueSource(k) === 'cli');
       const json = o.json === true;
-      const sigint = interruptOnSigint();
+      const signal = parentInterrupt();
       try {
-        const r = await train(config, o.out, o.resume ?? false, trainProgress(config, device, json), { device, signal: sigint.signal, explicit });
+        const r = await train(config, o.out, o.resume ?? false, trainProgress(config, device, json), { device, signal, explicit });
         const f = r.final;
         const early = r.end.reason === 'early-stop' ? `stopped early: no better validation accuracy for ${r.end.patience} epoch${r.end.patience === 1 ? "" : "s"}; ` : '';
         if (json) console.log(JSON.stringify({ event: 'done', end: r.end.reason, test_acc: f.test_acc, checkpoint: r.checkpoint, ...(r.best ? { best_epoch: r.best.epoch.epoch, best_val_acc: r.best.epoch.val_acc, best_checkpoint: r.best.checkpoint } : {}) }));
@@ -104,8 +98,6 @@ export function addTrainCommand(program: Command): void {
         if (json) console.log(JSON.stringify({ event: 'interrupted', message: err.message, ...err.at }));
         else console.error(err.message);
         process.exitCode = 130;
-      } finally {
-        sigint.release();
       }
     });
 }
