@@ -1,8 +1,8 @@
 /**
  * `quadra eval` on a checkpoint written by train(): the epoch and test accuracy it reports are the
- * ones training recorded (split from the models package's training smoke test).
+ * ones training recorded (split from the models package's training smoke test), with progress on stderr.
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,8 +23,13 @@ describe('training', () => {
   it.skipIf(!existsSync(CLI))('`quadra eval --json` reports the epoch and test accuracy train() recorded', async () => {
     const out = join(root, 'smoke');
     const r = await train(cfg({ epochs: 3, limit: 512 }), out, false);
-    const res = JSON.parse(execFileSync(process.execPath, [CLI, 'eval', '--checkpoint', join(out, 'checkpoint.safetensors'), '--json'], { encoding: 'utf8' })) as { test_acc: number; epoch: number };
+    const run = spawnSync(process.execPath, [CLI, 'eval', '--checkpoint', join(out, 'checkpoint.safetensors'), '--json'], { encoding: 'utf8' });
+    const res = JSON.parse(run.stdout) as { test_acc: number; epoch: number };
     expect(res.epoch).toBe(3);
     expect(res.test_acc).toBeCloseTo(r.final.test_acc, 12);
+    // progress as JSON lines on stderr, so stdout stays one object
+    const progress = run.stderr.trim().split('\n').map((l) => JSON.parse(l) as { event: string; images: number; total: number });
+    expect(progress[0]).toEqual({ event: 'progress', images: 0, total: 512 });
+    expect(progress[progress.length - 1]).toEqual({ event: 'progress', images: 512, total: 512 });
   });
 });

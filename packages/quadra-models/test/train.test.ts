@@ -35,11 +35,21 @@ describe('training', () => {
     await train(cfg(), join(root, 'resumed'), false, { onStep: (s) => killed.push(s.loss), stopAfterEpochs: 1 });
     expect(existsSync(join(root, 'resumed', 'metrics.json'))).toBe(false);
     const resumed: number[] = [];
-    const r = await train(cfg({ lr: 999 }), join(root, 'resumed'), true, { onStep: (s) => resumed.push(s.loss) });
+    const r = await train(cfg(), join(root, 'resumed'), true, { onStep: (s) => resumed.push(s.loss) });
     expect(killed.length + resumed.length).toBe(full.length);
     expect(resumed[0]).toBe(full[killed.length]);
     expect(resumed).toEqual(full.slice(killed.length));
     expect(r.history).toHaveLength(2);
+  });
+
+  it('resume with a validation split continues exactly too', async () => {
+    const c = cfg({ valSplit: 0.25 });
+    const full = await train(c, join(root, 'val-full'), false);
+    await train(c, join(root, 'val-resumed'), false, { stopAfterEpochs: 1 });
+    const r = await train(c, join(root, 'val-resumed'), true);
+    const strip = (h: typeof r.history) => h.map(({ seconds: _s, images_per_s: _i, ...rest }) => rest);
+    expect(strip(r.history)).toEqual(strip(full.history));
+    expect(r.history[1].val_acc).toBeDefined();
   });
 
   it('a corrupt checkpoint is rejected with a typed error', async () => {

@@ -1,19 +1,46 @@
-/** `quadra eval`: test accuracy of a checkpoint written by `quadra train`. */
+/** `quadra eval`: test accuracy of a checkpoint written by `quadra train`, with progress on stderr. */
 import { evaluateCheckpoint } from '@quadranet/models';
+import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { DEVICE_FLAG, DEVICE_HELP, deviceFromFlag } from '../device-option.js';
+
+/** Progress as a bar on stderr, or with `json` as JSON lines on stderr (stdout keeps the one result object). */
+function evalProgress(json: boolean): { onProgress(images: number, total: number): void; stop(): void } {
+  let bar: cliProgress.SingleBar | null = null;
+  return {
+    onProgress(images, total) {
+      if (json) {
+        console.error(JSON.stringify({ event: 'progress', images, total }));
+        return;
+      }
+      if (!bar) {
+        bar = new cliProgress.SingleBar({ format: 'eval |{bar}| {value}/{total} images', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+        bar.start(total, images);
+      } else bar.update(images);
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}
 
 export function addEvalCommand(program: Command): void {
   program
     .command('eval')
-    .description('test accuracy of a checkpoint written by `quadra train`')
-    .requiredOption('--checkpoint <file>', 'checkpoint.safetensors')
+    .description('test accuracy of a checkpoint written by `quadra train` (progress on stderr)')
+    .requiredOption('--checkpoint <file>', 'checkpoint.safetensors (or best.safetensors)')
     .option('--data-dir <dir>', 'IDX files (default: as recorded in the checkpoint)')
     .option(DEVICE_FLAG, DEVICE_HELP, 'cpu')
-    .option('--json', 'print one JSON object')
+    .option('--json', 'print one JSON object on stdout (progress as JSON lines on stderr)')
     .action(async (o: { checkpoint: string; dataDir?: string; json?: boolean; device?: string }) => {
       const device = deviceFromFlag(o.device);
-      const r = await evaluateCheckpoint(o.checkpoint, { dataDir: o.dataDir, device });
+      const progress = evalProgress(o.json === true);
+      let r;
+      try {
+        r = await evaluateCheckpoint(o.checkpoint, { dataDir: o.dataDir, device, onProgress: progress.onProgress });
+      } finally {
+        progress.stop();
+      }
       const { model, dataset } = r.config;
       if (o.json) console.log(JSON.stringify({ model, dataset, epoch: r.epoch, test_acc: r.acc, test_loss: r.loss }));
       else console.log(`${model} after ${r.epoch} epochs: test accuracy ${(100 * r.acc).toFixed(2)}% (loss ${r.loss.toFixed(4)}) on ${r.images} ${dataset} images`);

@@ -1,27 +1,40 @@
-/** `quadra train`: flags → TrainConfig, then train() with a progress bar or JSON lines. */
+/** `quadra train`: flags → TrainConfig, then train() (in a child process) with a progress bar or JSON lines; Ctrl-C stops cleanly. */
+import { ArgumentError } from '@quadranet/core';
 import { setThreads } from '@quadranet/lib';
-import { checkConfig, train, TRAIN_DEFAULTS, type StemName, type TrainConfig } from '@quadranet/models';
+import { CONFIG_FLAGS, RESUMABLE, train, TRAIN_DEFAULTS, TrainingDivergedError, TrainingInterruptedError, type StemName, type TrainConfig } from '@quadranet/models';
 import type { Command } from 'commander';
 import { DEVICE_FLAG, DEVICE_HELP, deviceFromFlag } from '../device-option.js';
 import { trainProgress } from '../train-progress.js';
 import {
   intList, nonNegativeInt, nonNegativeNumber, numberIn, oneOf, positiveInt, positiveNumber,
 } from '../arg-parsers.js';
+import { isTrainChild, parentInterrupt, superviseTraining } from '../train-supervisor.js';
 
 /** The options commander hands the action (names are the flags in camelCase). */
 interface TrainFlags {
-  model: string; dataset: string; dataDir?: string;
+  model?: string; dataset: string; dataDir?: string;
   epochs: number; batchSize: number; lr: number; weightDecay: number; warmup: number; labelSmoothing: number;
   dropPath: number; clipGrad: number; seed: number; stem: string; kernelSize?: number; depths?: number[]; width?: number;
-  cropPad: number; limit: number; workers: number; threads?: number; device?: string;
-  out: string; resume?: boolean; json?: boolean;
+  cropPad: number; limit: number; workers: number; valSplit: number; patience: number; skipNonfinite: number;
+  threads?: number; device?: string; out: string; resume?: boolean | string; json?: boolean;
 }
+
+const RESUME_HELP = `
+Resuming: --resume continues the run in --out from checkpoint.safetensors with the configuration it
+was trained with; a flag given with a different value is an error naming both values. Only
+${RESUMABLE.map((k) => CONFIG_FLAGS[k]).join(', ')}, --threads, --device and --json may change;
+raising --epochs extends a run (finished or not) and recomputes the learning-rate schedule for the
+new length. --resume without a checkpoint is an error; --resume auto starts a new run then.
+
+Ctrl-C stops after the current step, writes metrics.json, metrics.csv and curves.svg for the
+completed epochs, keeps the last epoch's checkpoint and exits 130 (press it twice to quit at once).
+`;
 
 export function addTrainCommand(program: Command): void {
   program
     .command('train')
     .description('train a zoo model on Fashion-MNIST (Debian dataset-fashion-mnist) or synthetic data')
-    .requiredOption('--model <name>', 'zoo name, e.g. quadranet25_xxs, convnext25_xxs')
+    .option('--model <name>', 'zoo name, e.g. quadranet25_xxs, convnext25_xxs (required unless resuming)')
     .option('--dataset <name>', 'fashion-mnist | synthetic', oneOf('--dataset', ['fashion-mnist', 'synthetic']), 'fashion-mnist')
     .option('--data-dir <dir>', 'IDX files (default /usr/share/datasets/fashion-mnist)')
     .option('--epochs <n>', 'epochs', positiveInt('--epochs'), TRAIN_DEFAULTS.epochs)
@@ -32,34 +45,60 @@ export function addTrainCommand(program: Command): void {
     .option('--label-smoothing <x>', 'label smoothing', numberIn('--label-smoothing', { min: 0, max: 1 }), TRAIN_DEFAULTS.labelSmoothing)
     .option('--drop-path <x>', 'stochastic depth rate (rises linearly over blocks)', numberIn('--drop-path', { min: 0, max: 1, maxExclusive: true }), TRAIN_DEFAULTS.dropPath)
     .option('--clip-grad <x>', 'max gradient norm (0: off)', nonNegativeNumber('--clip-grad'), TRAIN_DEFAULTS.clipGrad)
-    .option('--seed <n>', 'seed for init, shuffling, augmentation and drop path', nonNegativeInt('--seed'), TRAIN_DEFAULTS.seed)
+    .option('--seed <n>', 'seed for init, shuffling, augmentation, drop path and the validation split', nonNegativeInt('--seed'), TRAIN_DEFAULTS.seed)
     .option('--stem <kind>', 'small (3x3/1) | patch2 (2x2/2) | patch4 (4x4/4)', oneOf('--stem', ['small', 'patch2', 'patch4']), TRAIN_DEFAULTS.stem)
     .option('--kernel-size <k>', 'depthwise kernel size for every stage (default 7)', positiveInt('--kernel-size'))
     .option('--depths <list>', "override the model's depths (1-4 stages, widths C, 2C, ...), e.g. 2,2,6,2", intList('--depths'))
     .option('--width <C>', "override the model's base width C (stages C, 2C, 4C, 8C)", positiveInt('--width'))
     .option('--crop-pad <px>', 'random-crop padding', nonNegativeInt('--crop-pad'), TRAIN_DEFAULTS.cropPad)
     .option('--limit <n>', 'use only the first n training images (0: all)', nonNegativeInt('--limit'), TRAIN_DEFAULTS.limit)
+    .option('--val-split <x>', 'hold out this fraction of the training images for validation (chosen by --seed); best.safetensors keeps the best epoch', numberIn('--val-split', { min: 0, max: 1, maxExclusive: true }), TRAIN_DEFAULTS.valSplit)
+    .option('--patience <n>', 'stop after n epochs without a better validation accuracy (0: never; needs --val-split)', nonNegativeInt('--patience'), TRAIN_DEFAULTS.patience)
+    .option('--skip-nonfinite <n>', 'skip up to n steps with a NaN/infinite loss or gradient norm (0: stop at the first)', nonNegativeInt('--skip-nonfinite'), TRAIN_DEFAULTS.skipNonfinite)
     .option('--workers <n>', 'batch-preparation worker threads (0: main thread)', nonNegativeInt('--workers'), TRAIN_DEFAULTS.workers)
     .option('--threads <n>', 'native compute threads (default: one per core)', positiveInt('--threads'))
     .option(DEVICE_FLAG, DEVICE_HELP, 'cpu')
-    .option('--out <dir>', 'checkpoint, metrics.json and curves.svg go here', 'runs/latest')
-    .option('--resume', 'continue from <out>/checkpoint.safetensors (its configuration wins)')
+    .option('--out <dir>', 'checkpoint, metrics.json, metrics.csv and curves.svg go here', 'runs/latest')
+    .option('--resume [auto]', 'continue the run in --out (an error without a checkpoint); auto: continue it or start a new one')
     .option('--json', 'one JSON line per step and per epoch instead of a progress bar')
-    .action(async (o: TrainFlags) => {
+    .addHelpText('after', RESUME_HELP)
+    .action(async (o: TrainFlags, cmd: Command) => {
+      // the training runs in a child process that Ctrl-C never signals (see train-supervisor.ts)
+      if (!isTrainChild()) {
+        process.exitCode = await superviseTraining();
+        return;
+      }
       const device = deviceFromFlag(o.device);
+      if (o.resume !== undefined && o.resume !== true && o.resume !== 'auto') throw new ArgumentError(`--resume takes no value or 'auto', got ${JSON.stringify(o.resume)}`);
+      if (o.model === undefined && o.resume === undefined) throw new ArgumentError('--model is required (a zoo name such as quadranet25_xxs) unless --resume continues a run');
       if (o.threads !== undefined) setThreads(o.threads);
-      // checkConfig rejects a dataset or stem outside its names, with the flag's name.
-      const config = checkConfig({
-        model: o.model, dataset: o.dataset as TrainConfig['dataset'], dataDir: o.dataDir,
+      const config: TrainConfig = {
+        model: o.model ?? '', dataset: o.dataset as TrainConfig['dataset'], dataDir: o.dataDir,
         epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, weightDecay: o.weightDecay,
         warmup: o.warmup, labelSmoothing: o.labelSmoothing, dropPath: o.dropPath,
         clipGrad: o.clipGrad, seed: o.seed, stem: o.stem as StemName,
         kernelSize: o.kernelSize, depths: o.depths, width: o.width, cropPad: o.cropPad, workers: o.workers, limit: o.limit,
-      });
+        valSplit: o.valSplit, patience: o.patience, skipNonfinite: o.skipNonfinite,
+      };
+      // on resume only the flags given are checked against the checkpoint (defaults are not choices)
+      const explicit = (Object.keys(CONFIG_FLAGS) as (keyof TrainConfig)[]).filter((k) => cmd.getOptionValueSource(k) === 'cli');
       const json = o.json === true;
-      const result = await train(config, o.out, o.resume === true, trainProgress(config, device, json), { device });
-      const f = result.final;
-      if (json) console.log(JSON.stringify({ event: 'done', test_acc: f.test_acc, checkpoint: result.checkpoint }));
-      else console.log(`test accuracy ${(100 * f.test_acc).toFixed(2)}% after ${f.epoch} epochs; checkpoint ${result.checkpoint}`);
+      const signal = parentInterrupt();
+      try {
+        const r = await train(config, o.out, o.resume ?? false, trainProgress(config, device, json), { device, signal, explicit });
+        const f = r.final;
+        const early = r.end.reason === 'early-stop' ? `stopped early: no better validation accuracy for ${r.end.patience} epoch${r.end.patience === 1 ? "" : "s"}; ` : '';
+        if (json) console.log(JSON.stringify({ event: 'done', end: r.end.reason, test_acc: f.test_acc, checkpoint: r.checkpoint, ...(r.best ? { best_epoch: r.best.epoch.epoch, best_val_acc: r.best.epoch.val_acc, best_checkpoint: r.best.checkpoint } : {}) }));
+        else {
+          console.log(`${early}test accuracy ${(100 * f.test_acc).toFixed(2)}% after ${f.epoch} epoch${f.epoch === 1 ? '' : 's'}; checkpoint ${r.checkpoint}`);
+          if (r.best) console.log(`best validation accuracy ${(100 * r.best.epoch.val_acc!).toFixed(2)}% at epoch ${r.best.epoch.epoch} (test ${(100 * r.best.epoch.test_acc).toFixed(2)}%); checkpoint ${r.best.checkpoint}`);
+        }
+      } catch (err) {
+        if (err instanceof TrainingDivergedError && json) console.log(JSON.stringify({ event: 'diverged', message: err.message, ...err.at }));
+        if (!(err instanceof TrainingInterruptedError)) throw err;
+        if (json) console.log(JSON.stringify({ event: 'interrupted', message: err.message, ...err.at }));
+        else console.error(err.message);
+        process.exitCode = 130;
+      }
     });
 }

@@ -33,11 +33,17 @@ export interface TrainConfig {
   workers: number;
   /** Limit the training set (0: all), for quick runs. */
   limit: number;
+  /** Fraction of the (limited) training set held out for validation, chosen by seed (0 or absent: none). */
+  valSplit?: number;
+  /** Stop after this many epochs without a better validation accuracy (0 or absent: never; needs valSplit). */
+  patience?: number;
+  /** Steps with a non-finite loss or gradient norm to skip before stopping (0 or absent: stop at the first). */
+  skipNonfinite?: number;
 }
 
 export const DEFAULTS: Omit<TrainConfig, 'model' | 'dataset'> = {
   epochs: 10, batchSize: 128, lr: 2e-3, weightDecay: 0.05, warmup: 1, labelSmoothing: 0.1, dropPath: 0.1,
-  clipGrad: 5, seed: 0, stem: 'patch2', cropPad: 2, workers: 1, limit: 0,
+  clipGrad: 5, seed: 0, stem: 'patch2', cropPad: 2, workers: 1, limit: 0, valSplit: 0, patience: 0, skipNonfinite: 0,
 };
 
 const STEMS: Record<StemName, StemOptions> = { small: SMALL_IMAGE_STEM, patch2: { kernel: 2, stride: 2, padding: 0 }, patch4: PATCH4_STEM };
@@ -49,6 +55,7 @@ export function checkConfig(c: TrainConfig): TrainConfig {
   const nonneg = (name: string, v: number) => {
     if (!(Number.isFinite(v) && v >= 0)) throw new ArgumentError(`--${name} must be >= 0, got ${v}`);
   };
+  if (typeof c.model !== 'string' || c.model === '') throw new ArgumentError(`--model is required for a new run: a zoo name such as quadranet25_xxs, got ${JSON.stringify(c.model)}`);
   if (!Number.isInteger(c.epochs) || c.epochs < 1) throw new ArgumentError(`--epochs must be a positive integer, got ${c.epochs}`);
   if (!Number.isInteger(c.batchSize) || c.batchSize < 1) throw new ArgumentError(`--batch-size must be a positive integer, got ${c.batchSize}`);
   pos('lr', c.lr);
@@ -59,6 +66,13 @@ export function checkConfig(c: TrainConfig): TrainConfig {
   if (!(c.labelSmoothing >= 0 && c.labelSmoothing < 1)) throw new ArgumentError(`--label-smoothing must be in [0, 1), got ${c.labelSmoothing}`);
   if (!(c.dropPath >= 0 && c.dropPath < 1)) throw new ArgumentError(`--drop-path must be in [0, 1), got ${c.dropPath}`);
   if (!(c.stem in STEMS)) throw new ArgumentError(`--stem must be one of ${Object.keys(STEMS).join(', ')}, got ${c.stem}`);
+  const val = c.valSplit ?? 0;
+  if (!(val >= 0 && val < 1)) throw new ArgumentError(`--val-split must be in [0, 1), got ${val}`);
+  const patience = c.patience ?? 0;
+  if (!Number.isInteger(patience) || patience < 0) throw new ArgumentError(`--patience must be a non-negative integer, got ${patience}`);
+  if (patience > 0 && !(val > 0)) throw new ArgumentError(`--patience ${patience} needs a validation set: pass --val-split (e.g. 0.1)`);
+  const skip = c.skipNonfinite ?? 0;
+  if (!Number.isInteger(skip) || skip < 0) throw new ArgumentError(`--skip-nonfinite must be a non-negative integer, got ${skip}`);
   if (c.dataset !== 'fashion-mnist' && c.dataset !== 'synthetic') throw new ArgumentError(`--dataset must be fashion-mnist or synthetic, got ${c.dataset}`);
   return c;
 }

@@ -10,6 +10,8 @@ export interface EvaluateCheckpointOptions {
   dataDir?: string;
   /** Where the model runs (default cpu). */
   device?: Device;
+  /** Called once before the first batch (images 0) and after each batch with the images evaluated so far. */
+  onProgress?(images: number, total: number): void;
 }
 
 export interface CheckpointEvaluation {
@@ -33,7 +35,8 @@ export async function evaluateCheckpoint(file: string, opts: EvaluateCheckpointO
     const data = loadDataset(config);
     const loader = new BatchLoader(data.test, { mean: data.mean, std: data.std }, 0);
     try {
-      const { acc, loss } = await evaluate(model, loader, data.test.n, 500, [data.test.h, data.test.w, data.test.c]);
+      opts.onProgress?.(0, data.test.n);
+      const { acc, loss } = await evaluate(model, loader, data.test.n, 500, [data.test.h, data.test.w, data.test.c], opts.onProgress);
       return { config, epoch: state.epoch, acc, loss, images: data.test.n };
     } finally {
       await loader.close();

@@ -2,18 +2,25 @@
  * The training loop: AdamW (no decay on 1-D parameters) with linear warm-up + cosine schedule,
  * label-smoothed cross-entropy, gradient clipping, an evaluation pass and an atomic checkpoint
  * after every epoch. Every source of randomness is seeded per epoch or saved in the checkpoint,
- * so a resumed run continues exactly as the uninterrupted one would have.
+ * so a resumed run continues exactly as the uninterrupted one would have. A non-finite loss or
+ * gradient norm never reaches the weights: the step is skipped (up to skipNonfinite) or the run
+ * stops, keeping the last good checkpoint.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crossEntropy, defaultGenerator, manualSeed, noGrad, optim, requireDevice, scope, tensor, writeFileAtomic, type Device, type nn } from '@quadranet/core';
 import { BatchLoader, permutation } from '../data/loader.js';
 import { loadFashionMnist, syntheticDataset, type Dataset, type ImageSet } from '../data/dataset.js';
 
-import { loadCheckpoint, readCheckpointState, saveCheckpoint, type TrainState } from './checkpoint.js';
-import { buildModel, checkConfig, type TrainConfig } from './config.js';
-import { curvesSvg, type EpochMetrics } from './curves.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { buildModel, type TrainConfig } from './config.js';
+import type { EpochMetrics } from './curves.js';
+import { TrainingDivergedError, TrainingInterruptedError, type StopPoint } from './errors.js';
 import { describeModel } from './model-spec.js';
+import { NonFiniteGuard, paramsFinite } from './nonfinite.js';
+import { bestEpoch, writeCsv, writeReport, type RunEnd } from './report.js';
+import { runConfig } from './resume.js';
+import { splitValidation } from './split.js';
 
 export interface StepInfo {
   epoch: number;
@@ -26,10 +33,30 @@ export interface StepInfo {
   imagesPerSecond: number;
 }
 
+export interface StartInfo {
+  /** The zoo name (the checkpoint's on resume). */
+  model: string;
+  params: number;
+  /** Epochs already completed (0 for a new run). */
+  startEpoch: number;
+  /** Epochs the run now ends after. */
+  epochs: number;
+  stepsPerEpoch: number;
+  trainSize: number;
+  /** Validation images (0 without a validation split). */
+  valSize: number;
+  testSize: number;
+  usesWorker: boolean;
+  /** When resuming: the epochs the checkpoint's run was planned for (≠ epochs when --epochs changed it: the schedule is recomputed). */
+  plannedEpochs?: number;
+}
+
 export interface TrainHooks {
   onStep?(s: StepInfo): void;
   onEpoch?(m: EpochMetrics): void;
-  onStart?(info: { params: number; startEpoch: number; stepsPerEpoch: number; trainSize: number; testSize: number; usesWorker: boolean }): void;
+  onStart?(info: StartInfo): void;
+  /** Something that does not stop the run but the user should know (a warm-up longer than the run, a skipped step). */
+  onWarning?(message: string): void;
   /** Stop (as if killed) after this many completed epochs of this call. */
   stopAfterEpochs?: number;
 }
@@ -38,6 +65,17 @@ export interface TrainHooks {
 export interface RunOptions {
   /** Where the model, the batches and the optimizer state live (default cpu). */
   device?: Device;
+  /**
+   * Stops the run after the current step (Ctrl-C in the CLI): metrics.json, metrics.csv and
+   * curves.svg are written for the completed epochs, the last epoch's checkpoint is kept, and
+   * train() rejects with a TrainingInterruptedError.
+   */
+  signal?: AbortSignal;
+  /**
+   * On resume, the configuration fields the caller chose (the CLI: the flags given); those that may
+   * not change must equal the checkpoint's. The rest come from the checkpoint. Default: every field.
+   */
+  explicit?: readonly (keyof TrainConfig)[];
 }
 
 export interface TrainResult {
@@ -45,6 +83,10 @@ export interface TrainResult {
   final: EpochMetrics;
   params: number;
   checkpoint: string;
+  /** How the run ended: complete, or stopped early by patience. */
+  end: RunEnd;
+  /** The best validation epoch and its copy of the checkpoint (runs with a validation split). */
+  best?: { epoch: EpochMetrics; checkpoint: string };
 }
 
 /** Epoch-specific seeds derived from the run's seed. */
@@ -64,11 +106,14 @@ function limited(set: ImageSet, limit: number): ImageSet {
  * Test-set loss and accuracy (no augmentation, no tape), on the device the model's parameters are
  * on: each batch is uploaded there, and only the logits come back.
  */
-export async function evaluate(model: nn.Module, loader: BatchLoader, n: number, batchSize: number, shape: number[]): Promise<{ loss: number; acc: number }> {
+export async function evaluate(
+  model: nn.Module, loader: BatchLoader, n: number, batchSize: number, shape: number[], onBatch?: (images: number, total: number) => void,
+): Promise<{ loss: number; acc: number }> {
   model.eval();
   const device = model.parameters()[0]?.device ?? 'cpu';
   let loss = 0;
   let correct = 0;
+  let done = 0;
   const order = Int32Array.from({ length: n }, (_, i) => i);
   for await (const b of loader.epoch(order, { batchSize, seed: null })) {
     noGrad(() => scope(() => {
@@ -77,6 +122,8 @@ export async function evaluate(model: nn.Module, loader: BatchLoader, n: number,
       loss += crossEntropy(logits, b.labels).item() * b.size;
       correct += countCorrect(logits.dataSync(), b.labels, logits.shape[1]);
     }));
+    done += b.size;
+    onBatch?.(done, n);
   }
   model.train();
   return { loss: loss / n, acc: correct / n };
@@ -92,37 +139,39 @@ function countCorrect(logits: ArrayLike<number>, labels: Int32Array, classes: nu
   return c;
 }
 
+
 /**
- * Trains (or resumes) a model; writes `checkpoint.safetensors` every epoch, and `metrics.json`
- * and `curves.svg` at the end, into `outDir`. With `run.device` 'cuda' the model and optimizer
- * state live on the GPU, each batch is uploaded once, and the loss and logits are read back once
- * per step; checkpoints hold host copies in the same format, so a run resumes on either device.
+ * Trains (or resumes) a model; writes `checkpoint.safetensors` and `metrics.csv` every epoch
+ * (`best.safetensors` too when the validation accuracy improves), and `metrics.json` and
+ * `curves.svg` when the run ends, into `outDir`. `resume`: true continues the checkpoint in
+ * `outDir` (an error when there is none), 'auto' continues it when there is one. A resumed run
+ * keeps its configuration except the fields in RESUMABLE: raising `epochs` extends it, with the
+ * schedule recomputed for the new length. With `run.device` 'cuda' the model and optimizer state
+ * live on the GPU, each batch is uploaded once, and the loss and logits are read back once per step;
+ * checkpoints hold host copies in the same format, so a run resumes on either device.
  */
-export async function train(config: TrainConfig, outDir: string, resume: boolean, hooks: TrainHooks = {}, run: RunOptions = {}): Promise<TrainResult> {
+export async function train(config: TrainConfig, outDir: string, resume: boolean | 'auto', hooks: TrainHooks = {}, run: RunOptions = {}): Promise<TrainResult> {
   const device = run.device ?? 'cpu';
   requireDevice(device); // fail before any data is read
   mkdirSync(outDir, { recursive: true });
   const ckpt = join(outDir, 'checkpoint.safetensors');
-  let c = checkConfig(config);
-  let state: TrainState<TrainConfig> | null = null;
-  if (resume && existsSync(ckpt)) {
-    // The checkpoint's configuration wins: the run continues as it started.
-    c = checkConfig(readCheckpointState<TrainConfig>(ckpt).state.config);
-  }
+  const bestFile = join(outDir, 'best.safetensors');
+  const { c, saved } = runConfig(config, ckpt, resume, run.explicit);
   manualSeed(c.seed);
   const data = loadDataset(c);
-  const trainSet = limited(data.train, c.limit);
+  const all = limited(data.train, c.limit);
+  const { train: trainSet, val: valSet } = c.valSplit ? splitValidation(all, c.valSplit, mix(c.seed, 0, 3)) : { train: all, val: null };
   const model = buildModel(c, trainSet.c, trainSet.classes).to(device);
   const opt = new optim.AdamW(model.parameters(), { lr: c.lr, weightDecay: c.weightDecay, noDecay1d: true });
   const stepsPerEpoch = Math.ceil(trainSet.n / c.batchSize);
-  const sched = new optim.WarmupCosine({
-    baseLr: c.lr, totalSteps: c.epochs * stepsPerEpoch, warmupSteps: Math.min(c.epochs * stepsPerEpoch, Math.round(c.warmup * stepsPerEpoch)), minLr: c.lr * 0.01,
-  });
+  const totalSteps = c.epochs * stepsPerEpoch;
+  const warmupSteps = Math.round(c.warmup * stepsPerEpoch);
+  const sched = new optim.WarmupCosine({ baseLr: c.lr, totalSteps, warmupSteps: Math.min(totalSteps, warmupSteps), minLr: c.lr * 0.01 });
   let history: EpochMetrics[] = [];
   let step = 0;
   let startEpoch = 0;
-  if (resume && existsSync(ckpt)) {
-    state = loadCheckpoint<TrainConfig>(ckpt, model, opt);
+  if (saved) {
+    const state = loadCheckpoint<TrainConfig>(ckpt, model, opt);
     defaultGenerator.setState(state.rng);
     history = state.history as EpochMetrics[];
     step = state.step;
@@ -130,22 +179,55 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
   }
   const norm = { mean: data.mean, std: data.std };
   const trainLoader = new BatchLoader(trainSet, norm, c.workers);
+  const valLoader = valSet ? new BatchLoader(valSet, norm, 0) : null;
   const testLoader = new BatchLoader(data.test, norm, 0);
   const shape = [trainSet.h, trainSet.w, trainSet.c];
   const spec = describeModel(c.model, model, { input: [trainSet.h, trainSet.w, trainSet.c], mean: data.mean, std: data.std, classNames: data.classNames });
-  hooks.onStart?.({ params: model.numParameters(), startEpoch, stepsPerEpoch, trainSize: trainSet.n, testSize: data.test.n, usesWorker: trainLoader.usesWorker });
+  hooks.onStart?.({
+    model: c.model, params: model.numParameters(), startEpoch, epochs: c.epochs, stepsPerEpoch, trainSize: trainSet.n, valSize: valSet?.n ?? 0, testSize: data.test.n,
+    usesWorker: trainLoader.usesWorker, plannedEpochs: saved?.config.epochs,
+  });
+  if (warmupSteps > totalSteps) {
+    hooks.onWarning?.(`--warmup ${c.warmup} epochs is longer than the run (${c.epochs} epoch${c.epochs === 1 ? '' : 's'}): the warm-up is cut to the run's length, so the learning rate rises to --lr ${c.lr} over the whole run and never decays`);
+  }
+  const guard = new NonFiniteGuard(c.skipNonfinite ?? 0, history.reduce((a, h) => a + (h.skipped_steps ?? 0), 0));
+  let best = bestEpoch(history);
+  let savedEpoch = saved ? saved.epoch : 0;
+  let end: RunEnd = { reason: 'complete' };
+  let stop: { kind: 'interrupted' | 'diverged'; at: StopPoint; message: string } | null = null;
+  let killed = false;
+  const kept = () => (savedEpoch > 0 ? `the last good checkpoint, ${ckpt} (epoch ${savedEpoch}), is kept` : 'no epoch completed, so this run wrote no checkpoint');
+  const diverged = (at: StopPoint, what: string) => {
+    const where = `epoch ${at.epoch}, step ${at.stepInEpoch} of ${stepsPerEpoch} (step ${at.step} of the run)`;
+    const skip = guard.limit > 0 ? ` after skipping ${guard.skipped} such steps (--skip-nonfinite ${guard.limit})` : '';
+    // --lr and --warmup cannot change on resume: the fix is a new run; --skip-nonfinite can change
+    const hint = guard.limit > 0 ? 'start a new run with a lower --lr or a longer --warmup' : 'start a new run with a lower --lr or a longer --warmup, or pass --skip-nonfinite N to skip up to N such steps';
+    stop = { kind: 'diverged', at, message: `training diverged at ${where}: ${what}${skip}; ${kept()}; ${hint}` };
+  };
   model.train();
   try {
     for (let epoch = startEpoch; epoch < c.epochs; epoch++) {
-      if (hooks.stopAfterEpochs !== undefined && epoch - startEpoch >= hooks.stopAfterEpochs) break;
+      if (hooks.stopAfterEpochs !== undefined && epoch - startEpoch >= hooks.stopAfterEpochs) {
+        killed = true;
+        break;
+      }
+      const patience = c.patience ?? 0;
+      if (patience > 0 && best && epoch - best.epoch >= patience) {
+        end = { reason: 'early-stop', bestEpoch: best.epoch, patience };
+        break;
+      }
       const t0 = performance.now();
       let lossSum = 0;
       let correct = 0;
       let seen = 0;
       let inEpoch = 0;
+      let skipped = 0;
       const order = permutation(trainSet.n, mix(c.seed, epoch, 1));
       const batches = trainLoader.epoch(order, { batchSize: c.batchSize, seed: mix(c.seed, epoch, 2), pad: c.cropPad, flip: data.flip });
       for await (const b of batches) {
+        // a turn of the event loop per step, so a signal handler (Ctrl-C) can run between steps
+        if (run.signal) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (run.signal?.aborted) break;
         const lr = sched.apply(opt, step);
         const { loss, hits } = scope(() => {
           const x = tensor(b.x, [b.size, ...shape], { device });
@@ -156,11 +238,23 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
         loss.backward();
         const lv = loss.item();
         loss.dispose();
-        if (c.clipGrad > 0) optim.clipGradNorm(model.parameters(), c.clipGrad);
-        opt.step();
-        opt.zeroGrad();
+        // the norm is measured (and clipped when clipGrad > 0) before any weight changes
+        const gradNorm = optim.clipGradNorm(model.parameters(), c.clipGrad > 0 ? c.clipGrad : Infinity);
         step++;
         inEpoch++;
+        const v = guard.check(lv, gradNorm);
+        if (v.verdict !== 'ok') {
+          opt.zeroGrad(); // the weights never see this step
+          if (v.verdict === 'stop') {
+            diverged({ epoch: epoch + 1, stepInEpoch: inEpoch, step }, v.what);
+            break;
+          }
+          skipped++;
+          hooks.onWarning?.(`epoch ${epoch + 1}, step ${inEpoch} of ${stepsPerEpoch}: ${v.what}; step skipped (${guard.skipped} of --skip-nonfinite ${guard.limit})`);
+          continue;
+        }
+        opt.step();
+        opt.zeroGrad();
         lossSum += lv * b.size;
         correct += hits;
         seen += b.size;
@@ -169,27 +263,52 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
           imagesPerSecond: seen / ((performance.now() - t0) / 1000),
         });
       }
+      if (!stop && run.signal?.aborted && inEpoch < stepsPerEpoch) {
+        stop = { kind: 'interrupted', at: { epoch: epoch + 1, stepInEpoch: inEpoch, step }, message: '' };
+      }
+      if (stop) break;
       const trainSeconds = (performance.now() - t0) / 1000;
+      const val = valLoader && valSet ? await evaluate(model, valLoader, valSet.n, 500, shape) : null;
       const test = await evaluate(model, testLoader, data.test.n, 500, shape);
+      const weightsOk = paramsFinite(model);
+      if (!weightsOk || !Number.isFinite(test.loss)) {
+        diverged({ epoch: epoch + 1, stepInEpoch: inEpoch, step }, weightsOk ? `the test loss after the epoch is ${test.loss}` : 'the weights after the epoch are not finite');
+        break;
+      }
       const m: EpochMetrics = {
-        epoch: epoch + 1, train_loss: lossSum / seen, train_acc: correct / seen, test_loss: test.loss, test_acc: test.acc,
-        lr: opt.lr, images_per_s: seen / trainSeconds, seconds: (performance.now() - t0) / 1000,
+        epoch: epoch + 1, train_loss: lossSum / seen, train_acc: correct / seen, ...(val ? { val_loss: val.loss, val_acc: val.acc } : {}),
+        test_loss: test.loss, test_acc: test.acc, lr: opt.lr, images_per_s: seen / trainSeconds, seconds: (performance.now() - t0) / 1000, skipped_steps: skipped,
       };
       history.push(m);
       saveCheckpoint(ckpt, model, opt, { epoch: epoch + 1, step, config: c, rng: defaultGenerator.getState(), optimizer: { step: opt.stepCount, lr: opt.lr }, history, model: spec });
+      savedEpoch = epoch + 1;
+      if (val && (best === null || val.acc > best.val_acc!)) {
+        writeFileAtomic(bestFile, readFileSync(ckpt));
+        best = m;
+      }
+      writeCsv(outDir, history);
       hooks.onEpoch?.(m);
+      if (run.signal?.aborted && epoch + 1 < c.epochs) {
+        stop = { kind: 'interrupted', at: { epoch: epoch + 2, stepInEpoch: 0, step }, message: '' };
+        break;
+      }
     }
   } finally {
     await trainLoader.close();
+    await valLoader?.close();
     await testLoader.close();
-  }
-  const final = history[history.length - 1];
-  if (history.length === c.epochs) {
-    writeFileAtomic(join(outDir, 'metrics.json'), JSON.stringify({ config: c, params: model.numParameters(), final, history }, null, 2) + '\n');
-    writeFileAtomic(join(outDir, 'curves.svg'), curvesSvg(history, `${c.model} on ${c.dataset}`));
   }
   const params = model.numParameters();
   model.dispose();
   opt.dispose();
-  return { history, final, params, checkpoint: ckpt };
+  const s = stop as { kind: 'interrupted' | 'diverged'; at: StopPoint; message: string } | null;
+  if (s) {
+    const message = s.kind === 'diverged' ? s.message
+      : `interrupted at epoch ${s.at.epoch}, step ${s.at.stepInEpoch} of ${stepsPerEpoch}: metrics.json and curves.svg hold the ${history.length} completed epoch${history.length === 1 ? '' : 's'}; ${kept()}; continue with --resume`;
+    writeReport(outDir, c, params, history, { reason: s.kind, ...s.at, message });
+    throw s.kind === 'diverged' ? new TrainingDivergedError(message, s.at) : new TrainingInterruptedError(message, s.at);
+  }
+  if (!killed) writeReport(outDir, c, params, history, end);
+  const final = history[history.length - 1];
+  return { history, final, params, checkpoint: ckpt, end, ...(best ? { best: { epoch: best, checkpoint: bestFile } } : {}) };
 }
