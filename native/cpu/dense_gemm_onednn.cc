@@ -12,6 +12,7 @@
 #include "quadra/errors.h"
 #include "quadra/gemm.h"
 #include "quadra/kernels.h"
+#include "quadra/signal_guard.h"
 
 namespace quadra {
 namespace {
@@ -25,11 +26,25 @@ void CheckGemmArgs(bool ta, bool tb, int64_t m, int64_t n, int64_t k, int64_t ld
 
 }  // namespace
 
+void BlockSignalsInWorkers(int threads) {
+  // libgomp keeps one pool of worker threads per thread that starts parallel regions, and grows
+  // it with the team size: remember, per calling thread, how large a team is already blocked.
+  thread_local int blocked = 1;
+  if (threads <= blocked) return;
+#pragma omp parallel num_threads(threads)
+  {
+    if (omp_get_thread_num() != 0) pthread_sigmask(SIG_BLOCK, &AsyncSignals(), nullptr);
+  }
+  blocked = threads;
+}
+
 void Sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
            int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
   CheckGemmArgs(trans_a, trans_b, m, n, k, lda, ldb, ldc);
   const int threads = NumThreads();
   if (omp_get_max_threads() != threads) omp_set_num_threads(threads);
+  BlockSignalsInWorkers(threads);
+  const AsyncSignalsBlocked guard;
   const dnnl_status_t st = dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', m, n, k, alpha, a, lda, b,
                                       ldb, beta, c, ldc);
   if (st != dnnl_success) {
@@ -40,6 +55,7 @@ void Sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float al
 bool SgemmSerial(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
                  int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) noexcept {
   if (omp_get_max_threads() != 1) omp_set_num_threads(1);
+  const AsyncSignalsBlocked guard;  // called on the kernels' worker threads too (signal_guard.h)
   return dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) ==
          dnnl_success;
 }
