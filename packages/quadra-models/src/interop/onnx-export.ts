@@ -6,7 +6,7 @@
  */
 import { ArgumentError, loadTensors, writeFileAtomic } from '@quadranet/core';
 import { loadCheckpointModel } from '../infer/checkpoint-model.js';
-import type { QuadraNet } from '../model/quadranet.js';
+import type { QuadraNet, QuadraNetOptions } from '../model/quadranet.js';
 import { CHECKPOINT_FORMAT } from '../train/checkpoint.js';
 import { modelFrom } from './infer.js';
 import { encodeModel } from './onnx-graph.js';
@@ -20,6 +20,9 @@ export interface OnnxExportOptions {
   model?: string;
   /** PyTorch-layout safetensors for `model`. */
   weights?: string;
+  /** With `model`: the head's classes and the input channels (as `quadra infer`). */
+  numClasses?: number;
+  inChannels?: number;
   out: string;
   opset?: number;
   batch?: number | 'dynamic';
@@ -49,12 +52,12 @@ function fromCheckpoint(file: string): Source {
   return { model, size: [spec.input[0], spec.input[1]], metadata: { 'quadranet.preprocess': preprocess } };
 }
 
-function fromWeights(spec: string, file: string): Source {
+function fromWeights(spec: string, file: string, overrides: Partial<QuadraNetOptions>): Source {
   const { tensors, metadata } = loadTensors(file);
   if (metadata.format === CHECKPOINT_FORMAT) {
     throw new ArgumentError(`--weights ${file} is a training checkpoint of \`quadra train\`: export it with --checkpoint ${file} (no --model needed)`);
   }
-  const model = modelFrom(spec).eval();
+  const model = modelFrom(spec, overrides).eval();
   try {
     loadPyTorchStateDict(model, tensors);
   } catch (err) {
@@ -73,13 +76,16 @@ function fromWeights(spec: string, file: string): Source {
 /** Builds, encodes and writes the ONNX file; throws ArgumentError / ExportError / StateDictError naming what failed. */
 export function exportOnnx(o: OnnxExportOptions): OnnxExportResult {
   const hasCkpt = o.checkpoint !== undefined;
+  if (hasCkpt && (o.numClasses !== undefined || o.inChannels !== undefined)) {
+    throw new ArgumentError('ONNX export: a checkpoint carries its classes and input channels; they apply only to a model with weights');
+  }
   if (hasCkpt === (o.model !== undefined || o.weights !== undefined)) {
     throw new ArgumentError('ONNX export needs either a checkpoint, or a model with its weights (not both)');
   }
   if (!hasCkpt && (o.model === undefined || o.weights === undefined)) {
     throw new ArgumentError(`ONNX export: ${o.model === undefined ? 'weights need a model (zoo name or config.json)' : `model ${o.model} needs its weights`}`);
   }
-  const src = hasCkpt ? fromCheckpoint(o.checkpoint!) : fromWeights(o.model!, o.weights!);
+  const src = hasCkpt ? fromCheckpoint(o.checkpoint!) : fromWeights(o.model!, o.weights!, { numClasses: o.numClasses, inChannels: o.inChannels });
   try {
     const [height, width] = o.size ?? src.size ?? [224, 224];
     const opset = o.opset ?? 17;
