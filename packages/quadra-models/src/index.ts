@@ -44,5 +44,5 @@ export { exportPyTorch, configPathFor, type ExportResult } from './interop/expor
 export { VERSION } from './version.js';
 export { exportOnnx, type OnnxExportOptions, type OnnxExportResult } from './interop/onnx-export.js';
 export { quadraNetToOnnx, ONNX_OPSETS, type OnnxGraphOptions } from './interop/onnx-model.js';
-export { encodeModel as encodeOnnx, decodeModel as decodeOnnx, onnx } from './interop/onnx-graph.js';
+export { encodeModel as encodeOnnx, decodeModel as decodeOnnx, IR_VERSION as ONNX_IR_VERSION, type ModelProto as OnnxModelProto } from './interop/onnx-graph.js';
 export { ExportError } from './interop/onnx-errors.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as q from '@quadranet/core';
 import { ArgumentError } from '@quadranet/core';
-import type { onnx as O } from 'onnx-proto';
+import type { ValueInfoProto } from 'onnx-buf';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   decodeOnnx, encodeOnnx, ExportError, exportOnnx, infer, PATCH4_STEM, QuadraNet, quadraNetToOnnx, SkipBlock, toPyTorchStateDict,
@@ -82,6 +82,8 @@ describe('exportOnnx (files)', () => {
     const r = exportOnnx({ model: cfg, weights, out, batch: 'dynamic' });
     expect(r).toMatchObject({ onnx: out, opset: 17, input: ['N', 3, 32, 32], classes: 5 });
     const bytes = readFileSync(out);
+    const t = decodeOnnx(bytes).graph!.input[0].type!.value;
+    expect(t.case === 'tensorType' && t.value.shape!.dim[0].value).toEqual({ case: 'dimParam', value: 'N' });
     for (const n of [1, 3]) {
       const shape: [number, number, number, number] = [n, 3, 32, 32];
       const x = nchwInput(shape, n);
@@ -100,22 +102,27 @@ describe('exportOnnx (files)', () => {
     const out = join(dir, 'fixed.onnx');
     exportOnnx({ model: cfg, weights, out, batch: 4, opset: 18, size: [40, 40] });
     const m = decodeOnnx(readFileSync(out));
-    expect(m.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([['', 18]]);
-    const g = m.graph as O.GraphProto;
-    const dims = (v: O.IValueInfoProto) => v.type!.tensorType!.shape!.dim!.map((d) => Number(d.dimValue));
+    expect(m.irVersion).toBe(8n);
+    expect(m.opsetImport.map((o) => [o.domain, o.version])).toEqual([['', 18n]]);
+    const g = m.graph!;
+    const dims = (v: ValueInfoProto) => {
+      const t = v.type!.value;
+      if (t.case !== 'tensorType') throw new Error(`${v.name}: not a tensor`);
+      return t.value.shape!.dim.map((d) => (d.value.case === 'dimValue' ? Number(d.value.value) : d.value.value));
+    };
     expect(g.input.map((i) => i.name)).toEqual(['input']);
     expect(dims(g.input[0])).toEqual([4, 3, 40, 40]);
     expect(g.output.map((o) => o.name)).toEqual(['logits']);
     expect(dims(g.output[0])).toEqual([4, 5]);
-    const inits = new Map(g.initializer.map((t) => [t.name, t.dims!.map(Number)]));
+    const inits = new Map(g.initializer.map((t) => [t.name, t.dims.map(Number)]));
     const dict = q.loadTensors(weights).tensors;
     for (const [k, t] of dict) expect(inits.get(k), k).toEqual([...t.shape]);
     expect(inits.get('stages.0.0.QuadraConv.conv1.weight')).toEqual([16, 1, 3, 3]);
     const ops = g.node.map((n) => n.opType);
     for (const op of ['Conv', 'LayerNormalization', 'Erf', 'MatMul', 'Gemm', 'GlobalAveragePool']) expect(ops, op).toContain(op);
-    const dw = g.node.find((n) => n.input!.includes('stages.1.0.QuadraConv.conv2.weight'))!;
+    const dw = g.node.find((n) => n.input.includes('stages.1.0.QuadraConv.conv2.weight'))!;
     expect(dw.opType).toBe('Conv');
-    expect(Number(dw.attribute!.find((a) => a.name === 'group')!.i)).toBe(32);
+    expect(dw.attribute.find((a) => a.name === 'group')!.i).toBe(32n);
     expect(JSON.parse(m.metadataProps.find((p) => p.key === 'quadranet.preprocess')!.value!)).toMatchObject({ input: [32, 32, 3] });
   });
 
