@@ -106,3 +106,27 @@ export function listOf<T extends string>(flag: string, values: readonly T[], opt
     return items as T[];
   };
 }
+
+/** A positive integer or one word (`--batch 8` or `--batch dynamic`). */
+export function positiveIntOr<W extends string>(flag: string, word: W): ArgParser<number | W> {
+  return (value) => {
+    if (value.trim() === word) return word;
+    const v = value.trim();
+    const n = v === '' ? NaN : Number(v);
+    if (!Number.isSafeInteger(n) || n < 1) throw new ArgumentError(`${flag} must be a positive integer or ${word}, got ${JSON.stringify(value)}`);
+    return n;
+  };
+}
+
+/** An image size `S` (square) or `HxW`, each a positive integer. */
+export function imageSize(flag: string): ArgParser<[number, number]> {
+  return (value) => {
+    const m = /^\s*(\d+)\s*(?:[x×]\s*(\d+)\s*)?$/.exec(value);
+    const h = m ? Number(m[1]) : NaN;
+    const w = m ? Number(m[2] ?? m[1]) : NaN;
+    if (!(h >= 1 && w >= 1 && Number.isSafeInteger(h) && Number.isSafeInteger(w))) {
+      throw new ArgumentError(`${flag} must be a size S or HxW of positive integers, got ${JSON.stringify(value)}`);
+    }
+    return [h, w];
+  };
+}

@@ -3,7 +3,7 @@ import { ArgumentError } from '@quadranet/core';
 import { describe, expect, it } from 'vitest';
 
 import {
-  intAtLeast, intList, listOf, nonNegativeInt, nonNegativeNumber, numberIn, oneOf, positiveInt, positiveNumber,
+  imageSize, intAtLeast, intList, listOf, nonNegativeInt, nonNegativeNumber, numberIn, oneOf, positiveInt, positiveIntOr, positiveNumber,
 } from '../src/arg-parsers.js';
 
 function message(fn: () => unknown): string {
@@ -46,5 +46,16 @@ describe('flag parsers', () => {
     expect(message(() => listOf('--peers', ['a', 'b'], { none: true })('a,foo'))).toBe('--peers takes a comma-separated list of a, b (or none); got "foo"');
     expect(intList('--depths')('2,2,6,2')).toEqual([2, 2, 6, 2]);
     expect(message(() => intList('--depths')('2,x'))).toBe('--depths must be a comma-separated list of integers ≥ 0, got "2,x"');
+  });
+
+  it('an integer or a word, and an image size', () => {
+    expect(positiveIntOr('--batch', 'dynamic')('8')).toBe(8);
+    expect(positiveIntOr('--batch', 'dynamic')('dynamic')).toBe('dynamic');
+    expect(message(() => positiveIntOr('--batch', 'dynamic')('-1'))).toBe('--batch must be a positive integer or dynamic, got "-1"');
+    expect(message(() => positiveIntOr('--batch', 'dynamic')('2.5'))).toBe('--batch must be a positive integer or dynamic, got "2.5"');
+    expect(imageSize('--size')('224')).toEqual([224, 224]);
+    expect(imageSize('--size')('32x48')).toEqual([32, 48]);
+    expect(message(() => imageSize('--size')('32x'))).toBe('--size must be a size S or HxW of positive integers, got "32x"');
+    expect(message(() => imageSize('--size')('0'))).toBe('--size must be a size S or HxW of positive integers, got "0"');
   });
 });

@@ -100,7 +100,7 @@ describe.skipIf(!existsSync(CLI))('quadra export', () => {
   it('without a target says which to give', () => {
     const r = run('export', '--checkpoint', ckpt);
     expect(r.status).toBe(1);
-    expect(r.stderr.trim()).toBe('export needs a target: --pytorch <file.safetensors>');
+    expect(r.stderr.trim()).toBe('export needs a target: --pytorch <file.safetensors> or --onnx <file.onnx>');
   });
 });
 

@@ -42,3 +42,7 @@ export { loadCheckpointModel, readModelSpec, type CheckpointModel } from './infe
 export { predict, type PredictOptions, type Prediction } from './infer/predict.js';
 export { exportPyTorch, configPathFor, type ExportResult } from './interop/export.js';
 export { VERSION } from './version.js';
+export { exportOnnx, type OnnxExportOptions, type OnnxExportResult } from './interop/onnx-export.js';
+export { quadraNetToOnnx, ONNX_OPSETS, type OnnxGraphOptions } from './interop/onnx-model.js';
+export { encodeModel as encodeOnnx, decodeModel as decodeOnnx, IR_VERSION as ONNX_IR_VERSION, type ModelProto as OnnxModelProto } from './interop/onnx-graph.js';
+export { ExportError } from './interop/onnx-errors.js';
