@@ -6,7 +6,7 @@ import { ArgumentError } from '@quadranet/core';
 import type { BlockKind } from '@quadranet/models';
 
 export {
-  intAtLeast, listOf, nonNegativeInt, positiveInt, positiveNumber,
+  intAtLeast, intList, listOf, nonNegativeInt, positiveInt, positiveNumber,
 } from '@quadranet/cli/arg-parsers';
 
 export interface BenchShape {
@@ -38,4 +38,5 @@ export function shape(flag: string) {
 
 export const QUADCONV_PEERS = ['unfused', 'tfjs-wasm', 'tfjs-cpu'] as const;
 export const BLOCK_PEERS = ['tfjs-wasm', 'tfjs-cpu'] as const;
+export const INFER_PEERS = ['onnxruntime'] as const;
 export const BLOCK_KINDS: readonly BlockKind[] = ['quadra', 'conv', 'hor', 'swin', 'skip'];

@@ -3,12 +3,14 @@
 import { Command } from 'commander';
 
 import { describeMachine, type Machine } from './machine.js';
-import type { BlockKind } from '@quadranet/models';
+import { modelNames, type BlockKind } from '@quadranet/models';
 
 import { benchBlock, type BlockBenchResult } from './block.js';
 import {
-  BLOCK_KINDS, BLOCK_PEERS, intAtLeast, listOf, nonNegativeInt, positiveNumber, QUADCONV_PEERS, shape, shapes, type BenchShape,
+  BLOCK_KINDS, BLOCK_PEERS, INFER_PEERS, intAtLeast, intList, listOf, nonNegativeInt, positiveInt, positiveNumber, QUADCONV_PEERS, shape,
+  shapes, type BenchShape,
 } from './flags.js';
+import { benchInfer, printInfer } from './infer.js';
 import { benchQuadConv, type QuadBenchResult } from './quadconv.js';
 
 const DEFAULT_QUAD_CONFIGS = '8x56x56x64k7,8x14x14x256k7';
@@ -109,6 +111,29 @@ program
       results.push(r);
     }
     if (!opts.json) printBlocks(results, machine);
+  });
+
+program
+  .command('infer')
+  .description('zoo models\' inference (eval, no grad) on our native CPU path vs onnxruntime-node running our ONNX export of the same weights')
+  .option('--json', 'one JSON line per model and batch: model, batch, ours_ips, peers.onnxruntime.ips, ...')
+  .option('--models <list>', 'zoo names (default quadranet36_xxs,quadranet36_t)', listOf('--models', modelNames()), ['quadranet36_xxs', 'quadranet36_t'])
+  .option('--batches <list>', 'batch sizes (default 1,8)', intList('--batches', 1), [1, 8])
+  .option('--size <px>', 'input height and width (default 224)', positiveInt('--size'), 224)
+  .option('--runs <n>', 'timed runs per measurement (>= 3)', intAtLeast('--runs', 3), 5)
+  .option('--warmup <n>', 'warm-up runs', nonNegativeInt('--warmup'), 2)
+  .option('--peers <list>', `${INFER_PEERS.join(',')} (or none)`, listOf('--peers', INFER_PEERS, { none: true }), [...INFER_PEERS])
+  .action(async (opts: { json?: boolean; models: string[]; batches: number[]; size: number; runs: number; warmup: number; peers: string[] }) => {
+    const machine = describeMachine();
+    if (!opts.json) {
+      console.log(`machine: ${machine.cpu}, ${machine.cores} cores; QuadraLib ${machine.simd}, ${machine.threads} threads (onnxruntime the same); ` +
+        `measured fp32 FMA peak ${machine.peakGflops.toFixed(0)} GFLOP/s; ${opts.size}x${opts.size}, 1000 classes, median of ${opts.runs}`);
+    }
+    for (const name of opts.models) {
+      const rs = await benchInfer(name, { size: opts.size, batches: opts.batches, runs: opts.runs, warmup: opts.warmup, peers: opts.peers, threads: machine.threads });
+      if (opts.json) for (const r of rs) console.log(JSON.stringify(r));
+      else printInfer(rs, machine);
+    }
   });
 
 // A bad flag is one line naming it (the shared parsers throw an ArgumentError), exit 1.
