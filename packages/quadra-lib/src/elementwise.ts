@@ -5,7 +5,7 @@ import { ArgumentError, ShapeError } from './errors.js';
 import { checkIntList, MAX_DIMS } from './layout.js';
 import type { BinaryOpName, BroadcastMode } from './reference/elementwise.js';
 import {
-  checkDim, checkedProduct, checkF32, checkF32Any, checkNoOverlap, checkNumber, checkObject, checkOutputsApart, checkSameOrNoOverlap,
+  checkDim, checkedProduct, checkF32, checkF32Any, checkNoOverlap, checkNumber, checkOutputsApart, checkSameOrNoOverlap,
   optionalOutput,
 } from './validate.js';
 import { checkOptions, optionKeys } from './options.js';

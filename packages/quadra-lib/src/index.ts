@@ -27,7 +27,7 @@ export {
 export { adamwStep, sgdStep, type AdamWOptions, type SgdOptions } from './optim.js';
 export { info, formatInfo, setThreads, limitSimd, fmaPeakGflops, type QuadraInfo } from './info.js';
 export { allocFloat32 } from './alloc.js';
-export { callNative } from './call-native.js';
+export { nativeKernels } from './call-native.js';
 export { loadNative, requireNative, nativeLoadError, type NativeModule } from './native.js';
 export {
   QuadraError, ArgumentError, ShapeError, DTypeError, NativeLoadError, CudaUnavailableError, EnvironmentError,

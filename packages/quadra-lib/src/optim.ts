@@ -1,7 +1,7 @@
 import { runKernel } from './call-native.js';
 import { ArgumentError } from './errors.js';
 import { type AdamWRefOptions, type SgdRefOptions } from './reference/optim.js';
-import { checkBool, checkDim, checkDisjoint, checkF32, checkF32Any, checkNumber, checkObject } from './validate.js';
+import { checkBool, checkDim, checkDisjoint, checkF32, checkF32Any, checkNumber } from './validate.js';
 import { checkOptions, optionKeys } from './options.js';
 
 const ADAMW_KEYS = optionKeys<AdamWOptions>()('lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'step');

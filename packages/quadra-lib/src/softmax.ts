@@ -2,7 +2,7 @@ import { allocFloat32 } from './alloc.js';
 import { runKernel } from './call-native.js';
 import { ArgumentError, DTypeError, ShapeError } from './errors.js';
 import {
-  checkBool, checkDim, checkedProduct, checkF32, checkNoOverlap, checkNumber, checkObject, checkSameOrNoOverlap, describe,
+  checkBool, checkDim, checkedProduct, checkF32, checkNoOverlap, checkNumber, checkSameOrNoOverlap, describe,
 } from './validate.js';
 import { checkOptions, optionKeys } from './options.js';
 

@@ -9,7 +9,7 @@ import { envBackend, nativeLoadError, type CudaStatus } from '@quadranet/lib';
 import type { DType } from '../dtype.js';
 import type { Device } from '../device.js';
 import { ArgumentError, BackendUnavailableError } from '../errors.js';
-import { KERNEL_NAMES, type AnyKernelTable, type KernelName, type KernelTable } from '../kernels/names.js';
+import { KERNEL_NAMES, type AnyKernelTable, type KernelName } from '../kernels/names.js';
 import { cpuKernels } from './cpu/index.js';
 import { cudaAvailability, cudaKernels, cudaRuntime, implementedCudaKernels } from './cuda/index.js';
 import { refKernels } from './ref/index.js';
@@ -19,19 +19,6 @@ export type BackendName = 'cpu' | 'ref';
 /** setBackend's choice; undefined until set or first read from QUADRA_BACKEND (an EnvironmentError when bogus). */
 let forcedChoice: BackendName | null | undefined;
 const forced = (): BackendName | null => (forcedChoice === undefined ? (forcedChoice = envBackend() === 'reference' ? 'ref' : null) : forcedChoice);
-let cpuTable: KernelTable | null = null;
-
-function cpuBackend(): KernelTable {
-  if (!cpuTable) {
-    // A module that fails to load is an error that explains it; the reference runs only when
-    // asked for (QUADRA_BACKEND=reference or setBackend('ref')).
-    const err = nativeLoadError();
-    if (err) throw err;
-    cpuTable = cpuKernels();
-  }
-  return cpuTable;
-}
-
 /** Forces every float32 cpu op onto the reference backend ('ref') or back to native ('cpu'). */
 export function setBackend(name: BackendName): void {
   if (name !== 'cpu' && name !== 'ref') throw new ArgumentError(`setBackend: name must be 'cpu' or 'ref', got ${JSON.stringify(name)}`);
@@ -49,7 +36,7 @@ export function getBackend(): BackendName {
 export function kernels(t: { device: Device; dtype: DType }): AnyKernelTable {
   if (t.device === 'cuda') return cudaKernels(cudaRuntime());
   if (t.dtype === 'float64' || forced() === 'ref') return refKernels;
-  return cpuBackend();
+  return cpuKernels();
 }
 
 export interface KernelSupport {

@@ -1,9 +1,9 @@
 /**
- * The native cpu backend: quadra.node's `kernels` object, bound by name (the signatures every
- * backend shares). Its errors become lib's typed errors; shapes with more axes than the native
- * kernels take (MAX_DIMS) run on the reference kernels instead.
+ * The native cpu backend: lib's `nativeKernels()` (quadra.node's `kernels` with typed errors),
+ * bound by name; shapes with more axes than the native kernels take (MAX_DIMS) run on the
+ * reference kernels instead.
  */
-import { callNative, KERNEL_NAMES, MAX_DIMS, requireNative, type KernelName } from '@quadranet/lib';
+import { MAX_DIMS, nativeKernels, type KernelName } from '@quadranet/lib';
 import { referenceKernels } from '@quadranet/lib/reference';
 import type { KernelTable } from '../../kernels/names.js';
 
@@ -16,18 +16,15 @@ const RANK_ARG: Partial<Record<KernelName, number>> = {
 
 let table: KernelTable | null = null;
 
-/** The cpu kernel table (the native module must have loaded: dispatch checks that first). */
+/** The cpu kernel table; throws the NativeLoadError that explains a module that did not load. */
 export function cpuKernels(): KernelTable {
   if (table) return table;
-  const native = requireNative().kernels as unknown as Record<KernelName, AnyFn>;
+  const native = nativeKernels() as unknown as Record<KernelName, AnyFn>;
   const ref = referenceKernels as unknown as Record<KernelName, AnyFn>;
-  const out = {} as Record<KernelName, AnyFn>;
-  for (const name of KERNEL_NAMES) {
+  const out = { ...native };
+  for (const [name, rankArg] of Object.entries(RANK_ARG) as [KernelName, number][]) {
     const fn = native[name];
-    const rankArg = RANK_ARG[name];
-    out[name] = rankArg === undefined
-      ? (...args) => callNative(() => fn(...args))
-      : (...args) => ((args[rankArg] as readonly number[]).length > MAX_DIMS ? ref[name](...args) : callNative(() => fn(...args)));
+    out[name] = (...args) => ((args[rankArg] as readonly number[]).length > MAX_DIMS ? ref[name] : fn)(...args);
   }
   // The cpu backend is only handed float32 buffers (float64 tensors dispatch to the reference).
   table = out as unknown as KernelTable;
