@@ -73,7 +73,7 @@ Napi::Value LinearGradJs(const Napi::CallbackInfo& info) {
       if (&o2 != &o) CheckNoAlias(env, o.p, o.n, o.name, o2.p, o2.n, o2.name);
     }
   }
-  RunKernel(env, [&] { LinearGrad(d, x, w, dy, dx, dw, db, false); });
+  RunKernel(env, [&] { LinearGrad(d, x, w, dy, dx, dw, db); });
   return env.Undefined();
 }
 

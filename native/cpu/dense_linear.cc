@@ -28,11 +28,11 @@ void CheckDims(const LinearDims& d, const char* what) {
 // dw = dy^T x sums over all rows into a small [out, in]: the provider's threaded GEMM reached
 // 61-70 % of peak there. Each thread takes a contiguous share of the rows with a one-thread GEMM
 // into its own partial, and the partials are added (out*in floats per thread).
-void WeightGrad(const LinearDims& d, const float* x, const float* dy, float* dw, float beta) {
+void WeightGrad(const LinearDims& d, const float* x, const float* dy, float* dw) {
   const int threads = NumThreads();
   const int64_t size = d.out * d.in;
   if (threads == 1 || d.rows < 256 * threads || size > (int64_t(1) << 20)) {
-    Sgemm(true, false, d.out, d.in, d.rows, 1.0f, dy, d.out, x, d.in, beta, dw, d.in);
+    Sgemm(true, false, d.out, d.in, d.rows, 1.0f, dy, d.out, x, d.in, 0.0f, dw, d.in);
     return;
   }
   float* partials = Scratch(kScratchPartials, size_t(size * (threads - 1)));
@@ -43,13 +43,12 @@ void WeightGrad(const LinearDims& d, const float* x, const float* dy, float* dw,
     int64_t r0, r1;
     ThreadRange(d.rows, 8, &r0, &r1);
     float* out = t == 0 ? dw : partials + (t - 1) * size;
-    const float b = t == 0 ? beta : 0.0f;
     if (r1 > r0) {
-      if (!SgemmSerial(true, false, d.out, d.in, r1 - r0, 1.0f, dy + r0 * d.out, d.out, x + r0 * d.in, d.in, b, out, d.in)) {
+      if (!SgemmSerial(true, false, d.out, d.in, r1 - r0, 1.0f, dy + r0 * d.out, d.out, x + r0 * d.in, d.in, 0.0f, out, d.in)) {
 #pragma omp atomic write
         ok = false;
       }
-    } else if (t != 0 || beta == 0.0f) {
+    } else {
       std::memset(out, 0, size_t(size) * sizeof(float));
     }
 #pragma omp barrier
@@ -83,15 +82,14 @@ void Linear(const LinearDims& d, const float* x, const float* w, const float* bi
   Sgemm(false, true, d.rows, d.out, d.in, 1.0f, x, d.in, w, d.in, beta, y, d.out);
 }
 
-void LinearGrad(const LinearDims& d, const float* x, const float* w, const float* dy, float* dx,
-                    float* dw, float* db, bool accumulate) {
+void LinearGrad(const LinearDims& d, const float* x, const float* w, const float* dy, float* dx, float* dw,
+                float* db) {
   CheckDims(d, "linearBackward");
-  const float beta = accumulate ? 1.0f : 0.0f;
   // dx[rows, in] = dy[rows, out] * w[out, in]
-  if (dx) Sgemm(false, false, d.rows, d.in, d.out, 1.0f, dy, d.out, w, d.in, beta, dx, d.in);
+  if (dx) Sgemm(false, false, d.rows, d.in, d.out, 1.0f, dy, d.out, w, d.in, 0.0f, dx, d.in);
   // dw[out, in] = dy^T[out, rows] * x[rows, in]
-  if (dw) WeightGrad(d, x, dy, dw, beta);
-  if (db) SumRows(d.rows, d.out, dy, db, accumulate);
+  if (dw) WeightGrad(d, x, dy, dw);
+  if (db) SumRows(d.rows, d.out, dy, db);
 }
 
 }  // namespace quadra

@@ -1,5 +1,6 @@
-// Column sums of a row-major [rows, cols] matrix (SumRows, the bias gradient). They accumulate blocks of kBlockRows rows in registers before adding
-// them to the thread's running sums, so float rounding grows with rows/kBlockRows, not rows.
+// Column sums of a row-major [rows, cols] matrix (SumRows, the bias gradient). Blocks of
+// kBlockRows rows are summed in registers before being added to the thread's running sums, so
+// float rounding grows with rows/kBlockRows, not rows.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "reduce.cc"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
@@ -48,10 +49,10 @@ void AddColumnSums(int64_t r0, int64_t r1, int64_t cols, const float* x, float* 
   }
 }
 
-void SumRowsImpl(int64_t rows, int64_t cols, const float* x, float* out, bool accumulate) {
+void SumRowsImpl(int64_t rows, int64_t cols, const float* x, float* out) {
   const int threads = PlanThreads(rows * cols, int64_t(1) << 15);
   if (threads <= 1) {
-    if (!accumulate) std::memset(out, 0, size_t(cols) * sizeof(float));
+    std::memset(out, 0, size_t(cols) * sizeof(float));
     AddColumnSums(0, rows, cols, x, out);
     return;
   }
@@ -68,7 +69,7 @@ void SumRowsImpl(int64_t rows, int64_t cols, const float* x, float* out, bool ac
     used = omp_get_num_threads();
   }
   for (int64_t c = 0; c < cols; ++c) {
-    float s = accumulate ? out[c] : 0.0f;
+    float s = 0.0f;
     for (int t = 0; t < used; ++t) s += partials[int64_t(t) * cols + c];
     out[c] = s;
   }
@@ -83,9 +84,9 @@ namespace quadra {
 
 HWY_EXPORT(SumRowsImpl);
 
-void SumRows(int64_t rows, int64_t cols, const float* x, float* out, bool accumulate) {
+void SumRows(int64_t rows, int64_t cols, const float* x, float* out) {
   QUADRA_CHECK_ARG(rows >= 1 && cols >= 1, "sumRows: rows and cols must be positive");
-  HWY_DYNAMIC_DISPATCH(SumRowsImpl)(rows, cols, x, out, accumulate);
+  HWY_DYNAMIC_DISPATCH(SumRowsImpl)(rows, cols, x, out);
 }
 
 }  // namespace quadra

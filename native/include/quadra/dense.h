@@ -12,10 +12,9 @@ struct LinearDims {
 };
 // y[rows, out] = x[rows, in] * w^T + bias (bias may be null).
 void Linear(const LinearDims& d, const float* x, const float* w, const float* bias, float* y);
-// dx = dy * w, dw = dy^T * x, db = column sums of dy. A null output is skipped; with `accumulate`
-// the results are added to the outputs' contents.
-void LinearGrad(const LinearDims& d, const float* x, const float* w, const float* dy, float* dx,
-                    float* dw, float* db, bool accumulate);
+// dx = dy * w, dw = dy^T * x, db = column sums of dy (overwritten). A null output is skipped.
+void LinearGrad(const LinearDims& d, const float* x, const float* w, const float* dy, float* dx, float* dw,
+                float* db);
 
 // ---- layer norm over the last axis (native/cpu/layernorm.cc) ----
 // y = (x - mean) * rstd * gamma + beta; gamma/beta may be null (1 and 0). mean/rstd: [rows].
@@ -55,8 +54,8 @@ void ScaleAddGrad(int64_t rows, int64_t cols, const float* z, const float* gamma
                       float* dz, float* dgamma);
 
 // ---- reductions (native/cpu/reduce.cc) ----
-// out[c] = sum_r x[r, c]; with `accumulate`, added to out.
-void SumRows(int64_t rows, int64_t cols, const float* x, float* out, bool accumulate = false);
+// out[c] = sum_r x[r, c].
+void SumRows(int64_t rows, int64_t cols, const float* x, float* out);
 
 // ---- optimizer steps, in place (native/cpu/optim.cc) ----
 struct AdamWParams {
