@@ -24,8 +24,8 @@ void CheckGemmArgs(bool ta, bool tb, int64_t m, int64_t n, int64_t k, int64_t ld
   QUADRA_CHECK_ARG(ldc >= n, "gemm: ldc is smaller than a row of C");
 }
 
-}  // namespace
-
+// Blocks AsyncSignals() for good in the worker threads (not the caller) of this thread's OpenMP
+// team of `threads`; cheap after the first call for a given team size.
 void BlockSignalsInWorkers(int threads) {
   // libgomp keeps one pool of worker threads per thread that starts parallel regions, and grows
   // it with the team size: remember, per calling thread, how large a team is already blocked.
@@ -37,6 +37,8 @@ void BlockSignalsInWorkers(int threads) {
   }
   blocked = threads;
 }
+
+}  // namespace
 
 void Sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
            int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {

@@ -37,8 +37,4 @@ class AsyncSignalsBlocked {
   sigset_t old_;
 };
 
-// Blocks AsyncSignals() for good in the worker threads (not the caller) of this thread's OpenMP
-// team of `threads`; cheap after the first call for a given team size.
-void BlockSignalsInWorkers(int threads);
-
 }  // namespace quadra
