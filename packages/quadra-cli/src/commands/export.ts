@@ -5,14 +5,10 @@
 import { ArgumentError } from '@quadranet/core';
 import { exportOnnx, exportPyTorch, ONNX_OPSETS } from '@quadranet/models';
 import type { Command } from 'commander';
-import { imageSize, intAtLeast, positiveInt, positiveIntOr } from '../arg-parsers.js';
+import { imageSize, intAtLeast, positiveIntOr } from '../arg-parsers.js';
+import { checkCheckpointAlone, givenFlags, modelSourceOptions, type ModelSourceFlags } from '../model-source.js';
 
-interface ExportFlags {
-  checkpoint?: string;
-  model?: string;
-  weights?: string;
-  numClasses?: number;
-  inChannels?: number;
+interface ExportFlags extends ModelSourceFlags {
   pytorch?: string;
   onnx?: string;
   opset?: number;
@@ -21,17 +17,11 @@ interface ExportFlags {
   json?: boolean;
 }
 
-/** Flags given on the command line among `keys`, as the user spelled them. */
-function given(cmd: Command, keys: (keyof ExportFlags)[]): string[] {
-  return keys.filter((k) => cmd.getOptionValueSource(k) === 'cli').map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
-}
-
 function checkFlags(o: ExportFlags, cmd: Command): void {
   if (o.pytorch === undefined && o.onnx === undefined) throw new ArgumentError('export needs a target: --pytorch <file.safetensors> or --onnx <file.onnx>');
-  const onnxOnly = given(cmd, ['opset', 'batch', 'size']);
+  const onnxOnly = givenFlags(cmd, ['opset', 'batch', 'size'] as const);
   if (o.onnx === undefined && onnxOnly.length) throw new ArgumentError(`${onnxOnly.join(', ')} ${onnxOnly.length > 1 ? 'apply' : 'applies'} only to --onnx`);
-  const modelFlags = given(cmd, ['model', 'weights', 'numClasses', 'inChannels']);
-  if (o.checkpoint !== undefined && modelFlags.length) throw new ArgumentError(`--checkpoint carries the model: drop ${modelFlags.join(', ')}`);
+  checkCheckpointAlone(o, cmd);
   if (o.checkpoint === undefined && (o.model === undefined || o.weights === undefined)) {
     throw new ArgumentError('export needs --checkpoint <file>, or --model <name|config.json> with --weights <file>');
   }
@@ -39,14 +29,12 @@ function checkFlags(o: ExportFlags, cmd: Command): void {
 }
 
 export function addExportCommand(program: Command): void {
-  program
+  modelSourceOptions(program
     .command('export')
-    .description('write a `quadra train` checkpoint, or a model with PyTorch-layout weights, in another format')
-    .option('--checkpoint <file>', 'checkpoint.safetensors from `quadra train`')
-    .option('--model <name|config.json>', 'with --weights (--onnx only): zoo name (quadranet36_t, ...) or a JSON file of QuadraNet options')
-    .option('--weights <file>', 'with --model: safetensors with the reference parameter names, PyTorch layouts')
-    .option('--num-classes <n>', 'with --model: classes of the head', positiveInt('--num-classes'))
-    .option('--in-channels <n>', 'with --model: input channels', positiveInt('--in-channels'))
+    .description('write a `quadra train` checkpoint, or a model with PyTorch-layout weights, in another format'), {
+    checkpoint: 'checkpoint.safetensors from `quadra train`',
+    model: 'with --weights (--onnx only): zoo name (quadranet36_t, ...) or a JSON file of QuadraNet options',
+  })
     .option('--pytorch <file>', 'PyTorch state dict (reference names and layouts) as safetensors, plus <file>.config.json for `quadra infer --model`')
     .option('--onnx <file>', 'ONNX model: NCHW `input` [N, C, H, W] → `logits` [N, classes]')
     .option('--opset <n>', `with --onnx: ONNX opset (${ONNX_OPSETS.min}–${ONNX_OPSETS.max})`, intAtLeast('--opset', ONNX_OPSETS.min), 17)

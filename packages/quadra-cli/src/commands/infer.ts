@@ -5,11 +5,10 @@
 import { ArgumentError } from '@quadranet/core';
 import { infer, predict, type Prediction } from '@quadranet/models';
 import type { Command } from 'commander';
-import { positiveInt } from '../arg-parsers.js';
 import { DEVICE_FLAG, DEVICE_HELP, deviceFromFlag } from '../device-option.js';
+import { checkCheckpointAlone, givenFlags, modelSourceOptions, type ModelSourceFlags } from '../model-source.js';
 
-interface InferFlags {
-  checkpoint?: string; model?: string; weights?: string; numClasses?: number; inChannels?: number;
+interface InferFlags extends ModelSourceFlags {
   input: string; output?: string; topK: number; json?: boolean; device?: string;
 }
 
@@ -28,9 +27,8 @@ function formatPrediction(p: Prediction, input: string): string {
   return lines.join('\n');
 }
 
-function inferCheckpoint(o: InferFlags & { checkpoint: string }): void {
-  const model = ['model', 'weights', 'numClasses', 'inChannels'].filter((k) => o[k as keyof InferFlags] !== undefined);
-  if (model.length) throw new ArgumentError(`--checkpoint carries the model: drop ${model.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
+function inferCheckpoint(o: InferFlags & { checkpoint: string }, cmd: Command): void {
+  checkCheckpointAlone(o, cmd);
   const p = predict({ checkpoint: o.checkpoint, input: o.input, output: o.output, topK: o.topK, device: deviceFromFlag(o.device) });
   if (o.json) {
     console.log(JSON.stringify({ checkpoint: o.checkpoint, model: p.spec.name, input: o.input, input_shape: p.inputShape, output: o.output ?? null, top: p.top }));
@@ -41,24 +39,21 @@ function inferCheckpoint(o: InferFlags & { checkpoint: string }): void {
 }
 
 export function addInferCommand(program: Command): void {
-  program
+  modelSourceOptions(program
     .command('infer')
-    .description('classify an input with a `quadra train` checkpoint (--checkpoint), or write logits with PyTorch-layout weights (--model, --weights)')
-    .option('--checkpoint <file>', 'checkpoint.safetensors from `quadra train`: carries the model, input size and normalisation')
-    .option('--model <name|config.json>', 'with --weights: zoo name (quadranet36_t, ...) or a JSON file of QuadraNet options')
-    .option('--num-classes <n>', 'with --model: classes of the head', positiveInt('--num-classes'))
-    .option('--in-channels <n>', 'with --model: input channels', positiveInt('--in-channels'))
-    .option('--weights <file>', 'with --model: safetensors with the reference parameter names, PyTorch layouts')
+    .description('classify an input with a `quadra train` checkpoint (--checkpoint), or write logits with PyTorch-layout weights (--model, --weights)'), {
+    checkpoint: 'checkpoint.safetensors from `quadra train`: carries the model, input size and normalisation',
+    model: 'with --weights: zoo name (quadranet36_t, ...) or a JSON file of QuadraNet options',
+  })
     .requiredOption('--input <file>', "safetensors with a tensor `input` (N, C, H, W); with --checkpoint also .npy (N, C, H, W) or a PNG/JPEG image")
     .option('--output <file>', 'safetensors to write `logits` (N, classes) into (required with --model)')
     .option('--top-k <k>', 'with --checkpoint: classes to print per image', topKFlag, 5)
     .option('--json', 'with --checkpoint: print one JSON object')
     .option(DEVICE_FLAG, DEVICE_HELP, 'cpu')
     .action((o: InferFlags, cmd: Command) => {
-      if (o.checkpoint !== undefined) return inferCheckpoint(o as InferFlags & { checkpoint: string });
-      const onlyCheckpoint = ['topK', 'json'].filter((k) => cmd.getOptionValueSource(k) === 'cli');
-      if (onlyCheckpoint.length) {
-        const flags = onlyCheckpoint.map((k) => (k === 'topK' ? '--top-k' : '--json'));
+      if (o.checkpoint !== undefined) return inferCheckpoint(o as InferFlags & { checkpoint: string }, cmd);
+      const flags = givenFlags(cmd, ['topK', 'json'] as const);
+      if (flags.length) {
         throw new ArgumentError(`${flags.join(' and ')} ${flags.length > 1 ? 'apply' : 'applies'} only to --checkpoint; --model/--weights write logits to --output`);
       }
       if (o.model === undefined || o.weights === undefined) throw new ArgumentError('infer needs --checkpoint <file>, or --model <name|config.json> with --weights <file>');
