@@ -19,6 +19,7 @@ Napi::Value InfoJs(const Napi::CallbackInfo& info) {
   o.Set("simdSupported", arr);
   o.Set("threads", NumThreads());
   o.Set("gemm", GemmProvider());
+  o.Set("gemmSplit", GemmSplit());
   return o;
 }
 
@@ -32,6 +33,14 @@ Napi::Value SetThreadsJs(const Napi::CallbackInfo& info) {
   }
   SetNumThreads(static_cast<int>(n));
   return Napi::Number::New(env, NumThreads());
+}
+
+// setGemmSplit(on): whether GEMMs are split across threads by our code or by the provider.
+Napi::Value SetGemmSplitJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsBoolean()) ThrowType(env, "on: expected a boolean");
+  SetGemmSplit(info[0].As<Napi::Boolean>().Value());
+  return Napi::Boolean::New(env, GemmSplit());
 }
 
 // limitSimd(name): dispatch to `name` or worse targets only ("" restores the best).

@@ -14,6 +14,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fn(exports, "info", InfoJs);
   fn(exports, "setThreads", SetThreadsJs);
   fn(exports, "limitSimd", LimitSimdJs);
+  fn(exports, "setGemmSplit", SetGemmSplitJs);
   fn(exports, "fmaPeak", FmaPeakJs);
   fn(exports, "alignOffset", AlignOffsetJs);
   Napi::Object k = Napi::Object::New(env);

@@ -46,6 +46,7 @@ void Sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float al
   const int threads = NumThreads();
   if (omp_get_max_threads() != threads) omp_set_num_threads(threads);
   BlockSignalsInWorkers(threads);
+  if (SgemmSplit(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)) return;
   const AsyncSignalsBlocked guard;
   const dnnl_status_t st = dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', m, n, k, alpha, a, lda, b,
                                       ldb, beta, c, ldc);

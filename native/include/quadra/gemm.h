@@ -18,6 +18,17 @@ void Sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float al
 bool SgemmSerial(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
                  int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) noexcept;
 
+// Sgemm split by our own code: C's columns (or rows) in one block per thread, each computed with
+// SgemmSerial. Returns false, having done nothing, when the product is too small to split or a
+// split is not worth it; true when C is computed; throws ArgumentError when the provider failed.
+// The providers' Sgemm call it first.
+bool SgemmSplit(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
+                int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc);
+
+// Whether Sgemm splits products itself (default on); off leaves the threading to the provider.
+void SetGemmSplit(bool on);
+bool GemmSplit();
+
 // The provider and its version, e.g. "onednn 2.6.3" or "openblas 0.3.21".
 const char* GemmProvider();
 

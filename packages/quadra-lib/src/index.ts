@@ -25,7 +25,7 @@ export {
   type CrossEntropyOptions, type CrossEntropyBackwardOptions,
 } from './softmax.js';
 export { adamwStep, sgdStep, type AdamWOptions, type SgdOptions } from './optim.js';
-export { info, formatInfo, setThreads, limitSimd, fmaPeakGflops, type QuadraInfo } from './info.js';
+export { info, formatInfo, setThreads, setGemmSplit, limitSimd, fmaPeakGflops, type QuadraInfo } from './info.js';
 export { allocFloat32 } from './alloc.js';
 export { nativeKernels } from './call-native.js';
 export { loadNative, requireNative, nativeLoadError, type NativeModule } from './native.js';

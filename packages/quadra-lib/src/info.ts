@@ -25,6 +25,12 @@ export interface QuadraInfo {
   threads: number;
   /** GEMM provider of the native module and its version (e.g. 'onednn 2.6.3'); 'reference' without it. */
   gemm: string;
+  /**
+   * Whether GEMMs are split across the kernel threads by our code (one block of columns or rows per
+   * thread, each on the provider's single-threaded GEMM; the default on oneDNN builds) or threaded by
+   * the provider (OpenBLAS builds always leave it to OpenBLAS).
+   */
+  gemmSplit: boolean;
   /** Why the native module is not loaded, when it is not. */
   nativeError?: string;
   cuda: { available: boolean; reason: string };
@@ -39,17 +45,28 @@ export function info(): QuadraInfo {
   if (!native) {
     return {
       version: pkg.version, backend: envBackend() === 'reference' ? 'reference' : 'unavailable', simd: 'none (reference TypeScript kernels)', convSimd: 'none', simdSupported: [],
-      threads: 1, gemm: 'reference', nativeError: nativeLoadError()?.message, cuda,
+      threads: 1, gemm: 'reference', gemmSplit: false, nativeError: nativeLoadError()?.message, cuda,
     };
   }
   const n = native.info();
-  return { version: pkg.version, backend: 'native', simd: n.simd, convSimd: n.convSimd ?? n.simd, simdSupported: n.simdSupported, threads: n.threads, gemm: n.gemm, cuda };
+  return { version: pkg.version, backend: 'native', simd: n.simd, convSimd: n.convSimd ?? n.simd, simdSupported: n.simdSupported, threads: n.threads, gemm: n.gemm, gemmSplit: n.gemmSplit, cuda };
 }
 
 /** Sets the number of kernel threads (0 = one per core). Returns the number now in use. */
 export function setThreads(n: number): number {
   if (!Number.isInteger(n) || n < 0 || n > 4096) throw new ArgumentError(`setThreads: n must be an integer in [0, 4096] (0: one per core), got ${n}`);
   return nativeLoadError() === null ? requireNative().setThreads(n) : 1;
+}
+
+/**
+ * Chooses who threads a GEMM: `true` (default) splits it into one block of C per kernel thread,
+ * each computed by the provider's single-threaded GEMM; `false` hands the whole product to the
+ * provider's own threading (oneDNN's was up to 2.4x slower on the small-row products of a batch-1
+ * inference, bench/RESULTS.md "GEMM split"). For comparisons; returns the setting now in force.
+ */
+export function setGemmSplit(on: boolean): boolean {
+  if (typeof on !== 'boolean') throw new ArgumentError(`setGemmSplit: on must be a boolean, got ${typeof on}`);
+  return nativeLoadError() === null ? requireNative().setGemmSplit(on) : false;
 }
 
 /**

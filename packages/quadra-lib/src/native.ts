@@ -14,8 +14,9 @@ import type { KernelSignatures } from './kernel-table.js';
  */
 export interface NativeModule {
   kernels: KernelSignatures<Float32Array>;
-  info(): { version: string; simd: string; convSimd?: string; simdSupported: string[]; threads: number; gemm: string };
+  info(): { version: string; simd: string; convSimd?: string; simdSupported: string[]; threads: number; gemm: string; gemmSplit: boolean };
   setThreads(n: number): number;
+  setGemmSplit(on: boolean): boolean;
   limitSimd(target: string): string;
   fmaPeak(seconds?: number): number;
   alignOffset(buffer: ArrayBuffer): number;

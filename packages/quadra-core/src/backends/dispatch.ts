@@ -13,6 +13,7 @@ import { KERNEL_NAMES, type AnyKernelTable, type KernelName } from '../kernels/n
 import { cpuKernels } from './cpu/index.js';
 import { cudaAvailability, cudaKernels, cudaRuntime, implementedCudaKernels } from './cuda/index.js';
 import { refKernels } from './ref/index.js';
+import { profiled } from './profile.js';
 
 export type BackendName = 'cpu' | 'ref';
 
@@ -34,10 +35,12 @@ export function getBackend(): BackendName {
  * cuda (the ops hand it `tensor.buf()`, which is the matching kind).
  */
 export function kernels(t: { device: Device; dtype: DType }): AnyKernelTable {
-  if (t.device === 'cuda') return cudaKernels(cudaRuntime());
-  if (t.dtype === 'float64' || forced() === 'ref') return refKernels;
-  return cpuKernels();
+  if (t.device === 'cuda') return profiled(cudaKernels(cudaRuntime()), true, () => cudaRuntime().synchronize());
+  if (t.dtype === 'float64' || forced() === 'ref') return profiled(refKernels, false, noSync);
+  return profiled(cpuKernels(), false, noSync);
 }
+
+const noSync = (): void => {};
 
 export interface KernelSupport {
   kernel: KernelName;
