@@ -1,4 +1,5 @@
 // N-API glue for the dense family: Gemm, Linear, LinearGrad (oneDNN / OpenBLAS), LayerNorm(+Grad).
+#include <string>
 #include <utility>
 
 #include "args.h"
@@ -50,6 +51,54 @@ Napi::Value LinearJs(const Napi::CallbackInfo& info) {
   CheckNoAlias(env, y, ny, "y", w, nw, "w");
   CheckNoAlias(env, y, ny, "y", bias, d.out, "b");
   RunKernel(env, [&] { Linear(d, x, w, bias, y); });
+  return env.Undefined();
+}
+
+// The packed length for d, computed inside RunKernel (its C++ errors become JS errors).
+int64_t PackedLength(Napi::Env env, const LinearDims& d) {
+  int64_t n = 0;
+  RunKernel(env, [&] { n = LinearPackedLength(d); });
+  return n;
+}
+
+// LinearPackedLength(d): floats of w packed for LinearPacked (d.rows is not used).
+Napi::Value LinearPackedLengthJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Napi::Number::New(env, double(PackedLength(env, DimsArg(env, info[0]))));
+}
+
+// LinearPack(w, d, packed): packed = w [out, in] in LinearPacked's layout.
+Napi::Value LinearPackJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const LinearDims d = DimsArg(env, info[1]);
+  const int64_t nw = d.in * d.out, np = PackedLength(env, d);
+  const float* w = Float32Arg(env, info[0], "w", nw);
+  float* packed = Float32Arg(env, info[2], "packed", np);
+  CheckNoAlias(env, packed, np, "packed", w, nw, "w");
+  RunKernel(env, [&] { LinearPack(d, w, packed); });
+  return env.Undefined();
+}
+
+// LinearPacked(x, packed, b | null, y, d, act: 'none' | 'gelu', residual | null):
+// y = act(x w^T + b) + residual.
+Napi::Value LinearPackedJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const LinearDims d = DimsArg(env, info[4]);
+  if (!info[5].IsString()) ThrowType(env, "act: expected 'none' or 'gelu'");
+  const std::string act_name = info[5].As<Napi::String>().Utf8Value();
+  if (act_name != "none" && act_name != "gelu") ThrowRange(env, "act: expected 'none' or 'gelu', got '" + act_name + "'");
+  const LinearAct act = act_name == "gelu" ? LinearAct::kGelu : LinearAct::kNone;
+  const int64_t nx = d.rows * d.in, np = PackedLength(env, d), ny = d.rows * d.out;
+  const float* x = Float32Arg(env, info[0], "x", nx);
+  const float* packed = Float32Arg(env, info[1], "packed", np);
+  const float* bias = Float32Arg(env, info[2], "b", d.out, true);
+  float* y = Float32Arg(env, info[3], "y", ny);
+  const float* residual = Float32Arg(env, info[6], "residual", ny, true);
+  CheckNoAlias(env, y, ny, "y", x, nx, "x");
+  CheckNoAlias(env, y, ny, "y", packed, np, "packed");
+  CheckNoAlias(env, y, ny, "y", bias, d.out, "b");
+  CheckNoAlias(env, y, ny, "y", residual, ny, "residual");
+  RunKernel(env, [&] { LinearPacked(d, x, packed, bias, act, residual, y); });
   return env.Undefined();
 }
 

@@ -13,6 +13,7 @@
 #include "quadra/gemm.h"
 #include "quadra/kernels.h"
 #include "quadra/signal_guard.h"
+#include "onednn_call.h"
 
 namespace quadra {
 namespace {
@@ -40,12 +41,16 @@ void BlockSignalsInWorkers(int threads) {
 
 }  // namespace
 
-void Sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
-           int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
-  CheckGemmArgs(trans_a, trans_b, m, n, k, lda, ldb, ldc);
+void PrepareOneDnnCall() {
   const int threads = NumThreads();
   if (omp_get_max_threads() != threads) omp_set_num_threads(threads);
   BlockSignalsInWorkers(threads);
+}
+
+void Sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
+           int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  CheckGemmArgs(trans_a, trans_b, m, n, k, lda, ldb, ldc);
+  PrepareOneDnnCall();
   if (SgemmSplit(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)) return;
   const AsyncSignalsBlocked guard;
   const dnnl_status_t st = dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', m, n, k, alpha, a, lda, b,

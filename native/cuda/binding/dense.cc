@@ -1,5 +1,6 @@
 // Glue for the dense kernels: Gemm, Linear, LinearGrad (cuBLAS) and LayerNorm, LayerNormGrad.
 #include <algorithm>
+#include <string>
 
 #include "args.h"
 #include "ops.h"
@@ -45,6 +46,52 @@ Napi::Value LinearJs(const Napi::CallbackInfo& info) {
   NoAlias(env, y, "y", w, "w");
   NoAlias(env, y, "y", b, "b");
   RunOnStream(env, [&](cudaStream_t st) { Linear(x.p, w.p, b.p, y.p, l.rows, l.in, l.out, st); });
+  return env.Undefined();
+}
+
+// LinearPackedLength(d): the packed weights are a plain copy of w here (cuBLAS reads w as it is).
+Napi::Value LinearPackedLengthJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  LinDims l = LinArg(env, info[0]);
+  return Napi::Number::New(env, double(l.in * l.out));
+}
+
+// LinearPack(w, d, packed): packed = w.
+Napi::Value LinearPackJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  LinDims l = LinArg(env, info[1]);
+  View w = DevArg(env, info[0], "w", l.in * l.out);
+  View packed = DevArg(env, info[2], "packed", l.in * l.out);
+  NoAlias(env, packed, "packed", w, "w");
+  RunOnStream(env, [&](cudaStream_t st) {
+    QC_CHECK(cudaMemcpyAsync(packed.p, w.p, size_t(l.in * l.out) * sizeof(float), cudaMemcpyDeviceToDevice, st));
+  });
+  return env.Undefined();
+}
+
+// LinearPacked(x, packed, b | null, y, d, act: 'none' | 'gelu', residual | null):
+// y = act(x w^T + b) + residual, as Linear then the epilogue's passes.
+Napi::Value LinearPackedJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  LinDims l = LinArg(env, info[4]);
+  if (!info[5].IsString()) ThrowType(env, "act: expected 'none' or 'gelu'");
+  const std::string act = info[5].As<Napi::String>().Utf8Value();
+  if (act != "none" && act != "gelu") ThrowRange(env, "act: expected 'none' or 'gelu', got '" + act + "'");
+  View x = DevArg(env, info[0], "x", l.rows * l.in);
+  View w = DevArg(env, info[1], "packed", l.in * l.out);
+  View b = DevArg(env, info[2], "b", l.out, true);
+  View y = DevArg(env, info[3], "y", l.rows * l.out);
+  View r = DevArg(env, info[6], "residual", l.rows * l.out, true);
+  NoAlias(env, y, "y", x, "x");
+  NoAlias(env, y, "y", w, "packed");
+  NoAlias(env, y, "y", b, "b");
+  NoAlias(env, y, "y", r, "residual");
+  const int64_t n = l.rows * l.out;
+  RunOnStream(env, [&](cudaStream_t st) {
+    Linear(x.p, w.p, b.p, y.p, l.rows, l.in, l.out, st);
+    if (act == "gelu") Gelu(y.p, y.p, n, st);
+    if (r.p) Binary(BinOp::Add, y.p, r.p, y.p, n, n, st);
+  });
   return env.Undefined();
 }
 

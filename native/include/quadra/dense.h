@@ -16,6 +16,19 @@ void Linear(const LinearDims& d, const float* x, const float* w, const float* bi
 void LinearGrad(const LinearDims& d, const float* x, const float* w, const float* dy, float* dx, float* dw,
                 float* db);
 
+// ---- packed linear, for inference (native/cpu/dense_linear_packed.cc) ----
+// The weights are packed once (LinearPack) into the layout the GEMM provider reads fastest:
+// oneDNN's blocked matmul weights on x86-64 (their size depends on the CPU's ISA, so a packed
+// buffer is only good in the process that packed it), a plain copy of w with OpenBLAS.
+enum class LinearAct { kNone, kGelu };
+// Floats LinearPack writes for w [out, in] (d.rows is not used).
+int64_t LinearPackedLength(const LinearDims& d);
+void LinearPack(const LinearDims& d, const float* w, float* packed);
+// y = act(x * w^T + bias) + residual, w packed by LinearPack for the same in/out; bias and
+// residual ([rows, out]) may be null; y must not overlap x, packed, bias or residual.
+void LinearPacked(const LinearDims& d, const float* x, const float* packed, const float* bias, LinearAct act,
+                  const float* residual, float* y);
+
 // ---- layer norm over the last axis (native/cpu/layernorm.cc) ----
 // y = (x - mean) * rstd * gamma + beta; gamma/beta may be null (1 and 0). mean/rstd: [rows].
 void LayerNorm(int64_t rows, int64_t cols, const float* x, const float* gamma, const float* beta,

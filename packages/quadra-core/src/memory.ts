@@ -20,22 +20,28 @@ export interface DeviceMemory {
   peak: number;
   /** Number of live storages. */
   count: number;
+  /**
+   * Buffers allocated fresh since the start (cpu: not taken from the pool; cuda: 0, the device
+   * allocator keeps its own cache). Flat across calls means a loop allocates nothing new.
+   */
+  allocations: number;
 }
 
 /** cpu bytes counted here; cuda bytes are the device allocator's own (memory() asks it). */
-const cpu: DeviceMemory = { live: 0, pooled: 0, peak: 0, count: 0 };
+const cpu: DeviceMemory = { live: 0, pooled: 0, peak: 0, count: 0, allocations: 0 };
 
 /**
- * Released cpu buffers of 64 KiB or more wait here for a request of the same dtype and length.
- * glibc hands freed multi-MB blocks back to the OS, so a fresh buffer per op pays its page faults
- * on every call (about 2.7 ms per 6.4 MB here); a training loop asks for the same sizes each step.
+ * Released cpu buffers wait here for a request of the same dtype and length: glibc hands freed
+ * multi-MB blocks back to the OS, so a fresh buffer per op pays its page faults on every call
+ * (about 2.7 ms per 6.4 MB here), and small ones cost the garbage collector; a training or
+ * inference loop asks for the same sizes each step, so after the first it allocates nothing.
  */
-const POOL_MIN_BYTES = 64 * 1024;
 /** The pool's cap in bytes: QUADRA_POOL_MB (checked on first use) or emptyCache(limitMb). */
 let poolLimitBytes: number | undefined;
 const poolLimit = () => (poolLimitBytes ??= (envPoolMb() ?? 2048) * 1024 * 1024);
 const pool = new Map<string, FArray[]>();
-const poolOrder: [string, FArray][] = [];
+/** Pooled buffers, oldest first (a Map keeps insertion order): evicted from the front. */
+const poolOrder = new Map<FArray, string>();
 
 function poolKey(dtype: DType, length: number): string {
   return `${dtype}:${length}`;
@@ -45,23 +51,23 @@ function takeFromPool(dtype: DType, length: number, zero: boolean): FArray | nul
   const list = pool.get(poolKey(dtype, length));
   const a = list?.pop();
   if (!a) return null;
-  const i = poolOrder.findIndex((e) => e[1] === a);
-  if (i >= 0) poolOrder.splice(i, 1);
+  poolOrder.delete(a);
   cpu.pooled -= a.byteLength;
   if (zero) a.fill(0);
   return a;
 }
 
 function giveToPool(a: FArray, dtype: DType): void {
-  if (a.byteLength < POOL_MIN_BYTES || a.byteLength > poolLimit()) return;
+  if (a.byteLength === 0 || a.byteLength > poolLimit()) return;
   const key = poolKey(dtype, a.length);
   let list = pool.get(key);
   if (!list) pool.set(key, (list = []));
   list.push(a);
-  poolOrder.push([key, a]);
+  poolOrder.set(a, key);
   cpu.pooled += a.byteLength;
   while (cpu.pooled > poolLimit()) {
-    const [k, old] = poolOrder.shift()!;
+    const [old, k] = poolOrder.entries().next().value as [FArray, string];
+    poolOrder.delete(old);
     const l = pool.get(k)!;
     l.splice(l.indexOf(old), 1);
     cpu.pooled -= old.byteLength;
@@ -75,7 +81,7 @@ function giveToPool(a: FArray, dtype: DType): void {
 export function emptyCache(limitMb?: number): void {
   if (limitMb !== undefined) poolLimitBytes = limitMb * 1024 * 1024;
   pool.clear();
-  poolOrder.length = 0;
+  poolOrder.clear();
   cpu.pooled = 0;
   cudaRuntimeIfLoaded()?.emptyCache();
 }
@@ -86,7 +92,7 @@ export function emptyCache(limitMb?: number): void {
  */
 export function memory(): Record<Device, DeviceMemory> {
   const rt = cudaRuntimeIfLoaded();
-  return { cpu: { ...cpu }, cuda: rt ? { ...rt.memory() } : { live: 0, pooled: 0, peak: 0, count: 0 } };
+  return { cpu: { ...cpu }, cuda: { live: 0, pooled: 0, peak: 0, count: 0, ...rt?.memory(), allocations: 0 } };
 }
 
 /** Starts a new peak measurement at the current live size. */
@@ -104,6 +110,12 @@ export class Storage {
   private allocation: DeviceArray | null = null;
   private view: DeviceArray | null = null;
   private refs = 1;
+  /**
+   * Counts writes made through core: every data() view handed out (it may be written), uploads,
+   * fills and copies into it, optimizer steps. Caches of values derived from a tensor (packed
+   * inference weights) compare it to know when to rebuild.
+   */
+  version = 0;
   /** Allocated here (not wrapping a caller's buffer), so it may go back to the pool. */
   private readonly pooled: boolean;
 
@@ -128,7 +140,11 @@ export class Storage {
       this.array = null;
       return;
     }
-    this.array = array ?? takeFromPool(dtype, length, zero) ?? allocArray(dtype, length);
+    this.array = array ?? takeFromPool(dtype, length, zero) ?? null;
+    if (!this.array) {
+      this.array = allocArray(dtype, length);
+      cpu.allocations++;
+    }
     cpu.live += this.bytes;
     cpu.count++;
     if (cpu.live > cpu.peak) cpu.peak = cpu.live;

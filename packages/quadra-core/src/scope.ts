@@ -18,6 +18,19 @@ export function keep<T extends Tensor>(t: T): T {
   return t;
 }
 
+/**
+ * Runs `fn` outside every scope: the tensors it creates belong to no scope (long-lived values such
+ * as Module.cached() ones); `fn` disposes its own temporaries.
+ */
+export function unscoped<T>(fn: () => T): T {
+  const saved = stack.splice(0, stack.length);
+  try {
+    return fn();
+  } finally {
+    stack.push(...saved);
+  }
+}
+
 function collect(value: unknown, out: Set<Tensor>, depth = 0): void {
   if (value === null || typeof value !== 'object' || depth > 4) return;
   if ((value as { isTensor?: boolean }).isTensor === true) {

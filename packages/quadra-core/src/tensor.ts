@@ -105,7 +105,22 @@ export class Tensor {
       throw new DeviceError(`data(): tensor [${this.shape.join(', ')}] is on ${this.storage.device}; call .to('cpu') first (or dataSync() for a host copy)`);
     }
     const d = this.storage.data;
+    this.storage.version++; // the caller may write through the view
     return this.offset === 0 && d.length === this.size ? d : d.subarray(this.offset, this.offset + this.size);
+  }
+
+  /**
+   * How many times the elements may have been written through core (data() views handed out,
+   * copies, fills and uploads into it, optimizer steps): what caches derived from the values (the
+   * packed weights of inference) compare. Shared by every view of the same storage.
+   */
+  get version(): number {
+    return this.storage.version;
+  }
+
+  /** @internal Records a write made outside data() (a kernel writing this tensor in place). */
+  markWritten(): void {
+    this.storage.version++;
   }
 
   /** The device memory of a cuda tensor (a view of its allocation). */

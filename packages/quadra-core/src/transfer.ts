@@ -16,6 +16,7 @@ const asF32 = (a: FArray): Float32Array => (a instanceof Float32Array ? a : Floa
 export function fillTensor(t: Tensor, value: number): Tensor {
   if (t.device === 'cuda') {
     if (t.size > 0) cudaRuntime().fill(t.buf() as DeviceArray, value);
+    t.markWritten();
   } else t.data().fill(value);
   return t;
 }
@@ -25,6 +26,7 @@ export function copyTensor(src: Tensor, dst: Tensor): Tensor {
   if (src.size !== dst.size) throw new ShapeError(`copy: src has ${src.size} elements, dst has ${dst.size}`);
   if (src.device === 'cuda' && dst.device === 'cuda') {
     if (src.size > 0) cudaRuntime().copy(src.buf() as DeviceArray, dst.buf() as DeviceArray);
+    dst.markWritten();
   }
   else if (src.device === 'cpu' && dst.device === 'cpu') dst.data().set(src.data());
   else if (dst.device === 'cuda') writeHost(dst, src.data());
@@ -37,6 +39,7 @@ export function writeHost(t: Tensor, values: FArray): Tensor {
   if (values.length !== t.size) throw new ShapeError(`write: tensor has ${t.size} elements, got ${values.length} values`);
   if (t.device === 'cuda') {
     if (t.size > 0) cudaRuntime().upload(t.buf() as DeviceArray, asF32(values));
+    t.markWritten();
   } else t.data().set(values);
   return t;
 }
@@ -54,7 +57,8 @@ export function moveTo(t: Tensor, device: Device): Tensor {
 
 /** The elements on the host: the zero-copy view for cpu tensors, a downloaded copy for cuda ones. */
 export function readHost(t: Tensor): FArray {
-  if (t.device !== 'cuda') return t.data();
+  // cpu: the view itself, without counting a write (data() would: it hands out a writable view).
+  if (t.device !== 'cuda') return t.buf() as FArray;
   const out = new Float32Array(t.size);
   if (t.size > 0) cudaRuntime().download(t.buf() as DeviceArray, out);
   return out;

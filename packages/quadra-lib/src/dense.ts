@@ -1,7 +1,7 @@
 /** The dense family: GEMM, the linear layer and layer norm (checked user functions). */
 import { allocFloat32 } from './alloc.js';
 import { runKernel } from './call-native.js';
-import type { GemmDims } from './kernel-table.js';
+import type { GemmDims, LinearAct } from './kernel-table.js';
 import { ArgumentError } from './errors.js';
 import {
   checkBool, checkDim, checkedProduct, checkF32, checkNoOverlap, checkNumber, checkObject, checkOptionalF32, checkOutputsApart, checkSameOrNoOverlap, optionalOutput,
@@ -10,6 +10,7 @@ import { checkOptions, optionKeys } from './options.js';
 
 const GEMM_KEYS = optionKeys<GemmDims>()('m', 'n', 'k', 'transA', 'transB', 'alpha', 'beta');
 const OUT_KEYS = ['out'] as const;
+const LINEAR_PACKED_KEYS = optionKeys<LinearPackedOptions>()('act', 'residual', 'out');
 const LINEAR_BACKWARD_KEYS = optionKeys<LinearBackwardOptions>()('dx', 'dw', 'db', 'accumulate');
 const LAYER_NORM_KEYS = optionKeys<LayerNormOptions>()('out', 'mean', 'rstd');
 const LAYER_NORM_BACKWARD_KEYS = optionKeys<LayerNormBackwardOptions>()('dx', 'dgamma', 'dbeta');
@@ -99,6 +100,69 @@ export function linear(x: Float32Array, w: Float32Array, bias: Float32Array | un
   const y = o.out === undefined ? allocFloat32(d.rows * d.outFeatures) : checkF32('opts.out', o.out, d.rows * d.outFeatures);
   checkOutputsApart({ 'opts.out': y }, { x, w, bias });
   runKernel((k) => k.Linear(x, w, bias ?? null, y, d));
+  return y;
+}
+
+/** Elements `packLinear` writes for these features (the layout is the backend's; `dims.rows` is not used). */
+export function linearPackedLength(dims: LinearDims): number {
+  const d = checkDims(dims);
+  let n = 0;
+  runKernel((k) => {
+    n = k.LinearPackedLength(d);
+  });
+  return n;
+}
+
+/**
+ * Packs w ([out, in], PyTorch's layout) once for `linearPacked`: into oneDNN's blocked matmul
+ * layout on x86-64, a plain copy elsewhere. The packed buffer is only good in this process (its
+ * layout depends on the CPU's instruction set): pack again after w changes, never save it.
+ *
+ * @example
+ * const packed = packLinear(w, { rows: 1, inFeatures: 256, outFeatures: 1024 });
+ */
+export function packLinear(w: Float32Array, dims: LinearDims, opts: LinearOptions = {}): Float32Array {
+  const d = checkDims(dims);
+  checkF32('w', w, d.inFeatures * d.outFeatures);
+  const o = checkOptions<LinearOptions>('packLinear', 'opts', opts, OUT_KEYS);
+  const n = linearPackedLength(d);
+  const packed = o.out === undefined ? allocFloat32(n) : checkF32('opts.out', o.out, n);
+  checkOutputsApart({ 'opts.out': packed }, { w });
+  runKernel((k) => k.LinearPack(w, d, packed));
+  return packed;
+}
+
+export interface LinearPackedOptions {
+  /** Applied to x·wᵀ + b before the residual is added: 'none' (default) or 'gelu' (erf form). */
+  act?: LinearAct;
+  /** [rows, outFeatures], added last (a residual connection). */
+  residual?: Float32Array;
+  /** Buffer for y [rows, outFeatures]; allocated when absent. Must not overlap any input. */
+  out?: Float32Array;
+}
+
+/**
+ * Inference's linear layer: y = act(x·wᵀ + b) + residual with w packed by `packLinear`; with
+ * oneDNN the bias, GELU and residual run in the GEMM's epilogue (one write of y). No backward.
+ *
+ * @example
+ * const h = linearPacked(x, packed1, b1, dims1, { act: 'gelu' });            // MLP's first layer
+ * const y = linearPacked(h, packed2, b2, dims2, { residual: x });             // second layer + skip
+ */
+export function linearPacked(
+  x: Float32Array, packed: Float32Array, bias: Float32Array | undefined, dims: LinearDims, opts: LinearPackedOptions = {},
+): Float32Array {
+  const d = checkDims(dims);
+  const o = checkOptions<LinearPackedOptions>('linearPacked', 'opts', opts, LINEAR_PACKED_KEYS);
+  const act = o.act ?? 'none';
+  if (act !== 'none' && act !== 'gelu') throw new ArgumentError(`opts.act: expected 'none' or 'gelu', got ${JSON.stringify(act)}`);
+  checkF32('x', x, d.rows * d.inFeatures);
+  checkF32('packed', packed, linearPackedLength(d));
+  checkOptionalF32('bias', bias, d.outFeatures);
+  const residual = checkOptionalF32('opts.residual', o.residual, d.rows * d.outFeatures);
+  const y = o.out === undefined ? allocFloat32(d.rows * d.outFeatures) : checkF32('opts.out', o.out, d.rows * d.outFeatures);
+  checkOutputsApart({ 'opts.out': y }, { x, packed, bias, 'opts.residual': residual });
+  runKernel((k) => k.LinearPacked(x, packed, bias ?? null, y, d, act, residual ?? null));
   return y;
 }
 

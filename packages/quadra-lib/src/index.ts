@@ -9,6 +9,7 @@ export { gemm, type GemmOptions } from './dense.js';
 export {
   linear, linearBackward, type LinearDims, type LinearOptions, type LinearBackwardOptions, type LinearGrads,
 } from './dense.js';
+export { linearPackedLength, packLinear, linearPacked, type LinearPackedOptions } from './dense.js';
 export {
   layerNorm, layerNormBackward, type LayerNormOptions, type LayerNormResult, type LayerNormBackwardOptions,
   type LayerNormGrads,
@@ -40,7 +41,7 @@ export { loadCuda, cudaStatus, cudaModulePaths } from './cuda/load.js';
 export type { DeviceArray, CudaStatus, CudaMemory, CudaBackend, CudaKernelTable } from './cuda/api.js';
 export { KERNEL_NAMES } from './kernel-table.js';
 export type {
-  KernelSignatures, KernelName, Conv2dGeom, AdamWParams, SgdParams, GemmDims, BinaryOp, BinaryMode,
+  KernelSignatures, KernelName, Conv2dGeom, AdamWParams, SgdParams, GemmDims, BinaryOp, BinaryMode, LinearAct,
 } from './kernel-table.js';
 export { MAX_KERNEL } from './validate.js';
 export type * from './types.js';

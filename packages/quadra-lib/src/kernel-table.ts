@@ -12,6 +12,8 @@ import type { ConvShape, QuadGrads, QuadWeights } from './types.js';
 export type { LinearDims };
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
+/** The activation LinearPacked applies before adding the residual. */
+export type LinearAct = 'none' | 'gelu';
 /** How `b` lines up with `a`: same length, one row of `cols` repeated, or one value. */
 export type BinaryMode = 'same' | 'row' | 'scalar';
 
@@ -74,6 +76,16 @@ export interface KernelSignatures<B> {
   /** y = x·wᵀ + b, w in [out, in]. */
   Linear(x: B, w: B, b: B | null, y: B, d: LinearDims): void;
   LinearGrad(x: B, w: B, dy: B, d: LinearDims, dx: B | null, dw: B | null, db: B | null): void;
+  /**
+   * Elements of w packed by LinearPack for these in/out features (d.rows is not used). The layout
+   * is the backend's own: oneDNN's blocked matmul weights on x86-64 (ISA-dependent, so a packed
+   * buffer is only good in the process that packed it), a plain copy of w elsewhere.
+   */
+  LinearPackedLength(d: LinearDims): number;
+  /** packed = w [out, in] in the layout LinearPacked reads. */
+  LinearPack(w: B, d: LinearDims, packed: B): void;
+  /** y = act(x·wᵀ + b) + residual, w packed by LinearPack (inference: bias, GELU and residual in the GEMM's epilogue). */
+  LinearPacked(x: B, packed: B, b: B | null, y: B, d: LinearDims, act: LinearAct, residual: B | null): void;
   LayerNorm(x: B, rows: number, cols: number, gamma: B | null, beta: B | null, eps: number, y: B, mean: B, rstd: B): void;
   LayerNormGrad(x: B, rows: number, cols: number, gamma: B | null, mean: B, rstd: B, dy: B, dx: B | null, dgamma: B | null, dbeta: B | null): void;
   Gelu(x: B, y: B): void;
@@ -113,7 +125,7 @@ export type KernelName = keyof KernelSignatures<unknown>;
 /** Every kernel name once; `satisfies` makes a name added to (or removed from) the signatures a compile error here. */
 const NAMES = {
   Axpy: true, Scale: true, Binary: true, BroadcastBinary: true, RowScale: true, ReduceSum: true, SumRows: true,
-  Gemm: true, Linear: true, LinearGrad: true, LayerNorm: true, LayerNormGrad: true, Gelu: true, BiasGelu: true,
+  Gemm: true, Linear: true, LinearGrad: true, LinearPackedLength: true, LinearPack: true, LinearPacked: true, LayerNorm: true, LayerNormGrad: true, Gelu: true, BiasGelu: true,
   GeluGrad: true, ScaleAdd: true, ScaleAddGrad: true, QuadConv2d: true, QuadConv2dGrad: true, DwConv2d: true,
   DwConv2dGrad: true, Im2Col: true, Col2Im: true, Permute: true, CopyWindow: true, Roll: true, Gather: true,
   Softmax: true, SoftmaxGrad: true, CrossEntropy: true, CrossEntropyGrad: true, AdamW: true, Sgd: true,

@@ -9,7 +9,7 @@ import { DEVICES, type Device } from '../device.js';
 import { Tensor, zeroed } from '../tensor.js';
 import { fmt } from '../shape.js';
 import { copyTensor, moveTo, writeHost } from '../transfer.js';
-import { keep } from '../scope.js';
+import { keep, unscoped } from '../scope.js';
 import { callForward } from './module-path.js';
 import { Parameter } from './parameter.js';
 
@@ -75,8 +75,16 @@ function converted(v: Parameter, dtype: DType): Parameter | null {
   return new Parameter(moveTo(t, device));
 }
 
+interface CacheEntry {
+  sources: readonly (Tensor | null | undefined)[];
+  versions: number[];
+  value: { dispose(): void };
+}
+
 export abstract class Module {
   training = true;
+  /** Values derived from tensors, by name (see cached()); created on first use, not enumerable. */
+  private declare derived?: Map<string, CacheEntry>;
 
   constructor() {
     // Every forward runs through callForward, which keeps the module on a call stack so an error
@@ -122,8 +130,40 @@ export abstract class Module {
   }
 
   train(mode = true): this {
-    for (const [, m] of this.namedModules()) m.training = mode;
+    for (const [, m] of this.namedModules()) {
+      if (m.training !== mode) m.releaseCaches();
+      m.training = mode;
+    }
     return this;
+  }
+
+  /**
+   * A value derived from tensors (weights packed or folded for inference), kept on this module
+   * and rebuilt when any source is replaced or written since (Tensor.version: data() views,
+   * copies, loadStateDict, optimizer steps). Released by train(mode) when the mode changes, by
+   * releaseCaches() and by dispose(). build() runs outside every scope() (its tensors live on)
+   * and disposes its own temporaries; the value's dispose() must free only what build() made.
+   *
+   * @example
+   * const p = this.cached('fc', [this.fc.weight], () => packLinear(this.fc.weight));
+   */
+  cached<T extends { dispose(): void }>(name: string, sources: readonly (Tensor | null | undefined)[], build: () => T): T {
+    if (!this.derived) Object.defineProperty(this, 'derived', { value: new Map<string, CacheEntry>(), enumerable: false });
+    const e = this.derived!.get(name);
+    const fresh = e && e.sources.length === sources.length && e.sources.every((s, i) => s === sources[i] && (s?.version ?? 0) === e.versions[i]);
+    if (fresh) return e.value as T;
+    e?.value.dispose();
+    this.derived!.delete(name);
+    const value = unscoped(build);
+    this.derived!.set(name, { sources: [...sources], versions: sources.map((s) => s?.version ?? 0), value });
+    return value;
+  }
+
+  /** Frees this module's cached() values (not its children's). */
+  releaseCaches(): void {
+    if (!this.derived) return;
+    for (const e of this.derived.values()) e.value.dispose();
+    this.derived.clear();
   }
 
   eval(): this {
@@ -191,8 +231,9 @@ export abstract class Module {
     return this;
   }
 
-  /** Frees every parameter (and gradient). */
+  /** Frees every parameter (and gradient) and every module's cached() values. */
   dispose(): void {
+    for (const [, m] of this.namedModules()) m.releaseCaches();
     for (const p of this.parameters()) {
       p.grad?.dispose();
       p.grad = null;

@@ -2,7 +2,7 @@ export { tensor, zeros, ones, full, zerosLike, onesLike, arange, randn, rand, tr
 export { reshape, view, flatten, permute, contiguous, slice, concat, split, chunk } from './shape-ops.js';
 export { add, sub, mul, div, type Operand } from './binary.js';
 export { sum, mean, sumTo } from './reduce.js';
-export { linear, linearGelu, matmul } from './linear.js';
+export { linear, linearGelu, matmul, packLinear, linearPacked, type PackedLinear, type LinearPackedOptions } from './linear.js';
 export { layerNorm } from './layer-norm.js';
 export { gelu } from './activation.js';
 export { scaleAdd, channelScale } from './scale.js';

@@ -1,7 +1,9 @@
 /** Dense layers through the GEMM kernels: linear (PyTorch's [out, in] weights) and batched matmul. */
+import type { LinearAct } from '@quadranet/lib';
+import { isGradEnabled } from '../autograd/grad-mode.js';
 import { record } from '../autograd/node.js';
 import { kernels } from '../backends/dispatch.js';
-import { ShapeError } from '../errors.js';
+import { ArgumentError, ShapeError } from '../errors.js';
 import { fmt, sizeOf } from '../shape.js';
 import { emptyLike, type Tensor } from '../tensor.js';
 import { checkLastDim, checkRank, checkSame, checkVector } from './util.js';
@@ -28,6 +30,64 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor | null): Tensor {
     kernels(x).LinearGrad(x.buf(), w.buf(), g!.buf(), d, dx?.buf() ?? null, dw?.buf() ?? null, db?.buf() ?? null);
     return [dx, dw, db];
   });
+  return y;
+}
+
+/** Weights [out, in] packed once by `packLinear` for `linearPacked` (inference). */
+export interface PackedLinear {
+  /** 1-D, in the backend's layout (oneDNN's blocked one on x86-64): only valid in this process. */
+  readonly packed: Tensor;
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+}
+
+/**
+ * Packs w ([out, in]) into the layout `linearPacked` reads fastest. Pack again after w changes
+ * (compare `w.version`); dispose `packed` when done.
+ */
+export function packLinear(w: Tensor): PackedLinear {
+  checkSame('packLinear', { w });
+  checkRank('packLinear', 'w', w, 2);
+  const [outFeatures, inFeatures] = w.shape;
+  const d = { rows: 1, inFeatures, outFeatures };
+  const K = kernels(w);
+  const packed = emptyLike(w, [K.LinearPackedLength(d)]);
+  K.LinearPack(w.buf(), d, packed.buf());
+  return { packed, inFeatures, outFeatures };
+}
+
+export interface LinearPackedOptions {
+  /** 'none' (default) or 'gelu' (erf form), applied before the residual is added. */
+  act?: LinearAct;
+  /** Added last, the output's shape (a residual connection). */
+  residual?: Tensor;
+}
+
+/**
+ * Inference's linear layer: act(x·wᵀ + b) + residual with w packed by `packLinear`; on x86-64 the
+ * bias, GELU and residual run in oneDNN's GEMM epilogue, so the output is written once. It has no
+ * backward: inputs that require a gradient are an error unless gradients are off (`noGrad`).
+ *
+ * @example
+ * const p1 = packLinear(w1), p2 = packLinear(w2);
+ * const y = noGrad(() => linearPacked(linearPacked(x, p1, b1, { act: 'gelu' }), p2, b2, { residual: x }));
+ */
+export function linearPacked(x: Tensor, w: PackedLinear, b?: Tensor | null, opts: LinearPackedOptions = {}): Tensor {
+  const { act = 'none', residual } = opts;
+  checkSame('linearPacked', { x, packed: w.packed, b, residual });
+  if (act !== 'none' && act !== 'gelu') throw new ArgumentError(`linearPacked: opts.act must be 'none' or 'gelu', got ${JSON.stringify(act)}`);
+  checkLastDim('linearPacked', 'x', x, w.inFeatures);
+  checkVector('linearPacked', 'b', b, w.outFeatures);
+  const shape = [...x.shape.slice(0, -1), w.outFeatures];
+  if (residual && fmt(residual.shape) !== fmt(shape)) {
+    throw new ShapeError(`linearPacked: opts.residual must have the output's shape ${fmt(shape)}, got ${fmt(residual.shape)}`);
+  }
+  if (isGradEnabled() && [x, b, residual].some((t) => t?.requiresGrad)) {
+    throw new ArgumentError('linearPacked: it has no backward; call it under noGrad() or with inputs that do not require a gradient');
+  }
+  const d = { rows: x.size / Math.max(w.inFeatures, 1), inFeatures: w.inFeatures, outFeatures: w.outFeatures };
+  const y = emptyLike(x, shape);
+  kernels(x).LinearPacked(x.buf(), w.packed.buf(), b ? b.buf() : null, y.buf(), d, act, residual ? residual.buf() : null);
   return y;
 }
 

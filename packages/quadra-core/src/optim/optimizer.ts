@@ -46,6 +46,7 @@ export abstract class Optimizer {
       if (!p.grad) continue;
       if (p.grad.device !== p.device) throw new DeviceError(`optimizer.step: a gradient is on ${p.grad.device} but its parameter [${p.shape.join(', ')}] is on ${p.device}`);
       this.update(p, p.grad);
+      p.markWritten();
     }
   }
 

@@ -1,5 +1,6 @@
 /** Reference dense family: GEMM, linear layer and layer norm, accumulated in float64. */
-import type { GemmDims, KernelSignatures } from '../kernel-table.js';
+import type { GemmDims, KernelSignatures, LinearAct } from '../kernel-table.js';
+import { geluScalar } from './elementwise.js';
 import type { FloatArray } from '../types.js';
 
 /** The Gemm kernel's sizes and flags (kernel-table.ts). */
@@ -36,6 +37,14 @@ export function linearRef(x: FloatArray, w: FloatArray, bias: FloatArray | undef
       y[r * fo + o] = s;
     }
   }
+}
+
+/** The reference's packed layout is w itself: LinearPack copies, LinearPacked is linearRef plus the epilogue. */
+export function linearPackedRef(
+  x: FloatArray, packed: FloatArray, bias: FloatArray | undefined, d: LinearRefDims, act: LinearAct, residual: FloatArray | undefined, y: FloatArray,
+): void {
+  linearRef(x, packed, bias, d, y);
+  for (let i = 0; i < d.rows * d.outFeatures; i++) y[i] = (act === 'gelu' ? geluScalar(y[i]) : y[i]) + (residual ? residual[i] : 0);
 }
 
 export interface LinearRefGrads {
@@ -132,13 +141,20 @@ export function layerNormBackwardRef(
   if (dbeta) dbeta.set(db);
 }
 
-export const denseKernels: Pick<KernelSignatures<FloatArray>, 'Gemm' | 'Linear' | 'LinearGrad' | 'LayerNorm' | 'LayerNormGrad'> = {
+export const denseKernels: Pick<KernelSignatures<FloatArray>, 'Gemm' | 'Linear' | 'LinearGrad' | 'LinearPackedLength' | 'LinearPack' | 'LinearPacked' | 'LayerNorm' | 'LayerNormGrad'> = {
   Gemm: gemmRef,
   Linear(x, w, b, y, d) {
     linearRef(x, w, b ?? undefined, d, y);
   },
   LinearGrad(x, w, dy, d, dx, dw, db) {
     linearBackwardRef(x, w, dy, d, { dx, dw, db });
+  },
+  LinearPackedLength: (d) => d.inFeatures * d.outFeatures,
+  LinearPack(w, _d, packed) {
+    packed.set(w);
+  },
+  LinearPacked(x, packed, b, y, d, act, residual) {
+    linearPackedRef(x, packed, b ?? undefined, d, act, residual ?? undefined, y);
   },
   LayerNorm(x, rows, cols, gamma, beta, eps, y, mean, rstd) {
     layerNormRef(x, rows, cols, gamma ?? undefined, beta ?? undefined, eps, y, mean, rstd);

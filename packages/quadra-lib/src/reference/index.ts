@@ -22,7 +22,7 @@ export {
   dwconv2dBackwardRef, im2colRef, col2imRef,
 } from './conv.js';
 export {
-  gemmRef, linearRef, linearBackwardRef, layerNormRef, layerNormBackwardRef, type GemmRefDims, type LinearRefDims,
+  gemmRef, linearRef, linearPackedRef, linearBackwardRef, layerNormRef, layerNormBackwardRef, type GemmRefDims, type LinearRefDims,
   type LinearRefGrads,
 } from './dense.js';
 export {

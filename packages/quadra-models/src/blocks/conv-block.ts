@@ -1,7 +1,7 @@
 /** ConvNeXt block, NHWC: x + drop_path(γ ⊙ Linear(rC→C)(GELU(Linear(C→rC)(LN(DW_k(x)))))). */
 import { checkOptionKeys, nn, type Tensor } from '@quadranet/core';
 import { layerScale, residual } from './layer-scale.js';
-import { Mlp } from './mlp.js';
+import { inferencePath, Mlp, mlpResidual } from './mlp.js';
 import { BLOCK_OPTION_KEYS, type BlockOptions } from './quadra-block.js';
 
 export class ConvBlock extends nn.Module {
@@ -34,7 +34,7 @@ export class ConvBlock extends nn.Module {
     const d = this.dwconv.forward(x);
     const h = this.norm.forward(d);
     d.dispose();
-    const y = residual(x, this.mlp.forward(h), this.gamma, this.drop, this.training);
+    const y = inferencePath(this.training) ? mlpResidual(this, this.mlp, h, x, this.gamma) : residual(x, this.mlp.forward(h), this.gamma, this.drop, this.training);
     h.dispose();
     return y;
   }

@@ -1,5 +1,6 @@
 /** Layer scale γ (init 1e-6) applied with the residual and per-sample drop path in one step. */
 import { dropPath, full, nn, scaleAdd, type Tensor } from '@quadranet/core';
+import { inferencePath, Mlp, mlpResidual } from './mlp.js';
 
 export function layerScale(dim: number, init = 1e-6): nn.Parameter {
   return new nn.Parameter(full([dim], init));
@@ -17,15 +18,16 @@ export function residual(x: Tensor, branch: Tensor, gamma: Tensor, drop: number,
 /**
  * The two residual branches every MetaFormer-style block here shares:
  * x = x + dropPath(γ1 ⊙ mixer(norm1(x))); x = x + dropPath(γ2 ⊙ mlp(norm2(x))).
+ * In inference (eval, no gradients) the MLP branch is mlpResidual's two fused GEMMs.
  */
 export function mixerThenMlp(
-  x: Tensor, norm1: nn.Module, mixer: nn.Module, gamma1: Tensor, norm2: nn.Module, mlp: nn.Module, gamma2: Tensor, drop: number, training: boolean,
+  owner: nn.Module, x: Tensor, norm1: nn.Module, mixer: nn.Module, gamma1: Tensor, norm2: nn.Module, mlp: Mlp, gamma2: Tensor, drop: number, training: boolean,
 ): Tensor {
   const h = norm1.forward(x);
   const x1 = residual(x, mixer.forward(h), gamma1, drop, training);
   h.dispose();
   const h2 = norm2.forward(x1);
-  const x2 = residual(x1, mlp.forward(h2), gamma2, drop, training);
+  const x2 = inferencePath(training) ? mlpResidual(owner, mlp, h2, x1, gamma2) : residual(x1, mlp.forward(h2), gamma2, drop, training);
   h2.dispose();
   x1.dispose();
   return x2;

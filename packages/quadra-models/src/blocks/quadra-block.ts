@@ -50,6 +50,6 @@ export class QuadraBlock extends nn.Module {
 
   forward(x: Tensor): Tensor {
     nn.checkNhwc(x, this.dim);
-    return mixerThenMlp(x, this.norm1, this.QuadraConv, this.gamma1, this.norm2, this.mlp, this.gamma2, this.drop, this.training);
+    return mixerThenMlp(this, x, this.norm1, this.QuadraConv, this.gamma1, this.norm2, this.mlp, this.gamma2, this.drop, this.training);
   }
 }

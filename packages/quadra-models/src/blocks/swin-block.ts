@@ -8,7 +8,7 @@
  * its central entries. Names as Swin: norm1, attn.{qkv,proj,relative_position_bias_table}, norm2, mlp.fc1, mlp.fc2.
  */
 import { add, ArgumentError, checkOptionKeys, dropPath, moveTo, nn, pad, roll, slice, zeros, type Tensor } from '@quadranet/core';
-import { Mlp } from './mlp.js';
+import { inferencePath, Mlp, mlpResidual } from './mlp.js';
 import { shiftMask, WindowAttention, windowPartition, windowReverse } from './window-attention.js';
 
 export interface SwinBlockOptions {
@@ -78,7 +78,7 @@ export class SwinBlock extends nn.Module {
     nn.checkNhwc(x, this.dim);
     const x1 = addResidual(x, this.attention(x), this.drop, this.training);
     const h2 = this.norm2.forward(x1);
-    const x2 = addResidual(x1, this.mlp.forward(h2), this.drop, this.training);
+    const x2 = inferencePath(this.training) ? mlpResidual(this, this.mlp, h2, x1, null) : addResidual(x1, this.mlp.forward(h2), this.drop, this.training);
     h2.dispose();
     x1.dispose();
     return x2;
