@@ -28,7 +28,7 @@ function bar(group: string, engine: string, s: EngineStats, batch: number): Bar 
 export function chartRows(rs: InferBenchResult[]): Bar[] {
   const rows: Bar[] = [];
   for (const r of rs) {
-    const group = `${r.model} batch ${r.batch}`;
+    const group = `${r.model} | batch ${r.batch}`;
     rows.push(bar(group, 'ours', r.ours, r.batch));
     for (const [name, p] of Object.entries(r.peers)) if (isPeerStats(p)) rows.push(bar(group, name, p, r.batch));
   }
@@ -44,10 +44,11 @@ export async function inferChartSvg(rs: InferBenchResult[], machine: Machine): P
       subtitle: `${machine.cpu}, ${machine.cores} cores; ours and onnxruntime ${machine.threads} threads, tfjs 1 thread`,
     },
     data: { values: chartRows(rs) },
-    width: { step: 22 },
+    width: { step: 26 },
     height: 320,
     encoding: {
-      x: { field: 'group', type: 'nominal', title: null, axis: { labelAngle: 0 } },
+      // Two-line labels (model, batch); the groups keep the run's order.
+      x: { field: 'group', type: 'nominal', title: null, sort: null, axis: { labelAngle: 0, labelLimit: 0, labelExpr: "split(datum.label, ' | ')" } },
       xOffset: { field: 'engine', type: 'nominal', sort: ENGINES },
       color: { field: 'engine', type: 'nominal', sort: ENGINES, title: 'engine' },
     },
@@ -55,13 +56,14 @@ export async function inferChartSvg(rs: InferBenchResult[], machine: Machine): P
       {
         mark: 'bar',
         encoding: {
-          y: { field: 'ips', type: 'quantitative', title: 'images/s (log scale)', scale: { type: 'log' } },
+          // Not stacked: a stacked bar starts at 0, which a log scale cannot place.
+          y: { field: 'ips', type: 'quantitative', title: 'images/s (log scale)', scale: { type: 'log' }, stack: null },
           tooltip: [{ field: 'engine' }, { field: 'ips', format: '.2f' }, { field: 'runs' }],
         },
       },
       {
-        mark: { type: 'rule', color: 'black' },
-        encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
+        mark: 'rule',
+        encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { value: 'black' } },
       },
     ],
   };

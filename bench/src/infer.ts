@@ -143,7 +143,7 @@ async function runOnnx(model: QuadraNet, inputs: BatchInput[], ours: Map<number,
         out.set(batch, { ips: null, error: c.error, rel_l2: c.rel });
         continue;
       }
-      const t = await timeItAsync(() => session.run(feeds), { warmup: o.warmup, minRuns: o.runs, maxRuns: o.runs, budgetMs: 0 });
+      const t = await timeItAsync(() => session.run(feeds), { warmup: Math.max(0, o.warmup - 1), minRuns: o.runs, maxRuns: o.runs, budgetMs: 0 });
       out.set(batch, peerStats(t, batch, o.threads, ref.ms, c.rel));
     }
   } finally {
@@ -174,7 +174,7 @@ async function runTfjs(backend: TfBackend, model: QuadraNet, inputs: BatchInput[
           : { warmup: Math.max(0, o.warmup - 1), minRuns: o.runs, maxRuns: o.runs, budgetMs: 0 };
         const t = timeIt(() => tf.tidy(() => { net.predict(x).dataSync(); }), timing);
         const s: PeerStats = { ...peerStats(t, batch, threads, ref.ms, c.rel), tf_mb: tf.memory().numBytes / MB };
-        if (backend === 'wasm') s.note = `wasm SIMD, ${threads} thread (tfjs-backend-wasm has no threads in Node)`;
+        if (backend === 'wasm') s.note = 'wasm SIMD; tfjs-backend-wasm has no threads in Node';
         else s.note = 'plain-JS kernels, 1 thread';
         out.set(batch, s);
       } finally {
@@ -238,10 +238,10 @@ const round = (v: number, digits: number) => Number(v.toFixed(digits));
 export function inferJsonLine(r: InferBenchResult, machine: Machine): string {
   const peers = Object.fromEntries(Object.entries(r.peers).map(([name, p]) => {
     if (!isPeerStats(p)) return [name, p];
-    const { ips, ms, p10_ms, p90_ms, min_ms, max_ms, ratio, rel_l2, ...rest } = p;
     return [name, {
-      ips: round(ips, 3), ms: round(ms, 3), p10: round(p10_ms, 3), p90: round(p90_ms, 3), min: round(min_ms, 3), max: round(max_ms, 3),
-      ratio: round(ratio, 3), rel_l2: Number(rel_l2.toExponential(3)), ...rest,
+      ips: round(p.ips, 3), ms: round(p.ms, 3), p10: round(p.p10_ms, 3), p90: round(p.p90_ms, 3), min: round(p.min_ms, 3), max: round(p.max_ms, 3),
+      ratio: round(p.ratio, 3), rel_l2: Number(p.rel_l2.toExponential(3)), runs: p.runs, threads: p.threads, rss_mb: round(p.rss_mb, 1),
+      ...(p.tf_mb === undefined ? {} : { tf_mb: round(p.tf_mb, 2) }), ...(p.note ? { note: p.note } : {}),
     }];
   }));
   const u = r.ours;
