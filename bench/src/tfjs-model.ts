@@ -13,6 +13,8 @@ import * as tf from '@tensorflow/tfjs';
 import { nn, QuadraError, type Tensor } from '@quadranet/core';
 import { ConvBlock, QuadraBlock, SkipBlock, type QuadraNet } from '@quadranet/models';
 
+import { tfGelu, tfLayerNorm } from './tfjs.js';
+
 /** A block or layer this tfjs translation does not cover (named by its path, e.g. stages.2.3). */
 export class TfjsModelError extends QuadraError {
   constructor(message: string) {
@@ -95,16 +97,7 @@ class Uploader {
 function layerNorm(u: Uploader, m: nn.LayerNorm): <T extends tf.Tensor>(x: T) => T {
   const g = u.vector(host(m.weight));
   const b = u.vector(host(m.bias));
-  const eps = m.eps;
-  return <T extends tf.Tensor>(x: T): T => {
-    const { mean, variance } = tf.moments(x, -1, true);
-    return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), g), b) as T;
-  };
-}
-
-/** GELU, erf form: 0.5 x (1 + erf(x / √2)). */
-export function gelu<T extends tf.Tensor>(x: T): T {
-  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1)) as T;
+  return <T extends tf.Tensor>(x: T): T => tfLayerNorm(x, g, b, m.eps);
 }
 
 function depthwise(d: { f: tf.Tensor4D; b: tf.Tensor1D | undefined }): Layer {
@@ -118,7 +111,7 @@ function mlp(u: Uploader, fc1: nn.Linear, fc2: nn.Linear, gamma: Float32Array): 
   return (x) => {
     const [n, h, w, c] = x.shape;
     const a = tf.fused.matMul({ a: tf.reshape(x, [n * h * w, c]), b: l1.w, bias: l1.b });
-    return tf.reshape(tf.fused.matMul({ a: gelu(a), b: l2.w, bias: l2.b }), [n, h, w, l2.w.shape[1]]);
+    return tf.reshape(tf.fused.matMul({ a: tfGelu(a), b: l2.w, bias: l2.b }), [n, h, w, l2.w.shape[1]]);
   };
 }
 

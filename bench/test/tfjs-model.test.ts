@@ -1,6 +1,6 @@
 /**
  * The tfjs peer of `bench infer` computes our model: tiny QuadraNets (QuadraBlock, ConvNeXt and
- * skip blocks, the 3×3 and patchify stems) on tfjs's cpu backend give our logits within 1e-4
+ * skip blocks, the 3×3 and patchify stems) on tfjs's cpu backend (and wasm's) give our logits within 1e-4
  * relative L2, with every layer scale, bias and LayerNorm affine non-trivial (so the layer-scale
  * folding is exercised); a block it cannot translate is a typed error naming its path; the
  * `--json` line and the chart are well formed (no timing: the results are made up).
@@ -74,6 +74,17 @@ describe('tfjs QuadraNet (bench infer peer)', () => {
     expect(() => tfjsQuadraNet(model)).toThrowError(/HorBlock \(stages\.0\.0\)/);
     expect(tf.memory().numTensors).toBe(0); // nothing uploaded is left behind
     model.dispose();
+  });
+});
+
+describe('tfjs QuadraNet on the wasm backend', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+  });
+
+  it('QuadraBlock and ConvNeXt stages give our logits (wasm\'s own fused kernels)', () => {
+    const model = new QuadraNet({ depths: [1, 1], dims: [8, 16], numClasses: 5, kernelSizes: [3, 7], block: ['quadra', 'conv'] });
+    expect(compare(model, 2, 32)).toBeLessThanOrEqual(LOGITS_TOLERANCE);
   });
 });
 
