@@ -23,7 +23,7 @@ export class TfjsModelError extends QuadraError {
 }
 
 export interface TfjsModel {
-  /** Logits [N, classes] for NHWC images; intermediates are freed (tf.tidy). */
+  /** Logits [N, classes] for NHWC images; intermediates are freed layer by layer (tf.tidy). */
   predict(x: tf.Tensor4D): tf.Tensor2D;
   /** Bytes of the uploaded weights. */
   readonly weightBytes: number;
@@ -173,8 +173,14 @@ export function tfjsQuadraNet(model: QuadraNet): TfjsModel {
     const norm = layerNorm(u, model.norm);
     const head = u.linear(model.head);
     const predict = (x: tf.Tensor4D): tf.Tensor2D => tf.tidy(() => {
+      // One tidy per layer: a whole-model tidy would hold every intermediate until the end
+      // (gigabytes for quadranet36_t at batch 8, past what the wasm heap may grow to).
       let h = x;
-      for (const f of layers) h = f(h);
+      for (const f of layers) {
+        const next = tf.tidy(() => f(h));
+        if (h !== x && h !== next) h.dispose(); // a skip block hands its input back
+        h = next;
+      }
       return tf.fused.matMul({ a: norm(tf.mean(h, [1, 2]) as tf.Tensor2D), b: head.w, bias: head.b }) as tf.Tensor2D;
     });
     return { predict, weightBytes: u.bytes, dispose: () => tf.dispose(u.tensors) };
