@@ -38,5 +38,5 @@ export function shape(flag: string) {
 
 export const QUADCONV_PEERS = ['unfused', 'tfjs-wasm', 'tfjs-cpu'] as const;
 export const BLOCK_PEERS = ['tfjs-wasm', 'tfjs-cpu'] as const;
-export const INFER_PEERS = ['onnxruntime'] as const;
+export const INFER_PEERS = ['onnxruntime', 'tfjs-wasm', 'tfjs-cpu'] as const;
 export const BLOCK_KINDS: readonly BlockKind[] = ['quadra', 'conv', 'hor', 'swin', 'skip'];

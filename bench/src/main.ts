@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 /** Benchmarks: `node bench/dist/main.js <name> [--json]` (`pnpm bench quadconv`). */
+import { writeFileSync } from 'node:fs';
+
 import { Command } from 'commander';
 
 import { describeMachine, type Machine } from './machine.js';
@@ -10,7 +12,8 @@ import {
   BLOCK_KINDS, BLOCK_PEERS, INFER_PEERS, intAtLeast, intList, listOf, nonNegativeInt, positiveInt, positiveNumber, QUADCONV_PEERS, shape,
   shapes, type BenchShape,
 } from './flags.js';
-import { benchInfer, printInfer } from './infer.js';
+import { benchInfer, inferJsonLine, LOGITS_TOLERANCE, printInfer, type InferBenchResult } from './infer.js';
+import { inferChartSvg } from './infer-chart.js';
 import { benchQuadConv, type QuadBenchResult } from './quadconv.js';
 
 const DEFAULT_QUAD_CONFIGS = '8x56x56x64k7,8x14x14x256k7';
@@ -115,25 +118,45 @@ program
 
 program
   .command('infer')
-  .description('zoo models\' inference (eval, no grad) on our native CPU path vs onnxruntime-node running our ONNX export of the same weights')
-  .option('--json', 'one JSON line per model and batch: model, batch, ours_ips, peers.onnxruntime.ips, ...')
+  .description('zoo models\' inference (eval, no grad) on our native CPU path vs onnxruntime-node running our ONNX export and ' +
+    'TensorFlow.js 4.22 (wasm, cpu) running the same weights; every peer\'s logits are checked against ours first')
+  .option('--json', 'one JSON line per model and batch: model, batch, ours_ips, peers.<name>.ips, then ms, p10, p90, ratio, rss_mb, threads, machine, ...')
   .option('--models <list>', 'zoo names (default quadranet36_xxs,quadranet36_t)', listOf('--models', modelNames()), ['quadranet36_xxs', 'quadranet36_t'])
   .option('--batches <list>', 'batch sizes (default 1,8)', intList('--batches', 1), [1, 8])
   .option('--size <px>', 'input height and width (default 224)', positiveInt('--size'), 224)
-  .option('--runs <n>', 'timed runs per measurement (>= 3)', intAtLeast('--runs', 3), 5)
-  .option('--warmup <n>', 'warm-up runs', nonNegativeInt('--warmup'), 2)
+  .option('--runs <n>', 'timed runs for ours, onnxruntime and tfjs-wasm (>= 2)', intAtLeast('--runs', 2), 5)
+  .option('--warmup <n>', 'warm-up runs (a peer\'s logits check counts as one)', nonNegativeInt('--warmup'), 2)
   .option('--peers <list>', `${INFER_PEERS.join(',')} (or none)`, listOf('--peers', INFER_PEERS, { none: true }), [...INFER_PEERS])
-  .action(async (opts: { json?: boolean; models: string[]; batches: number[]; size: number; runs: number; warmup: number; peers: string[] }) => {
+  .option('--tfjs-cpu-runs <n>', 'at most this many timed runs for tfjs-cpu (plain JS: minutes per call at 224x224)', positiveInt('--tfjs-cpu-runs'), 3)
+  .option('--peer-budget <ms>', 'tfjs-cpu stops timing after this many ms (always at least one run)', positiveNumber('--peer-budget'), 30_000)
+  .option('--chart <file.svg>', 'also write a bar chart of images/s per engine (Vega-Lite, SVG)')
+  .action(async (opts: {
+    json?: boolean; models: string[]; batches: number[]; size: number; runs: number; warmup: number; peers: string[];
+    tfjsCpuRuns: number; peerBudget: number; chart?: string;
+  }) => {
     const machine = describeMachine();
     if (!opts.json) {
-      console.log(`machine: ${machine.cpu}, ${machine.cores} cores; QuadraLib ${machine.simd}, ${machine.threads} threads (onnxruntime the same); ` +
-        `measured fp32 FMA peak ${machine.peakGflops.toFixed(0)} GFLOP/s; ${opts.size}x${opts.size}, 1000 classes, median of ${opts.runs}`);
+      console.log(`machine: ${machine.cpu}, ${machine.cores} cores; QuadraLib ${machine.simd}, ${machine.threads} threads (onnxruntime the same; ` +
+        `tfjs-wasm and tfjs-cpu 1 thread: tfjs-backend-wasm has no threads in Node); measured fp32 FMA peak ${machine.peakGflops.toFixed(0)} GFLOP/s; ` +
+        `${opts.size}x${opts.size}, 1000 classes; median of ${opts.runs} runs (tfjs-cpu: up to ${opts.tfjsCpuRuns} within ${opts.peerBudget} ms); ` +
+        `peers' logits checked against ours (relative L2 <= ${LOGITS_TOLERANCE}) before timing`);
     }
+    const all: InferBenchResult[] = [];
     for (const name of opts.models) {
-      const rs = await benchInfer(name, { size: opts.size, batches: opts.batches, runs: opts.runs, warmup: opts.warmup, peers: opts.peers, threads: machine.threads });
-      if (opts.json) for (const r of rs) console.log(JSON.stringify(r));
+      const rs = await benchInfer(name, {
+        size: opts.size, batches: opts.batches, runs: opts.runs, warmup: opts.warmup, peers: opts.peers, threads: machine.threads,
+        tfjsCpuRuns: opts.tfjsCpuRuns, peerBudgetMs: opts.peerBudget,
+      });
+      if (opts.json) for (const r of rs) console.log(inferJsonLine(r, machine));
       else printInfer(rs, machine);
+      all.push(...rs);
     }
+    if (opts.chart) {
+      writeFileSync(opts.chart, await inferChartSvg(all, machine));
+      if (!opts.json) console.log(`chart: ${opts.chart}`);
+    }
+    // A peer whose logits differ from ours is a failure of the run, not a missing number.
+    if (all.some((r) => Object.values(r.peers).some((p) => 'error' in p))) process.exitCode = 1;
   });
 
 // A bad flag is one line naming it (the shared parsers throw an ArgumentError), exit 1.

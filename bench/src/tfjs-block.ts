@@ -4,20 +4,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+import { tfGelu as gelu, tfLayerNorm } from './tfjs.js';
+
 export type BlockKind = 'quadra' | 'conv';
 
 interface Weights {
   [name: string]: tf.Tensor;
 }
 
-function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-6))), g), b);
-}
-
-function gelu(x: tf.Tensor): tf.Tensor {
-  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
-}
+const layerNorm = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor => tfLayerNorm(x, g, b, 1e-6);
 
 function mlp(h: tf.Tensor, w: Weights, c: number, r: number): tf.Tensor {
   const rows = h.size / c;

@@ -23,6 +23,17 @@ export async function useBackend(name: TfBackend): Promise<void> {
   await tf.ready();
 }
 
+/** GELU, erf form (ours and the ONNX export's): 0.5 x (1 + erf(x / √2)); tfjs has no fused GELU. */
+export function tfGelu<T extends tf.Tensor>(x: T): T {
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1)) as T;
+}
+
+/** Layer norm over the last axis from tf.moments (tfjs has no layer-norm op). */
+export function tfLayerNorm<T extends tf.Tensor>(x: T, g: tf.Tensor, b: tf.Tensor, eps: number): T {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), g), b) as T;
+}
+
 export interface QuadInputs {
   x: Float32Array;
   dy: Float32Array;
