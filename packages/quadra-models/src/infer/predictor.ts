@@ -10,10 +10,14 @@
  *   never interleave on the worker's buffers and a request still queued can be dropped at no cost.
  * - Weights: snapshotted when the predictor is created. With `followWeights` (the default, and
  *   what model.predictAsync uses) every call compares the model's parameters with the snapshot,
- *   bit for bit (a memcmp per parameter on the calling thread, ~10 ms per 100 MB of weights), and
- *   when they differ the new weights are queued ahead of that request: a request sees the weights
- *   as they were when it was made. With `followWeights: false` the snapshot stays as taken until
- *   `refresh()`.
+ *   bit for bit (a memcmp per parameter on the calling thread: 17–30 ms per call for the 94 MB of
+ *   quadranet36_t on the 2-core dev VM), and when they differ a new snapshot (a copy, ~0.4 s for
+ *   those 94 MB) is queued ahead of that request: a request sees the weights as they were when it
+ *   was made. With `followWeights: false` the snapshot is sent once and not kept (no compare, no
+ *   second copy of the weights in memory) until `refresh()`: the choice for a service whose
+ *   weights do not change.
+ * - The snapshot is a SharedArrayBuffer, new for each snapshot and never written after, so the
+ *   worker copies it into its own parameters while the calling thread goes on.
  * - Threads: the native kernels' thread count is one process-wide setting (QUADRA_NUM_THREADS, or
  *   lib's setThreads(), which also changes it for a running worker). The worker's forward uses that
  *   many OpenMP threads, like a predict() on the main thread would; while it runs, the main thread
@@ -94,7 +98,7 @@ const aborted = (signal: AbortSignal) => new AbortError('predictAsync: the reque
  * import { createPredictor, loadCheckpointModel } from '@quadranet/models';
  *
  * const { model } = loadCheckpointModel('run/checkpoint.safetensors');
- * const predictor = createPredictor(model);
+ * const predictor = createPredictor(model, { followWeights: false }); // fixed weights: no compare per call
  * createServer(async (req, res) => {
  *   const pixels = await readBody(req); // your decoding: a Float32Array of 28*28 values
  *   const ctl = new AbortController();
@@ -128,15 +132,15 @@ export class Predictor {
       throw new ArgumentError(`createPredictor: options.followWeights must be a boolean, got ${typeof opts.followWeights}`);
     }
     this.follow = opts.followWeights ?? true;
-    this.snapshot = new WeightSnapshot('createPredictor', model);
+    this.snapshot = new WeightSnapshot();
+    const weights = this.snapshot.take('createPredictor', model);
     const init: WorkerInit = { architecture: architectureOf(model), structure: model.toString(), backend: getBackend() };
     this.worker = new Worker(workerUrl(), { workerData: init });
     this.worker.unref();
     this.worker.on('message', (m: FromWorker) => this.onReply(m));
     this.worker.on('error', (err) => this.fail(new PredictorError(`the prediction worker failed: ${err.message}`, { cause: err })));
     this.worker.on('exit', (code) => this.fail(new PredictorError(`the prediction worker exited (code ${code})`)));
-    this.queue.push(this.snapshot.message());
-    this.pump();
+    this.send(weights);
   }
 
   /** True after close(), or after the worker failed (every later call rejects with a PredictorError). */
@@ -163,7 +167,7 @@ export class Predictor {
       const { signal, timeoutMs } = checkAsyncOptions(opts);
       const input = checkPredictInput('predictAsync', x, this.model.options.inChannels);
       if (signal?.aborted) throw aborted(signal);
-      if (this.follow && this.snapshot.differs(this.model)) this.refresh();
+      if (this.follow && this.snapshot.differs('predictAsync', this.model)) this.refresh();
       const data = (input instanceof Tensor ? (input.dataSync() as Float32Array) : input.data).slice();
       return new Promise<Float32Array>((resolve, reject) => {
         let timer: ReturnType<typeof setTimeout> | undefined;
@@ -195,8 +199,13 @@ export class Predictor {
   /** Snapshots the model's weights now; requests made from here on use them (earlier ones keep theirs). */
   refresh(): void {
     if (this.closedBy) throw this.closedBy;
-    this.snapshot.take(this.model);
-    this.queue.push(this.snapshot.message());
+    this.send(this.snapshot.take('refresh', this.model));
+  }
+
+  /** Queues a snapshot for the worker; keeps it for comparisons only when following the weights. */
+  private send(weights: WeightsMessage): void {
+    this.queue.push(weights);
+    if (!this.follow) this.snapshot.release();
     this.pump();
   }
 
@@ -219,7 +228,7 @@ export class Predictor {
     while (!this.running && !this.closedBy && this.queue.length > 0) {
       const next = this.queue.shift()!;
       if (next.kind === 'weights') {
-        this.worker.postMessage(next, [next.data.buffer as ArrayBuffer]);
+        this.worker.postMessage(next); // shared memory: the worker copies it into its parameters
         continue;
       }
       this.running = next;

@@ -1,7 +1,9 @@
 /**
- * A host copy of a cpu model's parameters in one buffer: what predictAsync sends its worker, and
- * what it compares the model with to see whether the weights changed since (one memcmp per
- * parameter, on the calling thread: memory-bandwidth bound, ~10 ms per 100 MB of weights).
+ * A host copy of a cpu model's parameters in one SharedArrayBuffer: what predictAsync sends its
+ * worker (shared, not copied again: each snapshot gets a new buffer and is never written after, so
+ * the worker reads it while the caller goes on), and what it compares the model with to see whether
+ * the weights changed since (a memcmp per parameter on the calling thread: 17–30 ms for the 94 MB
+ * of quadranet36_t on the 2-core dev VM; taking a snapshot is a copy into fresh memory, ~0.4 s there).
  */
 import { DeviceError, DTypeError, type nn } from '@quadranet/core';
 
@@ -12,7 +14,7 @@ export interface WeightsMessage {
   shapes: number[][];
   /** Element offset of each parameter in `data`. */
   offsets: number[];
-  data: Float32Array;
+  data: Float32Array<SharedArrayBuffer>;
 }
 
 /** The parameters of a model that predictAsync can run: float32 and on the cpu (a named error otherwise). */
@@ -27,45 +29,44 @@ function cpuParameters(fn: string, model: nn.Module): [string, Float32Array, rea
   return out;
 }
 
-const bytesOf = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+const bytesOf = (a: Float32Array<ArrayBufferLike>) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 export class WeightSnapshot {
   private names: string[] = [];
   private shapes: number[][] = [];
   private offsets: number[] = [];
-  private data = new Float32Array(0);
+  private data: Float32Array<SharedArrayBuffer> | null = null;
 
-  constructor(private readonly fn: string, model: nn.Module) {
-    this.take(model);
-  }
-
-  /** Copies the model's current weights into the snapshot. */
-  take(model: nn.Module): void {
-    const params = cpuParameters(this.fn, model);
-    this.names = params.map(([n]) => n);
-    this.shapes = params.map(([, , s]) => [...s]);
-    this.offsets = [];
+  /** `fn` names the caller in errors. Copies the model's current weights into a new snapshot, and returns it as the worker's message (shared, not copied). */
+  take(fn: string, model: nn.Module): WeightsMessage {
+    const params = cpuParameters(fn, model);
+    const names = params.map(([n]) => n);
+    const shapes = params.map(([, , s]) => [...s]);
+    const offsets: number[] = [];
     let total = 0;
     for (const [, d] of params) {
-      this.offsets.push(total);
+      offsets.push(total);
       total += d.length;
     }
-    this.data = new Float32Array(total);
-    params.forEach(([, d], i) => this.data.set(d, this.offsets[i]));
+    const data = new Float32Array(new SharedArrayBuffer(total * 4));
+    params.forEach(([, d], i) => data.set(d, offsets[i]));
+    Object.assign(this, { names, shapes, offsets, data });
+    return { kind: 'weights', names: [...names], shapes: shapes.map((s) => [...s]), offsets: [...offsets], data };
   }
 
-  /** True when the model's parameters (their names, shapes or any bit of their values) differ from the snapshot. */
-  differs(model: nn.Module): boolean {
-    const params = cpuParameters(this.fn, model);
-    if (params.length !== this.names.length) return true;
+  /** True when the model's parameters (their names, shapes or any bit of their values) differ from the snapshot (always after release()). */
+  differs(fn: string, model: nn.Module): boolean {
+    const params = cpuParameters(fn, model);
+    const data = this.data;
+    if (!data || params.length !== this.names.length) return true;
     return params.some(([name, d, shape], i) => {
       if (name !== this.names[i] || shape.length !== this.shapes[i].length || shape.some((v, j) => v !== this.shapes[i][j])) return true;
-      return !bytesOf(d).equals(bytesOf(this.data.subarray(this.offsets[i], this.offsets[i] + d.length)));
+      return !bytesOf(d).equals(bytesOf(data.subarray(this.offsets[i], this.offsets[i] + d.length)));
     });
   }
 
-  /** The snapshot as a message whose buffer (a copy) can be transferred to the worker. */
-  message(): WeightsMessage {
-    return { kind: 'weights', names: [...this.names], shapes: this.shapes.map((s) => [...s]), offsets: [...this.offsets], data: this.data.slice() };
+  /** Lets go of the copy (a predictor that does not follow the weights needs it only to send it once). */
+  release(): void {
+    this.data = null;
   }
 }

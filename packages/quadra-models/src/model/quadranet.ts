@@ -168,8 +168,9 @@ export class QuadraNet extends nn.Module {
 
   /**
    * The same logits, bit for bit, computed on a worker thread (cpu models): the event loop stays
-   * free. Requests queue in call order; weights changed since the last call are sent first. See
-   * infer/predictor.ts for the design (threads, cancellation, weights) and createPredictor().
+   * free. Requests queue in call order; weights changed since the last call are sent first (this
+   * compares the weights with a kept copy at each call: for fixed weights, createPredictor(model,
+   * { followWeights: false }) skips that). infer/predictor.ts has the design (threads, cancellation).
    * @example const logits = await model.predictAsync({ data: pixels, shape: [8, 28, 28, 1] }, { timeoutMs: 1000 });
    */
   predictAsync(x: PredictInput, opts?: PredictAsyncOptions): Promise<Float32Array> {
