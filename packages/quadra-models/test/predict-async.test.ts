@@ -251,7 +251,7 @@ describe('errors', () => {
 });
 
 describe('process lifetime', () => {
-  it('a script that calls predictAsync once exits on its own', () => {
+  it('a script that calls predictAsync (and a predictor it never closes) exits on its own', () => {
     const script = fileURLToPath(new URL('./fixtures/predict-once.mjs', import.meta.url));
     // The bound is only there so a process kept alive fails the test instead of hanging it.
     const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, QUADRA_NUM_THREADS: '1' } });
@@ -259,6 +259,6 @@ describe('process lifetime', () => {
     expect(r.signal).toBeNull();
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ length: 20 });
+    expect(JSON.parse(r.stdout)).toEqual({ lengths: [20, 20] });
   });
 });
