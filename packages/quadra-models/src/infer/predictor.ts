@@ -1,6 +1,6 @@
 /**
  * Inference off the main thread: a Predictor owns one worker thread holding its own copy of a
- * QuadraNet (rebuilt from `architectureOf(model)`, weights sent as one transferred buffer) and runs
+ * QuadraNet (rebuilt from `architectureOf(model)`, weights sent in one shared buffer) and runs
  * requests on it one at a time, in the order they were made.
  *
  * Design, in short:
