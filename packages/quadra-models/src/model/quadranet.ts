@@ -6,6 +6,8 @@
  */
 import { ArgumentError, checkOptionKeys, globalAvgPool, nn, optionKeys, type Tensor } from '@quadranet/core';
 import { BLOCKS, type BlockBuilder, type BlockKind } from '../blocks/registry.js';
+import { predictLogits, type PredictInput } from '../infer/model-predict.js';
+import { closeModelPredictor, predictAsyncOn, type PredictAsyncOptions } from '../infer/predictor.js';
 import { moduleMacs } from './macs.js';
 
 export interface StemOptions {
@@ -153,6 +155,32 @@ export class QuadraNet extends nn.Module {
     const y = this.head.forward(n);
     n.dispose();
     return y;
+  }
+
+  /**
+   * Logits (row-major [N, numClasses]) for NHWC images (a float32 Tensor or `{ data, shape }`), in
+   * eval mode (each module's mode is restored after) without gradients; no tensor outlives the call.
+   * @example const logits = model.predict({ data: pixels, shape: [1, 28, 28, 1] });
+   */
+  predict(x: PredictInput): Float32Array {
+    return predictLogits(this, x);
+  }
+
+  /**
+   * The same logits, bit for bit, computed on a worker thread (cpu models): the event loop stays
+   * free. Requests queue in call order; weights changed since the last call are sent first (this
+   * compares the weights with a kept copy at each call: for fixed weights, createPredictor(model,
+   * { followWeights: false }) skips that). infer/predictor.ts has the design (threads, cancellation).
+   * @example const logits = await model.predictAsync({ data: pixels, shape: [8, 28, 28, 1] }, { timeoutMs: 1000 });
+   */
+  predictAsync(x: PredictInput, opts?: PredictAsyncOptions): Promise<Float32Array> {
+    return predictAsyncOn(this, x, opts);
+  }
+
+  /** Frees the parameters and terminates the worker predictAsync started, if any. */
+  override dispose(): void {
+    void closeModelPredictor(this);
+    super.dispose();
   }
 
   /** Parameters and MACs per layer for an H×W input (batch 1), without running the model. */

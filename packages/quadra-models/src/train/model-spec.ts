@@ -4,23 +4,12 @@
  * class names where the data set has them. Saved in every training checkpoint as `state.model`.
  */
 import { ArgumentError, nn } from '@quadranet/core';
-import type { BlockKind } from '../blocks/registry.js';
 import { DATASET_NORM, FASHION_MNIST_CLASSES } from '../data/dataset.js';
-import { QuadraNet, type QuadraNetOptions, type StemOptions } from '../model/quadranet.js';
+import { architectureOf, type ArchitectureSpec } from '../model/architecture.js';
+import { QuadraNet, type QuadraNetOptions } from '../model/quadranet.js';
 import { buildModel, type TrainConfig } from './config.js';
 
-/** The JSON-serialisable QuadraNet options (what `quadra infer --model config.json` reads). */
-export interface ArchitectureSpec {
-  depths: number[];
-  dims: number[];
-  numClasses: number;
-  inChannels: number;
-  kernelSizes: number[];
-  expansions: number[];
-  stem: StemOptions;
-  block: BlockKind[];
-  layerScaleInit: number;
-}
+export { architectureOf, type ArchitectureSpec };
 
 export interface ModelSpec {
   /** The zoo name the run started from (its depths/width may be overridden in `architecture`). */
@@ -32,15 +21,6 @@ export interface ModelSpec {
   normalize: { mean: number[]; std: number[] };
   /** Class names by index, where the data set has them. */
   classNames?: string[];
-}
-
-/** The architecture of a built model, as plain JSON. */
-export function architectureOf(model: QuadraNet): ArchitectureSpec {
-  const o = model.options;
-  return {
-    depths: [...o.depths], dims: [...o.dims], numClasses: o.numClasses, inChannels: o.inChannels, kernelSizes: [...o.kernelSizes],
-    expansions: [...o.expansions], stem: { ...o.stem }, block: [...o.block], layerScaleInit: o.layerScaleInit,
-  };
 }
 
 export interface DataDescription {
