@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '@quadranet/core';
 import { z } from 'zod';
 import { LutError, LutMismatchError } from '../errors.js';
+import { firstIssue } from '../space/load.js';
 import { allOps, opKey, type OpSpec } from '../space/layout.js';
 import type { SearchSpace } from '../space/schema.js';
 import { fingerprintDifferences, type Fingerprint } from './fingerprint.js';
@@ -45,14 +46,13 @@ export const lutSchema = z.strictObject({
 export type LatencyTable = z.infer<typeof lutSchema>;
 export type LutEntry = z.infer<typeof entrySchema>;
 
-const fieldPath = (path: readonly PropertyKey[]) => path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), '');
 
 /** Validates a parsed table (a LutError names the first bad field); also that each entry's key is its op's and p10 ≤ median ≤ p90. */
 export function parseLut(json: unknown, file = 'latency table'): LatencyTable {
   const r = lutSchema.safeParse(json);
   if (!r.success) {
-    const i = r.error.issues[0];
-    throw new LutError(i.message, file, fieldPath(i.path));
+    const { field, message } = firstIssue(r.error);
+    throw new LutError(message, file, field);
   }
   for (const [key, e] of Object.entries(r.data.entries)) {
     if (opKey(e.op as OpSpec) !== key) throw new LutError(`the key does not match its op (expected '${opKey(e.op as OpSpec)}')`, file, `entries.${key}`);

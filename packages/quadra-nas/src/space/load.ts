@@ -6,12 +6,14 @@ import { spaceLayout } from './layout.js';
 import { spaceSchema, type SearchSpace } from './schema.js';
 
 /** `stages[1].width` from zod's path ['stages', 1, 'width']. */
-function fieldPath(path: readonly PropertyKey[]): string {
+export function fieldPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), '');
 }
 
-function firstIssue(err: z.ZodError): { field: string; message: string } {
+/** The first issue, with an unknown key named as the field itself. */
+export function firstIssue(err: z.ZodError): { field: string; message: string } {
   const i = err.issues[0];
+  if (i.code === 'unrecognized_keys') return { field: fieldPath([...i.path, i.keys[0]]), message: `unknown field (${i.message})` };
   return { field: fieldPath(i.path), message: i.message };
 }
 
