@@ -76,6 +76,8 @@ export interface SearchStep {
   acc: number;
   expectedMs: number;
   alphaSteps: number;
+  /** The current argmax architecture. */
+  argmax: Choices;
 }
 
 export interface SearchStartInfo {
@@ -299,7 +301,7 @@ export async function runSearch(config: SearchConfig, run: SearchRun): Promise<S
           await alphaStep();
           alphaSteps++;
         }
-        run.hooks?.onStep?.({ epoch: epoch + 1, stepInEpoch: inEpoch, stepsPerEpoch, loss: lv, acc: hits / b.size, expectedMs: expectedLatency(sn.alphas, lat.layers, lat.fixed).value, alphaSteps });
+        run.hooks?.onStep?.({ epoch: epoch + 1, stepInEpoch: inEpoch, stepsPerEpoch, loss: lv, acc: hits / b.size, expectedMs: expectedLatency(sn.alphas, lat.layers, lat.fixed).value, alphaSteps, argmax: sn.argmax() });
       }
       if (run.signal?.aborted) {
         complete = false;
