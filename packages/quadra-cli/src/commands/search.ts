@@ -4,6 +4,7 @@
  * DIR/arch.json (for `quadra train --arch`), DIR/report.json, DIR/search.safetensors (the
  * checkpoint --resume continues) and, over budget, DIR/arch-within-budget.json.
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArgumentError } from '@quadranet/core';
 import { setThreads } from '@quadranet/lib';
@@ -65,6 +66,7 @@ export function addSearchCommand(program: Command): void {
       const device = deviceFromFlag(o.device);
       if (o.threads !== undefined) setThreads(o.threads);
       const space = spaceFromFlag(o.space);
+      mkdirSync(o.out, { recursive: true });
       const json = o.json === true;
       const say = (event: string, fields: Record<string, unknown>, text: string) => (json ? console.log(JSON.stringify({ event, ...fields })) : console.log(text));
       const warn = (m: string) => (json ? console.log(JSON.stringify({ event: 'warning', message: m })) : console.error(`warning: ${m}`));

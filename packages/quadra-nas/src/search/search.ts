@@ -6,7 +6,8 @@
  * latency term's gradient through E[lat]; Adam (lr 1e-3, betas (0, 0.999)) then the rescale of the
  * two paths. A checkpoint after every epoch holds the weights, both optimizers, α and the generators.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { ArgumentError, crossEntropy, defaultGenerator, Generator, manualSeed, optim, requireDevice, scope, tensor, type Device, type GeneratorState } from '@quadranet/core';
 import { BatchLoader, evaluate, loadCheckpoint, permutation, saveCheckpoint, type Batch, type Dataset, type TrainState } from '@quadranet/models';
 import { lutLatency, type LatencyTable } from '../latency/lut.js';
@@ -182,6 +183,7 @@ export async function runSearch(config: SearchConfig, run: SearchRun): Promise<S
   if (data.train.h !== inp.height || data.train.w !== inp.width || data.train.c !== inp.channels || data.train.classes !== space.head.numClasses) {
     throw new ArgumentError(`search: the data set's images are ${data.train.h}×${data.train.w}×${data.train.c} in ${data.train.classes} classes, the space '${space.name}' takes ${inp.height}×${inp.width}×${inp.channels} into ${space.head.numClasses}`);
   }
+  if (run.checkpoint) mkdirSync(dirname(run.checkpoint), { recursive: true });
   manualSeed(c.seed);
   const sampler = new Generator(c.seed + 1);
   const sn = new Supernet(space, sampler);
