@@ -74,6 +74,7 @@ export function addTrainCommand(program: Command): void {
       if (o.resume !== undefined && o.resume !== true && o.resume !== 'auto') throw new ArgumentError(`--resume takes no value or 'auto', got ${JSON.stringify(o.resume)}`);
       if (o.model !== undefined && o.arch !== undefined) throw new ArgumentError('give --model (a zoo name) or --arch (an architecture file), not both');
       if (o.model === undefined && o.arch === undefined && o.resume === undefined) throw new ArgumentError('--model is required (a zoo name such as quadranet25_xxs), or --arch FILE, unless --resume continues a run');
+      if (o.arch !== undefined && cmd.getOptionValueSource('stem') === 'cli') throw new ArgumentError('--arch gives the stem too: drop --stem');
       const arch = o.arch !== undefined ? readArchitecture(o.arch) : undefined;
       if (o.threads !== undefined) setThreads(o.threads);
       const config: TrainConfig = {
