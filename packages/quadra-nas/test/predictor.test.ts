@@ -24,6 +24,10 @@ describe('latency predictor', () => {
     expect(p.total).toBeCloseTo(p.fixed + p.blocks.reduce((a, b) => a + b, 0), 12);
     const ops = architectureOps(FASHION_MNIST_SPACE, choices);
     expect(p.fixed).toBeCloseTo(predictor.predictOps(ops.slice(0, 4)).reduce((a, b) => a + b, 0), 12);
+    // with a table, the fixed part is its measurement and the blocks stay predicted
+    const withTable = predictor.predictArchitecture(FASHION_MNIST_SPACE, choices, lut);
+    expect(withTable.fixed).toBeCloseTo(ops.slice(0, 4).reduce((a, op) => a + fakeMs(op), 0), 12);
+    expect(withTable.blocks).toEqual(p.blocks);
   });
 
   it('an op kind it has no model for is a PredictorError, never 0 ms', () => {

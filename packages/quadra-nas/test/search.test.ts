@@ -61,7 +61,12 @@ describe('supernet search end to end (synthetic data, a hand-made table)', () =>
     const more = await runSearch({ ...config, epochs: 3 }, { space: SPACE, lut, data, checkpoint, resume: true });
     expect(more.history.map((e) => e.epoch)).toEqual([1, 2, 3]);
     expect(more.history.slice(0, 2)).toEqual(first.history);
-    await expect(runSearch({ ...config, epochs: 4, lr: 1e-3 }, { space: SPACE, lut, data, checkpoint, resume: true })).rejects.toThrow(/another search configuration/);
+    // the resumed run continues exactly as an uninterrupted one (seconds aside)
+    const straight = await runSearch({ ...config, epochs: 3 }, { space: SPACE, lut, data });
+    const noTime = (h: typeof straight.history) => h.map(({ seconds: _s, ...e }) => e);
+    expect(noTime(more.history)).toEqual(noTime(straight.history));
+    expect(more.alphas).toEqual(straight.alphas);
+    await expect(runSearch({ ...config, epochs: 4, lr: 1e-3 }, { space: SPACE, lut, data, checkpoint, resume: true })).rejects.toThrow(/--resume: lr 0\.001 \(the checkpoint has 0\.002\): .* another search configuration/);
   });
 
   it('rejects data that does not fit the space and a warm-up as long as the run', async () => {

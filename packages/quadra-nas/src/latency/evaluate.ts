@@ -78,7 +78,8 @@ export function evaluateLatencyModels(
     const s: ArchitectureSample = {
       choices, measured: measureArchitecture(space, choices, { device: o.device, mode: lut.mode, measure: o.measure }),
       lutSum: lutArchitectureLatency(lut, space, choices).total,
-      ...(o.predictor ? { predicted: o.predictor.predictArchitecture(space, choices).total } : {}),
+      // model latency = the predicted blocks + the table's measured fixed part, as nn-Meter sums kernels
+      ...(o.predictor ? { predicted: o.predictor.predictArchitecture(space, choices, lut).total } : {}),
     };
     samples.push(s);
     o.onSample?.(i + 1, s);

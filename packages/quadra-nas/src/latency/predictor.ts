@@ -36,6 +36,7 @@ export interface ArchitectureLatency {
   blocks: number[];
 }
 
+const isFixed = (op: OpSpec) => op.kind === 'stem' || op.kind === 'downsample' || op.kind === 'head';
 const logTarget = (op: OpSpec, ms: number) => Math.log(ms / (opFlops(op) / 1e6));
 
 export class LatencyPredictor {
@@ -97,10 +98,16 @@ export class LatencyPredictor {
     return out;
   }
 
-  /** Predicted latency of an architecture of `space`: its fixed ops plus a block per layer. */
-  predictArchitecture(space: SearchSpace, choices: Choices): ArchitectureLatency {
+  /**
+   * Predicted latency of an architecture of `space`: its fixed ops plus a block per layer. With
+   * `measuredFixed`, the fixed part (stem, downsamples, head) is that table's measurement (an
+   * entry it lacks is predicted).
+   */
+  predictArchitecture(space: SearchSpace, choices: Choices, measuredFixed?: LatencyTable): ArchitectureLatency {
     const ops = architectureOps(space, choices);
-    return splitLatency(ops, this.predictOps(ops));
+    const ms = this.predictOps(ops.filter((op) => !(measuredFixed && isFixed(op) && measuredFixed.entries[opKey(op)])));
+    let j = 0;
+    return splitLatency(ops, ops.map((op) => (measuredFixed && isFixed(op) && measuredFixed.entries[opKey(op)] ? measuredFixed.entries[opKey(op)].median : ms[j++])));
   }
 
   toJSON(): { format: string; samples: Partial<Record<PredictedKind, number>>; forests: Partial<Record<PredictedKind, RfModel>> } {
@@ -119,7 +126,7 @@ export class LatencyPredictor {
 
 /** Fixed part (the first 1 + downsamples + 1 ops) and per-layer block latencies from an op list in architectureOps order. */
 function splitLatency(ops: readonly OpSpec[], ms: readonly number[]): ArchitectureLatency {
-  const nFixed = ops.filter((op) => op.kind === 'stem' || op.kind === 'downsample' || op.kind === 'head').length;
+  const nFixed = ops.filter(isFixed).length;
   const fixed = ms.slice(0, nFixed).reduce((a, b) => a + b, 0);
   const blocks = ms.slice(nFixed);
   return { total: fixed + blocks.reduce((a, b) => a + b, 0), fixed, blocks: [...blocks] };

@@ -200,9 +200,12 @@ export async function runSearch(config: SearchConfig, run: SearchRun): Promise<S
   let step = 0;
   if (run.checkpoint && run.resume && existsSync(run.checkpoint)) {
     const st = loadCheckpoint<SearchConfig>(run.checkpoint, model, opt) as TrainState<SearchConfig> & { search: SearchExtra };
-    if (JSON.stringify({ ...st.config, epochs: 0 }) !== JSON.stringify({ ...c, epochs: 0 })) {
-      throw new ArgumentError(`--resume: ${run.checkpoint} was made with another search configuration (only --epochs may change): ${JSON.stringify(st.config)}`);
+    const changed = (Object.keys(c) as (keyof SearchConfig)[]).filter((k) => k !== 'epochs' && JSON.stringify(c[k]) !== JSON.stringify(st.config[k]));
+    if (changed.length) {
+      const what = changed.map((k) => `${k} ${JSON.stringify(c[k])} (the checkpoint has ${JSON.stringify(st.config[k])})`).join(', ');
+      throw new ArgumentError(`--resume: ${what}: ${run.checkpoint} was made with another search configuration; only the epochs may change`);
     }
+    if (c.epochs < st.epoch) throw new ArgumentError(`--resume: epochs ${c.epochs} is below the ${st.epoch} epochs ${run.checkpoint} has already run`);
     sn.setAlphas(st.search.alphas);
     adam.load(st.search.alphaAdam);
     sampler.setState(st.search.sampler);
@@ -222,11 +225,12 @@ export async function runSearch(config: SearchConfig, run: SearchRun): Promise<S
     params: model.numParameters(), layers: sn.layers.length, candidates: sn.alphas.map((a) => a.length), weightImages: split.weights.n, alphaImages: split.alpha.n,
     stepsPerEpoch, startEpoch, epochs: c.epochs,
   });
-  let alphaEpoch = 0;
+  // the α batches restart from a seeded order every epoch, so a resumed run draws the same ones
+  let alphaPass = 0;
   let alphaIter: AsyncGenerator<Batch> | null = null;
   const nextAlphaBatch = async (): Promise<Batch> => {
     for (;;) {
-      if (!alphaIter) alphaIter = alphaLoader.epoch(permutation(split.alpha.n, (c.seed * 7919 + alphaEpoch++) >>> 0), { batchSize: c.batchSize, seed: null });
+      if (!alphaIter) alphaIter = alphaLoader.epoch(permutation(split.alpha.n, (c.seed * 7919 + alphaPass++) >>> 0), { batchSize: c.batchSize, seed: null });
       const r = await alphaIter.next();
       if (!r.done) return r.value;
       alphaIter = null;
@@ -271,6 +275,9 @@ export async function runSearch(config: SearchConfig, run: SearchRun): Promise<S
     for (let epoch = startEpoch; epoch < c.epochs; epoch++) {
       const t0 = performance.now();
       const warm = epoch < c.warmupEpochs;
+      await (alphaIter as AsyncGenerator<Batch> | null)?.return(undefined);
+      alphaIter = null;
+      alphaPass = epoch * 100003;
       let lossSum = 0;
       let correct = 0;
       let seen = 0;
