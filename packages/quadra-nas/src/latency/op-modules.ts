@@ -3,9 +3,8 @@
  * downsample (LayerNorm + 2×2/2 conv), a QuadraBlock candidate, the head (global mean, LayerNorm,
  * Linear). Skip is an identity: no kernel runs, so it has no module.
  */
-import { globalAvgPool, nn, type Tensor } from '@quadranet/core';
+import { ArgumentError, globalAvgPool, nn, type Tensor } from '@quadranet/core';
 import { QuadraBlock } from '@quadranet/models';
-import { ArgumentError } from '@quadranet/core';
 import type { OpSpec } from '../space/layout.js';
 
 /** What QuadraNet runs after its last stage: mean over H, W → LayerNorm → Linear. */
