@@ -17,7 +17,7 @@ export { profileOp, profileOps, profileSpace, compareLuts, type ProfileOptions }
 export { opFeatures, opFlops, opBytes, FEATURE_NAMES } from './latency/features.js';
 export { LatencyPredictor, lutArchitectureLatency, PREDICTOR_FORMAT, type PredictorOptions, type ArchitectureLatency } from './latency/predictor.js';
 export {
-  predictionQuality, sampleArchitectures, measureArchitecture, evaluateLatencyModels, predictorSampleOps,
+  predictionQuality, sampleArchitectures, spaceLatencyQuantiles, measureArchitecture, evaluateLatencyModels, predictorSampleOps,
   type PredictionQuality, type ArchitectureSample, type LatencyModelReport,
 } from './latency/evaluate.js';
 export { softmax, sampleIndex, samplePair, binarizeTwo, alphaGradFromGates, rescaleInvolved, type TwoPathSample } from './search/gates.js';

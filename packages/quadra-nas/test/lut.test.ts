@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  checkLut, currentFingerprint, FASHION_MNIST_SPACE, LutError, LutMismatchError, lutArchitectureLatency, loadLut, profileSpace, saveLut, SPACE_FORMAT, type SearchSpace,
+  checkLut, currentFingerprint, FASHION_MNIST_SPACE, LutError, LutMismatchError, lutArchitectureLatency, loadLut, profileSpace, saveLut, SPACE_FORMAT, spaceLatencyQuantiles, type SearchSpace,
 } from '../src/index.js';
 import { fakeLut } from './lut-helpers.js';
 
@@ -83,6 +83,18 @@ describe('latency table files', () => {
     expect(a.blocks[1]).toBe(0);
     expect(a.blocks[0]).toBeGreaterThan(0);
     expect(a.total).toBeCloseTo(a.fixed + a.blocks.reduce((s, b) => s + b, 0), 12);
+  });
+
+  it('the space’s latency quantiles by the table lie between its cheapest and dearest architecture', () => {
+    const lut = fakeLut(FASHION_MNIST_SPACE);
+    const [q25, q50, q75] = spaceLatencyQuantiles(FASHION_MNIST_SPACE, lut, { n: 200 });
+    const cheapest = lutArchitectureLatency(lut, FASHION_MNIST_SPACE, new Array(6).fill('skip')).total;
+    const dearest = lutArchitectureLatency(lut, FASHION_MNIST_SPACE, new Array(6).fill('k7e4')).total;
+    expect(q25.q).toBe(0.25);
+    expect(cheapest).toBeLessThan(q25.ms);
+    expect(q25.ms).toBeLessThan(q50.ms);
+    expect(q50.ms).toBeLessThan(q75.ms);
+    expect(q75.ms).toBeLessThan(dearest);
   });
 
   it('the profiler measures every op of a space (one run each here: not a timing test)', () => {

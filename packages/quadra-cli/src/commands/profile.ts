@@ -6,7 +6,7 @@
  */
 import { setThreads } from '@quadranet/lib';
 import {
-  checkLut, compareLuts, currentFingerprint, evaluateLatencyModels, LatencyPredictor, loadLut, predictorSampleOps, profileOps, allOps, saveLut,
+  checkLut, compareLuts, currentFingerprint, evaluateLatencyModels, LatencyPredictor, loadLut, predictorSampleOps, profileOps, allOps, saveLut, spaceLatencyQuantiles,
   type LatencyTable, type LutEntry,
 } from '@quadranet/nas';
 import { writeFileAtomic } from '@quadranet/core';
@@ -71,7 +71,10 @@ export function addProfileCommand(program: Command): void {
       const entries = Object.values(lut.entries);
       const spreadOk = entries.filter((e) => (e.p90 - e.p10) / e.median <= o.spread).length;
       const summary: Record<string, unknown> = { event: 'done', out: o.out, entries: entries.length, withinSpread: spreadOk, fingerprint: lut.fingerprint };
+      const budgets = spaceLatencyQuantiles(space, lut, { seed: o.seed });
+      summary.spaceLatency = budgets;
       if (!json) console.log(`${o.out}: ${entries.length} ops of '${space.name}' at batch ${space.batch} on ${device} (${lut.fingerprint.cpuModel}, ${lut.fingerprint.simd}, ${lut.fingerprint.threads} threads); ${spreadOk} settled within a spread of ${o.spread}`);
+      if (!json) console.log(`table sums of 1000 random architectures: ${budgets.map((b) => `p${Math.round(100 * b.q)} ${b.ms.toFixed(3)} ms`).join(', ')} (budgets for --latency-ms)`);
       if (o.compare && earlier) {
         const other = earlier;
         const w = checkLut(other, space, o.compare, { here: currentFingerprint(device) }).warnings;

@@ -10,7 +10,7 @@ import type { SearchSpace } from '../space/schema.js';
 import type { LatencyTable } from './lut.js';
 import { measureModule, type MeasureMode, type MeasureOptions } from './measure.js';
 import { lutArchitectureLatency, type LatencyPredictor } from './predictor.js';
-import type { LatencyStats } from './stats.js';
+import { quantile, type LatencyStats } from './stats.js';
 
 export interface PredictionQuality {
   n: number;
@@ -51,6 +51,16 @@ export function measureArchitecture(space: SearchSpace, choices: Choices, o: { d
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * The spread of the space's latency by the table: the table sums of `n` random architectures
+ * (no measurement), at the given quantiles (default the 25th, 50th and 75th percentiles), to pick
+ * search budgets from.
+ */
+export function spaceLatencyQuantiles(space: SearchSpace, lut: LatencyTable, o: { n?: number; seed?: number; quantiles?: number[] } = {}): { q: number; ms: number }[] {
+  const sums = sampleArchitectures(space, o.n ?? 1000, o.seed ?? 0).map((c) => lutArchitectureLatency(lut, space, c).total).sort((a, b) => a - b);
+  return (o.quantiles ?? [0.25, 0.5, 0.75]).map((q) => ({ q, ms: quantile(sums, q) }));
 }
 
 export interface ArchitectureSample {
