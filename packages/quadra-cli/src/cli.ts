@@ -7,6 +7,8 @@ import { addExportCommand } from './commands/export.js';
 import { addInferCommand } from './commands/infer.js';
 import { addInfoCommand } from './commands/info.js';
 import { addModelsCommand } from './commands/models.js';
+import { addProfileCommand } from './commands/profile.js';
+import { addSearchCommand } from './commands/search.js';
 import { addTrainCommand } from './commands/train.js';
 import { addXorCommand } from './commands/xor.js';
 import { reportError } from './report-error.js';
@@ -29,6 +31,8 @@ addInferCommand(program);
 addExportCommand(program);
 addModelsCommand(program);
 addXorCommand(program);
+addProfileCommand(program);
+addSearchCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(reportError(err, process.argv.includes('--verbose')));

@@ -34,6 +34,7 @@ export { deviceCheckCase } from './testing/device-check.js';
 export { PYTORCH_VECTORS, relErr, pytorchLogits } from './testing/pytorch-vectors.js';
 export { formatSummary, formatZooTable, humanCount, zooTable, type ZooEntry, type ZooTableOptions } from './model/summary-table.js';
 export { describeModel, modelFromSpec, specFromConfig, architectureOf, type ModelSpec, type ArchitectureSpec, type DataDescription } from './train/model-spec.js';
+export { parseArchitecture, readArchitecture } from './train/architecture-file.js';
 export { parseNpy, readNpy, isNpy, type NpyArray } from './infer/npy.js';
 export { decodeImage, imageKind, imageToInput, type RgbaImage, type Preprocess } from './infer/image.js';
 export { loadModelInput, type ModelInput } from './infer/inputs.js';

@@ -1,7 +1,8 @@
 /** `quadra train`: flags → TrainConfig, then train() (in a child process) with a progress bar or JSON lines; Ctrl-C stops cleanly. */
 import { ArgumentError } from '@quadranet/core';
 import { setThreads } from '@quadranet/lib';
-import { CONFIG_FLAGS, RESUMABLE, train, TRAIN_DEFAULTS, TrainingDivergedError, TrainingInterruptedError, type StemName, type TrainConfig } from '@quadranet/models';
+import { basename } from 'node:path';
+import { CONFIG_FLAGS, readArchitecture, RESUMABLE, train, TRAIN_DEFAULTS, TrainingDivergedError, TrainingInterruptedError, type StemName, type TrainConfig } from '@quadranet/models';
 import type { Command } from 'commander';
 import { DEVICE_FLAG, DEVICE_HELP, deviceFromFlag } from '../device-option.js';
 import { trainProgress } from '../train-progress.js';
@@ -12,7 +13,7 @@ import { isTrainChild, parentInterrupt, superviseTraining } from '../train-super
 
 /** The options commander hands the action (names are the flags in camelCase). */
 interface TrainFlags {
-  model?: string; dataset: string; dataDir?: string;
+  model?: string; arch?: string; dataset: string; dataDir?: string;
   epochs: number; batchSize: number; lr: number; weightDecay: number; warmup: number; labelSmoothing: number;
   dropPath: number; clipGrad: number; seed: number; stem: string; kernelSize?: number; depths?: number[]; width?: number;
   cropPad: number; limit: number; workers: number; valSplit: number; patience: number; skipNonfinite: number;
@@ -35,6 +36,7 @@ export function addTrainCommand(program: Command): void {
     .command('train')
     .description('train a zoo model on Fashion-MNIST (Debian dataset-fashion-mnist) or synthetic data')
     .option('--model <name>', 'zoo name, e.g. quadranet25_xxs, convnext25_xxs (required unless resuming)')
+    .option('--arch <file>', 'train this architecture (QuadraNet options as JSON, e.g. the arch.json of `quadra search`) instead of a zoo model')
     .option('--dataset <name>', 'fashion-mnist | synthetic', oneOf('--dataset', ['fashion-mnist', 'synthetic']), 'fashion-mnist')
     .option('--data-dir <dir>', 'IDX files (default /usr/share/datasets/fashion-mnist)')
     .option('--epochs <n>', 'epochs', positiveInt('--epochs'), TRAIN_DEFAULTS.epochs)
@@ -70,10 +72,13 @@ export function addTrainCommand(program: Command): void {
       }
       const device = deviceFromFlag(o.device);
       if (o.resume !== undefined && o.resume !== true && o.resume !== 'auto') throw new ArgumentError(`--resume takes no value or 'auto', got ${JSON.stringify(o.resume)}`);
-      if (o.model === undefined && o.resume === undefined) throw new ArgumentError('--model is required (a zoo name such as quadranet25_xxs) unless --resume continues a run');
+      if (o.model !== undefined && o.arch !== undefined) throw new ArgumentError('give --model (a zoo name) or --arch (an architecture file), not both');
+      if (o.model === undefined && o.arch === undefined && o.resume === undefined) throw new ArgumentError('--model is required (a zoo name such as quadranet25_xxs), or --arch FILE, unless --resume continues a run');
+      if (o.arch !== undefined && cmd.getOptionValueSource('stem') === 'cli') throw new ArgumentError('--arch gives the stem too: drop --stem');
+      const arch = o.arch !== undefined ? readArchitecture(o.arch) : undefined;
       if (o.threads !== undefined) setThreads(o.threads);
       const config: TrainConfig = {
-        model: o.model ?? '', dataset: o.dataset as TrainConfig['dataset'], dataDir: o.dataDir,
+        model: o.model ?? (o.arch !== undefined ? basename(o.arch).replace(/\.json$/, '') : ''), ...(arch ? { arch } : {}), dataset: o.dataset as TrainConfig['dataset'], dataDir: o.dataDir,
         epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, weightDecay: o.weightDecay,
         warmup: o.warmup, labelSmoothing: o.labelSmoothing, dropPath: o.dropPath,
         clipGrad: o.clipGrad, seed: o.seed, stem: o.stem as StemName,

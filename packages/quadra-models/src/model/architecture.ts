@@ -16,6 +16,10 @@ export interface ArchitectureSpec {
   stem: StemOptions;
   block: BlockKind[];
   layerScaleInit: number;
+  /** Per-block kernel sizes, one list per stage (searched architectures; absent: kernelSizes per stage). */
+  layerKernelSizes?: number[][];
+  /** Per-block MLP expansions, one list per stage (absent: expansions per stage). */
+  layerExpansions?: number[][];
 }
 
 /** The architecture of a built model, as plain JSON. */
@@ -24,5 +28,7 @@ export function architectureOf(model: QuadraNet): ArchitectureSpec {
   return {
     depths: [...o.depths], dims: [...o.dims], numClasses: o.numClasses, inChannels: o.inChannels, kernelSizes: [...o.kernelSizes],
     expansions: [...o.expansions], stem: { ...o.stem }, block: [...o.block], layerScaleInit: o.layerScaleInit,
+    ...(o.layerKernelSizes ? { layerKernelSizes: o.layerKernelSizes.map((l) => [...l]) } : {}),
+    ...(o.layerExpansions ? { layerExpansions: o.layerExpansions.map((l) => [...l]) } : {}),
   };
 }

@@ -26,6 +26,10 @@ export interface QuadraNetOptions {
   kernelSizes?: number[];
   /** MLP expansion per stage (default 4). */
   expansions?: number[];
+  /** Depthwise kernel size per block, one list per stage (overrides kernelSizes; a searched architecture's choices). */
+  layerKernelSizes?: number[][];
+  /** MLP expansion per block, one list per stage (overrides expansions). */
+  layerExpansions?: number[][];
   /** Stochastic depth: rates rise linearly from 0 to this over all blocks. */
   dropPathRate?: number;
   layerScaleInit?: number;
@@ -59,7 +63,7 @@ export interface ModelSummary {
 
 /** The keys QuadraNetOptions accepts (an unknown one is an ArgumentError naming it). */
 export const QUADRANET_OPTION_KEYS = optionKeys<QuadraNetOptions>()(
-  'depths', 'dims', 'numClasses', 'inChannels', 'kernelSizes', 'expansions', 'dropPathRate', 'layerScaleInit', 'headInitScale',
+  'depths', 'dims', 'numClasses', 'inChannels', 'kernelSizes', 'expansions', 'layerKernelSizes', 'layerExpansions', 'dropPathRate', 'layerScaleInit', 'headInitScale',
   'stem', 'block', 'chooseBlock',
 );
 
@@ -70,12 +74,22 @@ function perStage<T>(name: string, v: T | T[] | undefined, fallback: T, stages: 
   return v;
 }
 
+/** A per-block list of lists: one list per stage, one positive integer per block. */
+function perLayer(name: string, v: number[][] | undefined, depths: number[]): number[][] | undefined {
+  if (v === undefined) return undefined;
+  const ok = Array.isArray(v) && v.length === depths.length
+    && v.every((l, i) => Array.isArray(l) && l.length === depths[i] && l.every((x) => Number.isInteger(x) && x >= 1));
+  if (!ok) throw new ArgumentError(`QuadraNet: ${name} needs one list per stage with one positive integer per block (depths [${depths}]), got ${JSON.stringify(v)}`);
+  return v.map((l) => [...l]);
+}
+
 export class QuadraNet extends nn.Module {
   downsample_layers: nn.Sequential[];
   stages: nn.Sequential[];
   norm: nn.LayerNorm;
   head: nn.Linear;
-  readonly options: Required<Omit<QuadraNetOptions, 'chooseBlock' | 'block'>> & { block: BlockKind[] };
+  readonly options: Required<Omit<QuadraNetOptions, 'chooseBlock' | 'block' | 'layerKernelSizes' | 'layerExpansions'>>
+    & { block: BlockKind[]; layerKernelSizes?: number[][]; layerExpansions?: number[][] };
 
   constructor(opts: QuadraNetOptions) {
     super();
@@ -92,6 +106,8 @@ export class QuadraNet extends nn.Module {
     const inChannels = opts.inChannels ?? 3;
     const kernelSizes = perStage('kernelSizes', opts.kernelSizes, 7, S);
     const expansions = perStage('expansions', opts.expansions, 4, S);
+    const layerKernelSizes = perLayer('layerKernelSizes', opts.layerKernelSizes, depths);
+    const layerExpansions = perLayer('layerExpansions', opts.layerExpansions, depths);
     const blocks = perStage<BlockKind>('block', opts.block, 'quadra', S);
     for (const b of blocks) if (!(b in BLOCKS)) throw new ArgumentError(`QuadraNet: unknown block kind '${b}' (${Object.keys(BLOCKS).join(', ')})`);
     const stem = opts.stem ?? PATCH4_STEM;
@@ -100,6 +116,7 @@ export class QuadraNet extends nn.Module {
     this.options = {
       depths, dims, numClasses, inChannels, kernelSizes, expansions, dropPathRate: dpr, layerScaleInit: lsInit,
       headInitScale: opts.headInitScale ?? 1, stem, block: blocks,
+      ...(layerKernelSizes ? { layerKernelSizes } : {}), ...(layerExpansions ? { layerExpansions } : {}),
     };
     this.downsample_layers = [new nn.Sequential(
       new nn.Conv2d(inChannels, dims[0], stem.kernel, { stride: stem.stride, padding: stem.padding }),
@@ -116,7 +133,7 @@ export class QuadraNet extends nn.Module {
         const rate = total > 1 ? (dpr * at) / (total - 1) : 0;
         const chosen = opts.chooseBlock?.(i, j, dim) ?? null;
         const build: BlockBuilder = BLOCKS[blocks[i]];
-        list.push(chosen ?? build(dim, { stage: i, index: j, kernelSize: kernelSizes[i], expansion: expansions[i], dropPath: rate, layerScaleInit: lsInit }));
+        list.push(chosen ?? build(dim, { stage: i, index: j, kernelSize: layerKernelSizes?.[i][j] ?? kernelSizes[i], expansion: layerExpansions?.[i][j] ?? expansions[i], dropPath: rate, layerScaleInit: lsInit }));
       }
       return new nn.Sequential(...list);
     });

@@ -2,11 +2,15 @@
 import { ArgumentError } from '@quadranet/core';
 import { createModel } from '../model/zoo.js';
 import { PATCH4_STEM, QuadraNet, SMALL_IMAGE_STEM, type StemOptions } from '../model/quadranet.js';
+import type { ArchitectureSpec } from './model-spec.js';
 
 export type StemName = 'small' | 'patch2' | 'patch4';
 
 export interface TrainConfig {
+  /** A zoo name, or with `arch` the name the run reports (e.g. the architecture file's). */
   model: string;
+  /** An architecture to train instead of a zoo model (`quadra train --arch FILE`): its stem, depths, widths and per-block choices; --stem, --kernel-size, --depths and --width do not apply. */
+  arch?: ArchitectureSpec;
   dataset: 'fashion-mnist' | 'synthetic';
   dataDir?: string;
   epochs: number;
@@ -55,6 +59,9 @@ export function checkConfig(c: TrainConfig): TrainConfig {
   const nonneg = (name: string, v: number) => {
     if (!(Number.isFinite(v) && v >= 0)) throw new ArgumentError(`--${name} must be >= 0, got ${v}`);
   };
+  if (c.arch !== undefined && (c.depths !== undefined || c.width !== undefined || c.kernelSize !== undefined)) {
+    throw new ArgumentError('--arch gives the whole architecture: drop --depths, --width and --kernel-size');
+  }
   if (typeof c.model !== 'string' || c.model === '') throw new ArgumentError(`--model is required for a new run: a zoo name such as quadranet25_xxs, got ${JSON.stringify(c.model)}`);
   if (!Number.isInteger(c.epochs) || c.epochs < 1) throw new ArgumentError(`--epochs must be a positive integer, got ${c.epochs}`);
   if (!Number.isInteger(c.batchSize) || c.batchSize < 1) throw new ArgumentError(`--batch-size must be a positive integer, got ${c.batchSize}`);
@@ -79,6 +86,13 @@ export function checkConfig(c: TrainConfig): TrainConfig {
 
 /** The zoo model for a 1-channel, 10-class image set with the configured stem. */
 export function buildModel(c: TrainConfig, inChannels = 1, numClasses = 10): QuadraNet {
+  if (c.arch) {
+    const a = c.arch;
+    if (a.inChannels !== inChannels || a.numClasses !== numClasses) {
+      throw new ArgumentError(`--arch: the architecture takes ${a.inChannels}-channel images into ${a.numClasses} classes, the data set has ${inChannels} channels and ${numClasses} classes`);
+    }
+    return new QuadraNet({ ...a, dropPathRate: c.dropPath });
+  }
   const base = createModel(c.model, { numClasses: 1 });
   const depths = c.depths ?? base.options.depths;
   const C = c.width ?? base.options.dims[0];

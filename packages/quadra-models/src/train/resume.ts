@@ -11,7 +11,7 @@ import { ResumeConflictError } from './errors.js';
 
 /** The CLI flag of each configuration field (for messages). */
 export const CONFIG_FLAGS: Record<keyof TrainConfig, string> = {
-  model: '--model', dataset: '--dataset', dataDir: '--data-dir', epochs: '--epochs', batchSize: '--batch-size', lr: '--lr',
+  model: '--model', arch: '--arch', dataset: '--dataset', dataDir: '--data-dir', epochs: '--epochs', batchSize: '--batch-size', lr: '--lr',
   weightDecay: '--weight-decay', warmup: '--warmup', labelSmoothing: '--label-smoothing', dropPath: '--drop-path',
   clipGrad: '--clip-grad', seed: '--seed', stem: '--stem', kernelSize: '--kernel-size', depths: '--depths', width: '--width',
   cropPad: '--crop-pad', workers: '--workers', limit: '--limit', valSplit: '--val-split', patience: '--patience',
@@ -26,6 +26,7 @@ const ZERO_WHEN_ABSENT: readonly (keyof TrainConfig)[] = ['valSplit', 'patience'
 function shown(v: unknown): string {
   if (v === undefined) return 'unset (the zoo default)';
   if (Array.isArray(v)) return v.join(',');
+  if (typeof v === 'object' && v !== null) return JSON.stringify(v);
   return String(v);
 }
 
