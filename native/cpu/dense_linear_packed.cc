@@ -10,6 +10,7 @@
 #include <string>
 #include <tuple>
 #include <unordered_map>
+#include <vector>
 
 #include "quadra/dense.h"
 #include "quadra/errors.h"
@@ -61,13 +62,32 @@ struct PrimKey {
   }
 };
 
-// Built primitives and packed-weight layouts, shared by every JS thread (execution is thread-safe;
-// the maps are guarded). A model sees a handful of shapes per batch size; past kMaxPrims the
+// Built primitives and packed-weight layouts, shared by every JS thread (worker_threads run their
+// forwards at the same time): the maps are guarded, and every primitive takes a scratchpad from
+// the calling thread (user scratchpad mode; oneDNN's own is one global buffer unless the library
+// was built for concurrent execution, and two threads sharing it corrupted each other's results). A model sees a handful of shapes per batch size; past kMaxPrims the
 // primitives are dropped and rebuilt on demand (running ones keep their own reference).
 constexpr size_t kMaxPrims = 1024;
 std::mutex g_mu;
 std::map<std::pair<int64_t, int64_t>, dn::memory::desc> g_layouts;
-std::map<PrimKey, dn::matmul> g_prims;
+struct Prim {
+  dn::matmul matmul;
+  dn::memory::desc scratchpad;
+};
+std::map<PrimKey, Prim> g_prims;
+
+// This thread's scratchpad memory for a primitive that asks for `md`.
+dn::memory Scratchpad(const dn::memory::desc& md) {
+  thread_local std::vector<uint8_t> buf;
+  if (buf.size() < md.get_size()) buf.resize(md.get_size());
+  return dn::memory(md, Engine(), buf.data());
+}
+
+dn::primitive_attr UserScratchpad() {
+  dn::primitive_attr attr;
+  attr.set_scratchpad_mode(dn::scratchpad_mode::user);
+  return attr;
+}
 
 // The layout the matmul primitive picks for [in, out] weights. It does not depend on the number
 // of rows (checked for 1..25088 rows on AVX-512 and AVX2), so it is asked once with 64.
@@ -80,7 +100,7 @@ dn::memory::desc WeightsLayout(int64_t in, int64_t out) {
   return g_layouts.emplace(std::make_pair(in, out), pd.weights_desc()).first->second;
 }
 
-dn::matmul Primitive(const PrimKey& k) {
+Prim Primitive(const PrimKey& k) {
   const dn::memory::desc wd = WeightsLayout(k.in, k.out);
   {
     std::lock_guard<std::mutex> lock(g_mu);
@@ -91,11 +111,12 @@ dn::matmul Primitive(const PrimKey& k) {
   dn::post_ops po;
   if (k.act == int(LinearAct::kGelu)) po.append_eltwise(1.f, dn::algorithm::eltwise_gelu_erf, 0.f, 0.f);
   if (k.residual) po.append_binary(dn::algorithm::binary_add, yd);
-  dn::primitive_attr attr;
+  dn::primitive_attr attr = UserScratchpad();
   attr.set_post_ops(po);
   const dn::matmul::desc md = k.bias ? dn::matmul::desc(xd, wd, dn::memory::desc({1, k.out}, kF32, Tag::ab), yd)
                                      : dn::matmul::desc(xd, wd, yd);
-  dn::matmul prim(dn::matmul::primitive_desc(md, attr, Engine()));
+  const dn::matmul::primitive_desc pd(md, attr, Engine());
+  const Prim prim{dn::matmul(pd), pd.scratchpad_desc()};
   std::lock_guard<std::mutex> lock(g_mu);
   if (g_prims.size() >= kMaxPrims) g_prims.clear();
   g_prims.emplace(k, prim);
@@ -129,9 +150,10 @@ void LinearPack(const LinearDims& d, const float* w, float* packed) {
     // w [out, in] row-major is the [in, out] matrix with strides (1, in): tag ba.
     dn::memory src(dn::memory::desc({d.in, d.out}, kF32, Tag::ba), Engine(), const_cast<float*>(w));
     dn::memory dst(WeightsLayout(d.in, d.out), Engine(), packed);
+    const dn::reorder::primitive_desc pd(src, dst, UserScratchpad());
     PrepareOneDnnCall();
     const AsyncSignalsBlocked guard;
-    dn::reorder(src, dst).execute(Stream(), src, dst);
+    dn::reorder(pd).execute(Stream(), {{DNNL_ARG_FROM, src}, {DNNL_ARG_TO, dst}, {DNNL_ARG_SCRATCHPAD, Scratchpad(pd.scratchpad_desc())}});
     Stream().wait();
   } catch (const dn::error& e) {
     Rethrow(e, "linearPack");
@@ -147,7 +169,7 @@ void LinearPacked(const LinearDims& d, const float* x, const float* packed, cons
 #if QUADRA_GEMM_ONEDNN
   try {
     const PrimKey key{d.rows, d.in, d.out, int(act), bias != nullptr, residual != nullptr};
-    dn::matmul prim = Primitive(key);
+    const Prim prim = Primitive(key);
     auto mem = [](const dn::memory::desc& md, const float* p) { return dn::memory(md, Engine(), const_cast<float*>(p)); };
     std::unordered_map<int, dn::memory> args{
         {DNNL_ARG_SRC, mem(dn::memory::desc({d.rows, d.in}, kF32, Tag::ab), x)},
@@ -158,9 +180,10 @@ void LinearPacked(const LinearDims& d, const float* x, const float* packed, cons
       const int at = act == LinearAct::kGelu ? 1 : 0;
       args.emplace(DNNL_ARG_ATTR_MULTIPLE_POST_OP(at) | DNNL_ARG_SRC_1, mem(dn::memory::desc({d.rows, d.out}, kF32, Tag::ab), residual));
     }
+    args.emplace(DNNL_ARG_SCRATCHPAD, Scratchpad(prim.scratchpad));
     PrepareOneDnnCall();
     const AsyncSignalsBlocked guard;
-    prim.execute(Stream(), args);
+    prim.matmul.execute(Stream(), args);
     Stream().wait();
   } catch (const dn::error& e) {
     Rethrow(e, "linearPacked");

@@ -16,6 +16,8 @@ interface WorkerResult {
   threads: number;
   c: Float32Array;
   logits: Float32Array;
+  /** The forward run 8 times in a row: the workers' runs overlap (shared native state must not leak between them). */
+  runs: Float32Array[];
 }
 
 const bits = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
@@ -59,5 +61,6 @@ async function compareWithWorkers(threads: number): Promise<void> {
     expect(r.threads).toBe(threads);
     expect(bits(r.c).equals(bits(c))).toBe(true);
     expect(bits(r.logits).equals(bits(logits))).toBe(true);
+    for (const run of r.runs) expect(bits(run).equals(bits(logits))).toBe(true);
   }
 }

@@ -9,11 +9,11 @@
  * - The queue lives on the calling thread and the worker gets one request at a time, so requests
  *   never interleave on the worker's buffers and a request still queued can be dropped at no cost.
  * - Weights: snapshotted when the predictor is created. With `followWeights` (the default, and
- *   what model.predictAsync uses) every call compares the model's parameters with the snapshot,
- *   bit for bit (a memcmp per parameter on the calling thread: 17–30 ms per call for the 94 MB of
- *   quadranet36_t on the 2-core dev VM), and when they differ a new snapshot (a copy, ~0.4 s for
- *   those 94 MB) is queued ahead of that request: a request sees the weights as they were when it
- *   was made. With `followWeights: false` the snapshot is sent once and not kept (no compare, no
+ *   what model.predictAsync uses) every call checks whether a parameter was replaced or written
+ *   through core since the snapshot (Tensor.version: data() views, loadStateDict, optimizer steps;
+ *   microseconds), and when one was, a new snapshot (a copy, ~0.4 s for the 94 MB of quadranet36_t
+ *   on the 2-core dev VM) is queued ahead of that request: a request sees the weights as they were
+ *   when it was made. Values written into a dataSync() view bypass the count (write via data()). With `followWeights: false` the snapshot is sent once and not kept (no compare, no
  *   second copy of the weights in memory) until `refresh()`: the choice for a service whose
  *   weights do not change.
  * - The snapshot is a SharedArrayBuffer, new for each snapshot and never written after, so the
