@@ -5,7 +5,7 @@
  * one thread each in Node). Every peer's logits are first checked against ours on the bench input
  * (relative L2 ≤ 1e-4): a peer that disagrees is reported as failed, not timed.
  */
-import { memory, noGrad, resetPeak, scope, tensor, type Tensor } from '@quadranet/core';
+import { memory, noGrad, profileKernels, resetPeak, scope, tensor, type KernelTime, type Tensor } from '@quadranet/core';
 import { createModel, encodeOnnx, quadraNetToOnnx, relErr, type QuadraNet } from '@quadranet/models';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
@@ -80,6 +80,8 @@ export interface InferBenchResult {
     /** memory(): cpu bytes live after the runs and the peak during them (parameters and input included). */
     memory_live_mb: number;
     memory_peak_mb: number;
+    /** One more forward under profileKernels: where ours spends its time, kernel by kernel. */
+    profile: { total_ms: number; outside_kernels_ms: number; kernels: KernelTime[] };
   };
   peers: Record<string, PeerResult>;
 }
@@ -205,9 +207,11 @@ export async function benchInfer(name: string, o: InferBenchOptions): Promise<In
       resetPeak('cpu');
       const t = timeIt(() => noGrad(() => scope(() => { model.forward(x).data(); })), { warmup: o.warmup, minRuns: o.runs, maxRuns: o.runs, budgetMs: 0 });
       const mem = memory().cpu;
+      const p = profileKernels(() => noGrad(() => scope(() => { model.forward(x).data(); })));
+      const profile = { total_ms: p.totalMs, outside_kernels_ms: p.totalMs - p.kernelMs, kernels: p.kernels };
       x.dispose();
       ours.set(batch, { ms: t.median, logits });
-      oursStats.set(batch, { ...stats(t, batch, o.threads), memory_live_mb: mem.live / MB, memory_peak_mb: mem.peak / MB });
+      oursStats.set(batch, { ...stats(t, batch, o.threads), memory_live_mb: mem.live / MB, memory_peak_mb: mem.peak / MB, profile });
     }
     const peers = new Map<string, Map<number, PeerResult>>();
     for (const peer of o.peers) {
@@ -262,11 +266,25 @@ export function inferJsonLine(r: InferBenchResult, machine: Machine): string {
     rss_mb: round(u.rss_mb, 1),
     memory_live_mb: round(u.memory_live_mb, 2),
     memory_peak_mb: round(u.memory_peak_mb, 2),
+    profile: {
+      total_ms: round(u.profile.total_ms, 2), outside_kernels_ms: round(u.profile.outside_kernels_ms, 2),
+      kernels: u.profile.kernels.map((k) => ({ kernel: k.kernel, calls: k.calls, ms: round(k.ms, 3) })),
+    },
     machine: { cpu: machine.cpu, cores: machine.cores, simd: machine.simd, threads: machine.threads, peak_gflops: round(machine.peakGflops, 1) },
   });
 }
 
-export function printInfer(rs: InferBenchResult[], machine: Machine): void {
+/**
+ * Where ours spends one forward, kernel by kernel (printed under every model and batch where a
+ * peer is faster, and under all of them with `profile`).
+ */
+function printProfile(r: InferBenchResult): void {
+  const p = r.ours.profile;
+  const top = p.kernels.slice(0, 6).map((k) => `${k.kernel} ${k.ms.toFixed(1)} ms (${k.calls}x)`);
+  console.log(`  ${''.padEnd(23)}profile of one forward, ${p.total_ms.toFixed(1)} ms: ${top.join(', ')}; outside kernels ${p.outside_kernels_ms.toFixed(1)} ms`);
+}
+
+export function printInfer(rs: InferBenchResult[], machine: Machine, opts: { profile?: boolean } = {}): void {
   console.log('  model            batch  engine        threads  runs   median ms   p10–p90 ms        img/s  vs ours  RSS MB  logits rel L2');
   for (const r of rs) {
     const u = r.ours;
@@ -282,5 +300,6 @@ export function printInfer(rs: InferBenchResult[], machine: Machine): void {
       else if ('error' in p) console.log(`  ${r.model.padEnd(16)} ${String(r.batch).padStart(5)}  ${name.padEnd(12)} FAILED: ${p.error}`);
       else console.log(`  ${r.model.padEnd(16)} ${String(r.batch).padStart(5)}  ${name.padEnd(12)} absent: ${p.absent}`);
     }
+    if (opts.profile || Object.values(r.peers).some((p) => isPeerStats(p) && p.ratio < 1)) printProfile(r);
   }
 }

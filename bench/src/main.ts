@@ -130,9 +130,10 @@ program
   .option('--tfjs-cpu-runs <n>', 'at most this many timed runs for tfjs-cpu (plain JS: minutes per call at 224x224)', positiveInt('--tfjs-cpu-runs'), 3)
   .option('--peer-budget <ms>', 'tfjs-cpu stops timing after this many ms (always at least one run)', positiveNumber('--peer-budget'), 30_000)
   .option('--chart <file.svg>', 'also write a bar chart of images/s per engine (Vega-Lite, SVG)')
+  .option('--profile', 'print where our forward spends its time, kernel by kernel, for every model and batch (always where a peer is faster; always in --json)')
   .action(async (opts: {
     json?: boolean; models: string[]; batches: number[]; size: number; runs: number; warmup: number; peers: string[];
-    tfjsCpuRuns: number; peerBudget: number; chart?: string;
+    tfjsCpuRuns: number; peerBudget: number; chart?: string; profile?: boolean;
   }) => {
     const machine = describeMachine();
     if (!opts.json) {
@@ -148,7 +149,7 @@ program
         tfjsCpuRuns: opts.tfjsCpuRuns, peerBudgetMs: opts.peerBudget,
       });
       if (opts.json) for (const r of rs) console.log(inferJsonLine(r, machine));
-      else printInfer(rs, machine);
+      else printInfer(rs, machine, { profile: opts.profile });
       all.push(...rs);
     }
     if (opts.chart) {
