@@ -16,7 +16,7 @@ import { ensureArm64Node, ensureSysroot } from './sysroot.mjs';
 const RUNS = {
   x64: [
     // Highway's SSE4 target also wants AES and CLMUL: Nehalem (SSE4.2 without them) gets SSSE3.
-    { cpu: 'Nehalem', simd: /^SSSE3$/, note: 'SSE4.2 without AES/CLMUL, no AVX' },
+    { cpu: 'Nehalem', simd: /^SSSE3$/, note: 'SSE4.2 without AES/CLMUL, no AVX', onnx: true },
     { cpu: 'Westmere', simd: /^SSE4$/, note: 'SSE4.2 + AES + CLMUL, no AVX' },
     { cpu: 'Haswell', simd: /^AVX2$/, note: 'AVX2 + FMA, no AVX-512' },
   ],
