@@ -1,23 +1,28 @@
 // The installed prebuilds under qemu-user: x86-64 CPUs without AVX-512 (Haswell: AVX2) and without
 // AVX2 (Nehalem: SSE4.2), and arm64 with plain NEON (cortex-a72) and with SVE (qemu's `max`).
 // Each run is the smoke test of smoke.mjs; the SIMD target picked must be the one the CPU allows.
+// Runs marked `onnx` also run the inference check of onnx-check.mjs there: the installed
+// `quadra infer` and `quadra export --onnx` on a small checkpoint, and onnxruntime-node's binding for
+// that platform on the exported model, whose logits must equal quadra infer's (and those the
+// host's) within 1e-4 relative L2 (correctness only: timings under qemu mean nothing).
 // OPENBLAS_CORETYPE and friends are removed: the binaries must pick safe kernels on their own.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
+import { onnxCheck, prepareOnnxCheck } from './onnx-check.mjs';
 import { runSmoke } from './smoke-run.mjs';
 import { ensureArm64Node, ensureSysroot } from './sysroot.mjs';
 
 const RUNS = {
   x64: [
     // Highway's SSE4 target also wants AES and CLMUL: Nehalem (SSE4.2 without them) gets SSSE3.
-    { cpu: 'Nehalem', simd: /^SSSE3$/, note: 'SSE4.2 without AES/CLMUL, no AVX' },
+    { cpu: 'Nehalem', simd: /^SSSE3$/, note: 'SSE4.2 without AES/CLMUL, no AVX', onnx: true },
     { cpu: 'Westmere', simd: /^SSE4$/, note: 'SSE4.2 + AES + CLMUL, no AVX' },
     { cpu: 'Haswell', simd: /^AVX2$/, note: 'AVX2 + FMA, no AVX-512' },
   ],
   arm64: [
-    { cpu: 'cortex-a72', simd: /^NEON/, conv: /^NEON/, note: 'plain NEON' },
-    { cpu: 'max', simd: /^SVE/, conv: /^NEON/, note: 'SVE/SVE2 (conv kernels on NEON)' },
+    { cpu: 'cortex-a72', simd: /^NEON/, conv: /^NEON/, note: 'plain NEON', onnx: true },
+    { cpu: 'max', simd: /^SVE/, conv: /^NEON/, note: 'SVE/SVE2 (conv kernels on NEON)', onnx: true },
   ],
 };
 
@@ -25,6 +30,7 @@ export function emulate(root, project, arches) {
   const env = { ...process.env };
   for (const k of Object.keys(env)) if (/^(OPENBLAS_|GOTO|QUADRA_)/.test(k)) delete env[k];
   const rows = [];
+  const onnx = arches.some((a) => RUNS[a].some((r) => r.onnx)) ? prepareOnnxCheck(root, project, arches, env) : null;
   for (const arch of arches) {
     let cmd, base;
     if (arch === 'x64') {
@@ -51,12 +57,13 @@ export function emulate(root, project, arches) {
       const simdLine = (shown.stdout ?? '').split('\n').filter((l) => /simd|conv/.test(l)).map((l) => l.trim());
       if (shown.status !== 0 || !simdLine.some((l) => l.includes(res.simd))) throw new Error(`${label}: quadra info did not show ${res.simd}:\n${shown.stdout}${shown.stderr}`);
       console.error(`[prebuild]   quadra info: ${simdLine.join(' | ')}`);
+      const inference = run.onnx ? onnxCheck(onnx.ctx, label, cmd, ['-cpu', run.cpu, ...base], env, `${arch}-${run.cpu}`, arch) : null;
       const secs = ((Date.now() - t0) / 1000).toFixed(0);
-      rows.push(`| linux-${arch} | qemu -cpu ${run.cpu} | ${run.note} | ${res.simd} | ${res.convSimd} | ${res.gemm} | ${res.checks} passed | ${secs} s |`);
+      rows.push(`| linux-${arch} | qemu -cpu ${run.cpu} | ${run.note} | ${res.simd} | ${res.convSimd} | ${res.gemm} | ${res.checks} passed | ${inference ? `${inference.summary} (${inference.secs.toFixed(0)} s)` : ''} | ${secs} s |`);
       console.error(`[prebuild] ${label}: ${res.checks} checks passed, SIMD ${res.simd} (conv ${res.convSimd}), ${secs} s`);
     }
   }
-  console.log('\n| prebuild | run | CPU | SIMD picked | conv SIMD | GEMM | smoke | time |\n|---|---|---|---|---|---|---|---|');
-  console.log(`| linux-x64 | native | this machine | ${project.simd} | | | passed | |`);
+  console.log('\n| prebuild | run | CPU | SIMD picked | conv SIMD | GEMM | smoke | infer + ONNX (rel L2) | time |\n|---|---|---|---|---|---|---|---|---|');
+  console.log(`| linux-x64 | native | this machine | ${project.simd} | | | passed | ${onnx ? `${onnx.native.summary} (${onnx.native.secs.toFixed(0)} s)` : ''} | |`);
   for (const r of rows) console.log(r);
 }

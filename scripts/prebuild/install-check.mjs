@@ -1,6 +1,7 @@
 // The no-compiler install check: pnpm pack of @quadranet/lib, core, models and cli (emulate.mjs
-// runs its `quadra info`); installs into empty projects with npm and with pnpm, offline from the
-// tarballs, with no compiler, cmake or make on PATH; the smoke test (prebuild loaded, kernels =
+// runs its `quadra info`, and its `train`/`infer`/`export` through onnx-check.mjs); installs into
+// empty projects with npm and with pnpm, offline from the tarballs, with no compiler, cmake or make
+// on PATH; the smoke test (prebuild loaded, kernels =
 // reference, QuadraNet forward = reference).
 // Then a platform with no prebuild: without a compiler the load fails with an explained error;
 // with one, the install builds from the sources inside the tarball.

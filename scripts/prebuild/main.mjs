@@ -5,7 +5,8 @@
 // deps:    each module needs only libc/libm/libstdc++/libgcc_s/libgomp or files beside it ($ORIGIN); sizes
 // install: pnpm pack → offline installs with npm and pnpm, no compiler/cmake/make on PATH; smoke test;
 //          a platform with no prebuild: an explained load error without a compiler, a source build with one
-// emulate: the installed prebuilds under qemu: x86-64 without AVX-512/AVX2, arm64 NEON-only and with SVE
+// emulate: the installed prebuilds under qemu: x86-64 without AVX-512/AVX2, arm64 NEON-only and with SVE;
+//          on some (onnx-check.mjs) `quadra infer` + `quadra export --onnx` = onnxruntime-node there
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
