@@ -14,6 +14,8 @@ import {
 } from './flags.js';
 import { benchInfer, inferJsonLine, LOGITS_TOLERANCE, printInfer, type InferBenchResult } from './infer.js';
 import { inferChartSvg } from './infer-chart.js';
+import { benchGemm, GEMM_SHAPES } from './gemm.js';
+import { nasStudySvg, runNasStudy, verdicts } from './nas-study.js';
 import { benchQuadConv, type QuadBenchResult } from './quadconv.js';
 
 const DEFAULT_QUAD_CONFIGS = '8x56x56x64k7,8x14x14x256k7';
@@ -158,6 +160,55 @@ program
     }
     // A peer whose logits differ from ours is a failure of the run, not a missing number.
     if (all.some((r) => Object.values(r.peers).some((p) => 'error' in p))) process.exitCode = 1;
+  });
+
+program
+  .command('gemm')
+  .description("QuadraNet's MLP linear layers: oneDNN threading the whole GEMM vs our split per thread vs the packed inference layer, alternating in one run")
+  .option('--rounds <n>', 'alternating rounds (each a median over repeats)', positiveInt('--rounds'), 9)
+  .option('--json', 'one JSON line per shape')
+  .action((o: { rounds: number; json?: boolean }) => {
+    const m = describeMachine();
+    if (!o.json) {
+      console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.simd}, ${m.threads} threads, measured FMA peak ${m.peakGflops.toFixed(0)} GFLOP/s; y = x·wᵀ + b, median of ${o.rounds} alternating rounds`);
+      console.log('  rows x in x out         oneDNN threads    our split       packed        split/oneDNN  packed/split   (ms, GFLOP/s, % of peak)');
+    }
+    for (const r of benchGemm(GEMM_SHAPES, o.rounds)) {
+      const flop = 2 * r.rows * r.in * r.out;
+      const cell = (ms: number) => `${ms.toFixed(3).padStart(7)} ${(flop / ms / 1e6).toFixed(0).padStart(4)} ${((100 * flop) / ms / 1e6 / m.peakGflops).toFixed(0).padStart(3)}%`;
+      if (o.json) console.log(JSON.stringify({ ...r, peak_gflops: Number(m.peakGflops.toFixed(1)), threads: m.threads, simd: m.simd, cpu: m.cpu }));
+      else console.log(`  ${`${r.rows}x${r.in}x${r.out}`.padEnd(20)} ${cell(r.provider_ms)}  ${cell(r.split_ms)}  ${cell(r.packed_ms)}  ${(r.provider_ms / r.split_ms).toFixed(2).padStart(8)}x  ${(r.split_ms / r.packed_ms).toFixed(2).padStart(10)}x`);
+    }
+  });
+
+program
+  .command('nas-study')
+  .description('issue 12: searches at three latency budgets vs hand-designed and random architectures of the space, all measured end to end and trained alike')
+  .requiredOption('--lut <file>', 'latency table of the space (quadra profile)')
+  .option('--space <name|file>', 'the space the table was made for (default fashion-mnist)', 'fashion-mnist')
+  .option('--out <dir>', 'every arm\'s search/training folder, study.json and study.svg (a re-run reuses finished arms)', 'runs/nas-study')
+  .option('--limit <n>', 'training images for every arm (0: all 60000)', nonNegativeInt('--limit'), 6000)
+  .option('--search-epochs <n>', 'search epochs (warm-up included)', positiveInt('--search-epochs'), 4)
+  .option('--search-warmup <n>', 'warm-up epochs of the search', nonNegativeInt('--search-warmup'), 1)
+  .option('--train-epochs <n>', 'training epochs of every network', positiveInt('--train-epochs'), 3)
+  .option('--random <n>', 'random architectures', positiveInt('--random'), 10)
+  .option('--budgets <list>', 'latency budgets in ms (default: the table\'s p25, p50, p75 of the space)', (v: string) => v.split(',').map(Number))
+  .option('--seed <n>', 'seed of searches, trainings and the random draws', nonNegativeInt('--seed'), 0)
+  .action(async (o: { lut: string; space: string; out: string; limit: number; searchEpochs: number; searchWarmup: number; trainEpochs: number; random: number; budgets?: number[]; seed: number }) => {
+    const machine = describeMachine();
+    const t0 = Date.now();
+    const arms = runNasStudy(o, (s) => console.log(s));
+    console.log(`
+${machine.cpu}, ${machine.threads} threads, ${machine.simd}; ${o.limit || 60000} training images, search ${o.searchEpochs} epochs, training ${o.trainEpochs} epochs; ${((Date.now() - t0) / 60000).toFixed(1)} min`);
+    console.log('| arm | network | latency ms (measured) | test acc % | params |\n|---|---|---:|---:|---:|');
+    for (const a of arms) console.log(`| ${a.arm} | ${a.name} | ${a.latency_ms.toFixed(3)} | ${(100 * a.test_acc).toFixed(2)} | ${a.params} |`);
+    for (const v of verdicts(arms)) {
+      const r = v.bestRandom;
+      console.log(`budget ${v.budget} ms: searched ${v.searched.latency_ms.toFixed(3)} ms (${(v.searched.latency_ms / v.budget).toFixed(2)}x budget), ${(100 * v.searched.test_acc).toFixed(2)} %; ` +
+        `best random at ≤ its latency: ${r ? `${r.name} ${r.latency_ms.toFixed(3)} ms ${(100 * r.test_acc).toFixed(2)} %` : 'none'} -> ${v.wins ? 'searched matches or beats it' : 'random is better'}`);
+    }
+    writeFileSync(`${o.out}/study.svg`, await nasStudySvg(arms, machine, 'Fashion-MNIST: test accuracy against measured latency'));
+    console.log(`plot: ${o.out}/study.svg`);
   });
 
 // A bad flag is one line naming it (the shared parsers throw an ArgumentError), exit 1.

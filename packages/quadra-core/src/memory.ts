@@ -39,17 +39,13 @@ const cpu: DeviceMemory = { live: 0, pooled: 0, peak: 0, count: 0, allocations: 
 /** The pool's cap in bytes: QUADRA_POOL_MB (checked on first use) or emptyCache(limitMb). */
 let poolLimitBytes: number | undefined;
 const poolLimit = () => (poolLimitBytes ??= (envPoolMb() ?? 2048) * 1024 * 1024);
-const pool = new Map<string, FArray[]>();
-/** Pooled buffers, oldest first (a Map keeps insertion order): evicted from the front. */
-const poolOrder = new Map<FArray, string>();
-
-function poolKey(dtype: DType, length: number): string {
-  return `${dtype}:${length}`;
-}
+/** Free buffers by dtype, then by length (no key string built per allocation). */
+const pool: Record<DType, Map<number, FArray[]>> = { float32: new Map(), float64: new Map() };
+/** Pooled buffers, oldest first (a Map keeps insertion order), with the list each sits in: evicted from the front. */
+const poolOrder = new Map<FArray, FArray[]>();
 
 function takeFromPool(dtype: DType, length: number, zero: boolean): FArray | null {
-  const list = pool.get(poolKey(dtype, length));
-  const a = list?.pop();
+  const a = pool[dtype].get(length)?.pop();
   if (!a) return null;
   poolOrder.delete(a);
   cpu.pooled -= a.byteLength;
@@ -59,16 +55,15 @@ function takeFromPool(dtype: DType, length: number, zero: boolean): FArray | nul
 
 function giveToPool(a: FArray, dtype: DType): void {
   if (a.byteLength === 0 || a.byteLength > poolLimit()) return;
-  const key = poolKey(dtype, a.length);
-  let list = pool.get(key);
-  if (!list) pool.set(key, (list = []));
+  const byLength = pool[dtype];
+  let list = byLength.get(a.length);
+  if (!list) byLength.set(a.length, (list = []));
   list.push(a);
-  poolOrder.set(a, key);
+  poolOrder.set(a, list);
   cpu.pooled += a.byteLength;
   while (cpu.pooled > poolLimit()) {
-    const [old, k] = poolOrder.entries().next().value as [FArray, string];
+    const [old, l] = poolOrder.entries().next().value as [FArray, FArray[]];
     poolOrder.delete(old);
-    const l = pool.get(k)!;
     l.splice(l.indexOf(old), 1);
     cpu.pooled -= old.byteLength;
   }
@@ -80,7 +75,8 @@ function giveToPool(a: FArray, dtype: DType): void {
  */
 export function emptyCache(limitMb?: number): void {
   if (limitMb !== undefined) poolLimitBytes = limitMb * 1024 * 1024;
-  pool.clear();
+  pool.float32.clear();
+  pool.float64.clear();
   poolOrder.clear();
   cpu.pooled = 0;
   cudaRuntimeIfLoaded()?.emptyCache();

@@ -18,7 +18,7 @@ import { SPACE_HELP, spaceFromFlag } from '../nas-space-option.js';
 
 interface ProfileFlags {
   device?: string; threads?: number; space?: string; out: string; mode: string;
-  warmup: number; minRuns: number; maxRuns: number; spread: number; maxSeconds: number;
+  warmup: number; minRuns: number; maxRuns: number; spread: number; maxSeconds: number; minSampleMs: number;
   predictorSamples: number; compare?: string; evaluate: number; seed: number; json?: boolean;
 }
 
@@ -34,10 +34,11 @@ export function addProfileCommand(program: Command): void {
     .option('--space <file|name>', SPACE_HELP)
     .requiredOption('--out <file>', 'the table (JSON), written atomically')
     .option('--mode <mode>', 'forward (eval, no tape) | train (forward + backward)', oneOf('--mode', ['forward', 'train']), 'forward')
-    .option('--warmup <n>', 'untimed runs per op', nonNegativeInt('--warmup'), 3)
+    .option('--warmup <n>', 'untimed runs per op (they also size the samples: --min-sample-ms)', nonNegativeInt('--warmup'), 10)
     .option('--min-runs <n>', 'timed runs per op at least', positiveInt('--min-runs'), 10)
     .option('--max-runs <n>', 'timed runs per op at most', positiveInt('--max-runs'), 200)
     .option('--spread <x>', 'stop once (p90 - p10) / median is at most this', nonNegativeNumber('--spread'), 0.05)
+    .option('--min-sample-ms <ms>', 'a timed sample averages back-to-back runs until it takes this long', nonNegativeNumber('--min-sample-ms'), 1)
     .option('--max-seconds <s>', 'stop timing an op after this long even if the spread is larger', positiveNumber('--max-seconds'), 2)
     .option('--predictor-samples <n>', 'also measure n random ops around the space (other widths and resolutions) for the predictor', nonNegativeInt('--predictor-samples'), 0)
     .option('--compare <file>', 'an earlier table of the same space: report the share of entries within 5 %')
@@ -62,7 +63,7 @@ export function addProfileCommand(program: Command): void {
       try {
         lut = profileOps(ops, space.name, space.batch, {
           device, mode: o.mode as 'forward' | 'train', onEntry,
-          measure: { warmup: o.warmup, minRuns: o.minRuns, maxRuns: o.maxRuns, spread: o.spread, maxSeconds: o.maxSeconds },
+          measure: { warmup: o.warmup, minRuns: o.minRuns, maxRuns: o.maxRuns, spread: o.spread, maxSeconds: o.maxSeconds, minSampleMs: o.minSampleMs },
         });
       } finally {
         bar?.stop();
@@ -94,7 +95,7 @@ export function addProfileCommand(program: Command): void {
         const predictor = lacking.length ? undefined : fitted;
         const ev = evaluateLatencyModels(space, lut, {
           n: o.evaluate, seed: o.seed, predictor, device,
-          measure: { warmup: o.warmup, minRuns: o.minRuns, maxRuns: o.maxRuns, spread: o.spread, maxSeconds: o.maxSeconds },
+          measure: { warmup: o.warmup, minRuns: o.minRuns, maxRuns: o.maxRuns, spread: o.spread, maxSeconds: o.maxSeconds, minSampleMs: o.minSampleMs },
           onSample: (i, s) => {
             if (json) console.log(JSON.stringify({ event: 'architecture', i, choices: s.choices, measured: s.measured.median, lutSum: s.lutSum, predicted: s.predicted }));
             else process.stderr.write(`\rarchitecture ${i}/${o.evaluate}`);

@@ -15,6 +15,7 @@ export interface Fingerprint {
   arch: string;
   simd: string;
   threads: number;
+  /** The GEMM provider, and ', split per thread' when Sgemm splits products itself (lib's setGemmSplit). */
   gemm: string;
   /** The CUDA device name and compute capability (null for cpu tables). */
   cudaDevice: string | null;
@@ -33,7 +34,7 @@ export function currentFingerprint(device: Device): Fingerprint {
   }
   return {
     device, cpuModel: c[0]?.model.trim() ?? 'unknown', cpuCount: c.length, platform: platform(), arch: arch(),
-    simd: i.simd, threads: i.threads, gemm: i.gemm, cudaDevice, libraryVersion: i.version,
+    simd: i.simd, threads: i.threads, gemm: `${i.gemm}${i.gemmSplit ? ', split per thread' : ''}`, cudaDevice, libraryVersion: i.version,
   };
 }
 

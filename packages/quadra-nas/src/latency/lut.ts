@@ -38,7 +38,7 @@ export const lutSchema = z.strictObject({
   batch: posInt,
   dtype: z.literal('float32'),
   mode: z.enum(['forward', 'train']),
-  settings: z.strictObject({ warmup: z.number().int(), minRuns: z.number().int(), maxRuns: z.number().int(), spread: z.number(), maxSeconds: z.number() }),
+  settings: z.strictObject({ warmup: z.number().int(), minRuns: z.number().int(), maxRuns: z.number().int(), spread: z.number(), maxSeconds: z.number(), minSampleMs: z.number().optional() }),
   /** Milliseconds per op, keyed by opKey. */
   entries: z.record(z.string(), entrySchema),
 });
