@@ -190,16 +190,20 @@ program
   .option('--limit <n>', 'training images for every arm (0: all 60000)', nonNegativeInt('--limit'), 6000)
   .option('--search-epochs <n>', 'search epochs (warm-up included)', positiveInt('--search-epochs'), 4)
   .option('--search-warmup <n>', 'warm-up epochs of the search', nonNegativeInt('--search-warmup'), 1)
+  .option('--alpha-lr <x>', 'Adam lr of α in the searches (ProxylessNAS: 1e-3 over ~100x more α steps)', positiveNumber('--alpha-lr'), 1e-2)
   .option('--train-epochs <n>', 'training epochs of every network', positiveInt('--train-epochs'), 3)
   .option('--random <n>', 'random architectures', positiveInt('--random'), 10)
   .option('--budgets <list>', 'latency budgets in ms (default: the table\'s p25, p50, p75 of the space)', (v: string) => v.split(',').map(Number))
   .option('--seed <n>', 'seed of searches, trainings and the random draws', nonNegativeInt('--seed'), 0)
-  .action(async (o: { lut: string; space: string; out: string; limit: number; searchEpochs: number; searchWarmup: number; trainEpochs: number; random: number; budgets?: number[]; seed: number }) => {
+  .option('--loss <form>', 'the searches\' latency loss: mul-log | add-linear | add-abs', 'mul-log')
+  .option('--loss-lambda <l>', 'λ of the add-* losses (quadra search\'s default when absent)', positiveNumber('--loss-lambda'))
+  .option('--latency-rounds <n>', 'rounds of end-to-end latency measurement, all networks interleaved, after training', positiveInt('--latency-rounds'), 5)
+  .action(async (o: { lut: string; latencyRounds: number; loss: string; lossLambda?: number; space: string; out: string; limit: number; searchEpochs: number; searchWarmup: number; alphaLr: number; trainEpochs: number; random: number; budgets?: number[]; seed: number }) => {
     const machine = describeMachine();
     const t0 = Date.now();
     const arms = runNasStudy(o, (s) => console.log(s));
     console.log(`
-${machine.cpu}, ${machine.threads} threads, ${machine.simd}; ${o.limit || 60000} training images, search ${o.searchEpochs} epochs, training ${o.trainEpochs} epochs; ${((Date.now() - t0) / 60000).toFixed(1)} min`);
+${machine.cpu}, ${machine.threads} threads, ${machine.simd}; ${o.limit || 60000} training images, search ${o.searchEpochs} epochs (${o.searchWarmup} warm-up, α lr ${o.alphaLr}, loss ${o.loss}${o.lossLambda ? ` λ ${o.lossLambda}` : ''}), training ${o.trainEpochs} epochs; ${((Date.now() - t0) / 60000).toFixed(1)} min`);
     console.log('| arm | network | latency ms (measured) | test acc % | params |\n|---|---|---:|---:|---:|');
     for (const a of arms) console.log(`| ${a.arm} | ${a.name} | ${a.latency_ms.toFixed(3)} | ${(100 * a.test_acc).toFixed(2)} | ${a.params} |`);
     for (const v of verdicts(arms)) {

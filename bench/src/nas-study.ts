@@ -28,10 +28,17 @@ export interface NasStudyOptions {
   limit: number;
   searchEpochs: number;
   searchWarmup: number;
+  /** Adam's lr for α: ProxylessNAS's 1e-3 moves α by about lr per step, too little in a search of a few hundred α steps. */
+  alphaLr: number;
+  /** The search's latency loss (`quadra search --loss`) and its λ for the add-* forms. */
+  loss: string;
+  lossLambda?: number;
   trainEpochs: number;
   random: number;
   budgets?: number[];
   seed: number;
+  /** Rounds of end-to-end latency measurement: every network once per round, interleaved, after all training. */
+  latencyRounds: number;
 }
 
 export interface Arm {
@@ -85,21 +92,21 @@ export function runNasStudy(o: NasStudyOptions, log: (s: string) => void): Arm[]
   mkdirSync(o.out, { recursive: true });
   const budgets = o.budgets ?? spaceLatencyQuantiles(space, lut).map((q) => Number(q.ms.toFixed(3)));
   const arms: Arm[] = [];
-  const measure = (c: Choices) => measureArchitecture(space, c).median;
 
   for (const budget of budgets) {
     const dir = join(o.out, `search-${budget}`);
     if (!existsSync(join(dir, 'report.json'))) {
       quadra(['search', '--space', o.space, '--lut', o.lut, '--latency-ms', String(budget), '--dataset', 'fashion-mnist', '--limit', String(o.limit),
-        '--epochs', String(o.searchEpochs), '--warmup-epochs', String(o.searchWarmup), '--seed', String(o.seed), '--json', '--out', dir]);
+        '--epochs', String(o.searchEpochs), '--warmup-epochs', String(o.searchWarmup), '--alpha-lr', String(o.alphaLr), '--loss', o.loss,
+        ...(o.lossLambda === undefined ? [] : ['--loss-lambda', String(o.lossLambda)]), '--seed', String(o.seed), '--json', '--out', dir]);
     }
     const report = readJson<{ derived: { choices: Choices; measured: { median: number } | null; predictedMs: number }; downgrade: { choices: Choices } | null }>(join(dir, 'report.json'));
     // Over budget: the report's greedy downgrade is the network that honours it.
     const choices = report.downgrade?.choices ?? report.derived.choices;
     const arch = writeArch(space, choices, join(dir, 'study-arch.json'));
     const t = train(arch, join(dir, 'train'), o);
-    arms.push({ arm: 'searched', name: `searched @ ${budget} ms`, budget_ms: budget, choices, latency_ms: measure(choices), ...t });
-    log(`searched @ ${budget} ms: ${arms[arms.length - 1].latency_ms.toFixed(3)} ms, test ${(100 * t.test_acc).toFixed(2)} %`);
+    arms.push({ arm: 'searched', name: `searched @ ${budget} ms`, budget_ms: budget, choices, latency_ms: NaN, ...t });
+    log(`searched @ ${budget} ms: [${choices.join(' ')}], test ${(100 * t.test_acc).toFixed(2)} %`);
   }
 
   const layers = spaceLayout(space).layers[0].candidates.filter((c) => c.kind === 'block');
@@ -108,17 +115,22 @@ export function runNasStudy(o: NasStudyOptions, log: (s: string) => void): Arm[]
     const dir = join(o.out, `hand-k${k}-e${e}`);
     mkdirSync(dir, { recursive: true });
     const t = train(writeArch(space, choices, join(dir, 'arch.json')), join(dir, 'train'), o);
-    arms.push({ arm: 'hand-designed', name: `all k${k} e${e}`, choices, latency_ms: measure(choices), ...t });
-    log(`hand-designed k${k} e${e}: ${arms[arms.length - 1].latency_ms.toFixed(3)} ms, test ${(100 * t.test_acc).toFixed(2)} %`);
+    arms.push({ arm: 'hand-designed', name: `all k${k} e${e}`, choices, latency_ms: NaN, ...t });
+    log(`hand-designed k${k} e${e}: test ${(100 * t.test_acc).toFixed(2)} %`);
   }
 
   sampleArchitectures(space, o.random, o.seed + 1).forEach((choices, i) => {
     const dir = join(o.out, `random-${i}`);
     mkdirSync(dir, { recursive: true });
     const t = train(writeArch(space, choices, join(dir, 'arch.json')), join(dir, 'train'), o);
-    arms.push({ arm: 'random', name: `random ${i}`, choices, latency_ms: measure(choices), ...t });
-    log(`random ${i}: ${arms[arms.length - 1].latency_ms.toFixed(3)} ms, test ${(100 * t.test_acc).toFixed(2)} %`);
+    arms.push({ arm: 'random', name: `random ${i}`, choices, latency_ms: NaN, ...t });
+    log(`random ${i}: [${choices.join(' ')}], test ${(100 * t.test_acc).toFixed(2)} %`);
   });
+  // Latency last, all networks alike: interleaved rounds (this VM's speed drifts between phases),
+  // the median of each network's per-round medians.
+  const rounds: number[][] = arms.map(() => []);
+  for (let r = 0; r < o.latencyRounds; r++) arms.forEach((a, i) => rounds[i].push(measureArchitecture(space, a.choices).median));
+  arms.forEach((a, i) => (a.latency_ms = rounds[i].sort((x, y) => x - y)[rounds[i].length >> 1]));
   writeFileSync(join(o.out, 'study.json'), JSON.stringify({ options: o, budgets, arms }, null, 1) + '\n');
   return arms;
 }

@@ -39,13 +39,17 @@ describe('latency loss', () => {
     { kind: 'mul-log' as const, targetMs: 4, scale: 0.2, beta: 0.3 },
     { kind: 'mul-log' as const, targetMs: 0.5, scale: 0.2, beta: 0.3 },
     { kind: 'add-linear' as const, targetMs: 4, lambda: 0.1 },
+    { kind: 'add-abs' as const, targetMs: 4, lambda: 0.1 },
+    { kind: 'add-abs' as const, targetMs: 2, lambda: 0.3 },
   ];
   for (const o of cases) {
     it(`${o.kind} (T ${o.targetMs} ms): value and partial derivatives`, () => {
       const ce = 1.3;
       const E = 3.1;
       const v = latencyLoss(ce, E, o);
-      const want = o.kind === 'mul-log' ? 0.2 * ce * (Math.log(E * 1000) / Math.log(o.targetMs * 1000)) ** 0.3 : ce + (0.1 * (E - o.targetMs)) / o.targetMs;
+      const lambda = o.lambda ?? 0.1;
+      const want = o.kind === 'mul-log' ? 0.2 * ce * (Math.log(E * 1000) / Math.log(o.targetMs * 1000)) ** 0.3
+        : o.kind === 'add-linear' ? ce + (lambda * (E - o.targetMs)) / o.targetMs : ce + (lambda * Math.abs(E - o.targetMs)) / o.targetMs;
       expect(v.loss).toBeCloseTo(want, 12);
       const h = 1e-6;
       expect(v.dCe).toBeCloseTo((latencyLoss(ce + h, E, o).loss - latencyLoss(ce - h, E, o).loss) / (2 * h), 7);
@@ -54,7 +58,7 @@ describe('latency loss', () => {
   }
 
   it('rejects an unknown form and a target of 1 µs or less', () => {
-    expect(() => latencyLoss(1, 1, { kind: 'mul-exp' as never, targetMs: 1 })).toThrow(/'mul-log' or 'add-linear'/);
+    expect(() => latencyLoss(1, 1, { kind: 'mul-exp' as never, targetMs: 1 })).toThrow(/'mul-log', 'add-linear' or 'add-abs'/);
     expect(() => latencyLoss(1, 1, { kind: 'mul-log', targetMs: 0.0005 })).toThrow(/above 0.001 ms/);
   });
 });

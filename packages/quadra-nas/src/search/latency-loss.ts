@@ -2,6 +2,9 @@
  * The latency term of the α loss. E[lat] = fixed + Σ_l Σ_i p_li · lat_li is differentiable in α:
  * ∂E/∂α_li = p_li (lat_li − Σ_j p_lj lat_lj). Two loss forms, as ProxylessNAS's search script:
  * 'mul-log' CE · s · (log E / log T)^β (s 0.2, β 0.3) and 'add-linear' CE + λ (E − T) / T (λ 0.1).
+ * Both reward any lower latency, so a short search can overshoot down to mostly skip layers far
+ * under T (bench/RESULTS.md, issue 12); 'add-abs' CE + λ |E − T| / T (TuNAS's absolute reward)
+ * pulls E[lat] to the budget from both sides.
  * Inside the log, latencies are in microseconds, so budgets under 1 ms keep log T > 0.
  */
 import { ArgumentError } from '@quadranet/core';
@@ -29,7 +32,7 @@ export function expectedLatency(alphas: readonly ArrayLike<number>[], lat: reado
   return { value, grad };
 }
 
-export type LatencyLossKind = 'mul-log' | 'add-linear';
+export type LatencyLossKind = 'mul-log' | 'add-linear' | 'add-abs';
 
 export interface LatencyLossOptions {
   kind: LatencyLossKind;
@@ -39,7 +42,7 @@ export interface LatencyLossOptions {
   scale?: number;
   /** mul-log: β (default 0.3). */
   beta?: number;
-  /** add-linear: λ (default 0.1). */
+  /** add-linear and add-abs: λ (default 0.1). */
   lambda?: number;
 }
 
@@ -52,7 +55,9 @@ export interface LatencyLossValue {
 }
 
 export function checkLatencyLoss(o: LatencyLossOptions): void {
-  if (o.kind !== 'mul-log' && o.kind !== 'add-linear') throw new ArgumentError(`latency loss: kind must be 'mul-log' or 'add-linear', got ${JSON.stringify(o.kind)}`);
+  if (o.kind !== 'mul-log' && o.kind !== 'add-linear' && o.kind !== 'add-abs') {
+    throw new ArgumentError(`latency loss: kind must be 'mul-log', 'add-linear' or 'add-abs', got ${JSON.stringify(o.kind)}`);
+  }
   if (!(o.targetMs > 0.001)) throw new ArgumentError(`latency loss: the target must be above 0.001 ms (1 µs), got ${o.targetMs}`);
 }
 
@@ -62,6 +67,11 @@ export function latencyLoss(ce: number, expectedMs: number, o: LatencyLossOption
   if (o.kind === 'add-linear') {
     const lambda = o.lambda ?? 0.1;
     return { loss: ce + (lambda * (expectedMs - o.targetMs)) / o.targetMs, dCe: 1, dLat: lambda / o.targetMs };
+  }
+  if (o.kind === 'add-abs') {
+    const lambda = o.lambda ?? 0.1;
+    const d = expectedMs - o.targetMs;
+    return { loss: ce + (lambda * Math.abs(d)) / o.targetMs, dCe: 1, dLat: (lambda * Math.sign(d)) / o.targetMs };
   }
   const s = o.scale ?? 0.2;
   const beta = o.beta ?? 0.3;
