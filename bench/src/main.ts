@@ -197,13 +197,14 @@ program
   .option('--seed <n>', 'seed of searches, trainings and the random draws', nonNegativeInt('--seed'), 0)
   .option('--loss <form>', 'the searches\' latency loss: mul-log | add-linear | add-abs', 'mul-log')
   .option('--loss-lambda <l>', 'λ of the add-* losses (quadra search\'s default when absent)', positiveNumber('--loss-lambda'))
+  .option('--derive <rule>', 'how the searches read the network from α: argmax | grouped (quadra search --derive)', 'argmax')
   .option('--latency-rounds <n>', 'rounds of end-to-end latency measurement, all networks interleaved, after training', positiveInt('--latency-rounds'), 5)
-  .action(async (o: { lut: string; latencyRounds: number; loss: string; lossLambda?: number; space: string; out: string; limit: number; searchEpochs: number; searchWarmup: number; alphaLr: number; trainEpochs: number; random: number; budgets?: number[]; seed: number }) => {
+  .action(async (o: { lut: string; latencyRounds: number; derive: string; loss: string; lossLambda?: number; space: string; out: string; limit: number; searchEpochs: number; searchWarmup: number; alphaLr: number; trainEpochs: number; random: number; budgets?: number[]; seed: number }) => {
     const machine = describeMachine();
     const t0 = Date.now();
     const arms = runNasStudy(o, (s) => console.log(s));
     console.log(`
-${machine.cpu}, ${machine.threads} threads, ${machine.simd}; ${o.limit || 60000} training images, search ${o.searchEpochs} epochs (${o.searchWarmup} warm-up, α lr ${o.alphaLr}, loss ${o.loss}${o.lossLambda ? ` λ ${o.lossLambda}` : ''}), training ${o.trainEpochs} epochs; ${((Date.now() - t0) / 60000).toFixed(1)} min`);
+${machine.cpu}, ${machine.threads} threads, ${machine.simd}; ${o.limit || 60000} training images, search ${o.searchEpochs} epochs (${o.searchWarmup} warm-up, α lr ${o.alphaLr}, loss ${o.loss}${o.lossLambda ? ` λ ${o.lossLambda}` : ''}, derive ${o.derive}), training ${o.trainEpochs} epochs; ${((Date.now() - t0) / 60000).toFixed(1)} min`);
     console.log('| arm | network | latency ms (measured) | test acc % | params |\n|---|---|---:|---:|---:|');
     for (const a of arms) console.log(`| ${a.arm} | ${a.name} | ${a.latency_ms.toFixed(3)} | ${(100 * a.test_acc).toFixed(2)} | ${a.params} |`);
     for (const v of verdicts(arms)) {

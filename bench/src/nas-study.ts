@@ -33,6 +33,8 @@ export interface NasStudyOptions {
   /** The search's latency loss (`quadra search --loss`) and its λ for the add-* forms. */
   loss: string;
   lossLambda?: number;
+  /** `quadra search --derive`: argmax | grouped. */
+  derive: string;
   trainEpochs: number;
   random: number;
   budgets?: number[];
@@ -97,7 +99,7 @@ export function runNasStudy(o: NasStudyOptions, log: (s: string) => void): Arm[]
     const dir = join(o.out, `search-${budget}`);
     if (!existsSync(join(dir, 'report.json'))) {
       quadra(['search', '--space', o.space, '--lut', o.lut, '--latency-ms', String(budget), '--dataset', 'fashion-mnist', '--limit', String(o.limit),
-        '--epochs', String(o.searchEpochs), '--warmup-epochs', String(o.searchWarmup), '--alpha-lr', String(o.alphaLr), '--loss', o.loss,
+        '--epochs', String(o.searchEpochs), '--warmup-epochs', String(o.searchWarmup), '--alpha-lr', String(o.alphaLr), '--loss', o.loss, '--derive', o.derive,
         ...(o.lossLambda === undefined ? [] : ['--loss-lambda', String(o.lossLambda)]), '--seed', String(o.seed), '--json', '--out', dir]);
     }
     const report = readJson<{ derived: { choices: Choices; measured: { median: number } | null; predictedMs: number }; downgrade: { choices: Choices } | null }>(join(dir, 'report.json'));

@@ -26,7 +26,7 @@ export { expectedLatency, latencyLoss, checkLatencyLoss, type ExpectedLatency, t
 export { MixedLayer } from './search/mixed-layer.js';
 export { Supernet, ALPHA_INIT_STD } from './search/supernet.js';
 export { balancedSplit } from './search/split.js';
-export { greedyDowngrade, type Downgrade } from './search/derive.js';
+export { greedyDowngrade, deriveChoices, type Downgrade, type DeriveRule } from './search/derive.js';
 export {
   runSearch, checkSearchConfig, layerLatencies, SEARCH_DEFAULTS,
   type SearchConfig, type SearchRun, type SearchOutcome, type SearchEpoch, type SearchStep, type SearchStartInfo, type SearchHooks,

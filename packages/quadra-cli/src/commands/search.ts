@@ -11,7 +11,7 @@ import { setThreads } from '@quadranet/lib';
 import { loadFashionMnist, syntheticDataset, type Dataset } from '@quadranet/models';
 import {
   checkLut, currentFingerprint, deriveNetwork, loadLut, profileSpace, runSearch, saveLut, SEARCH_DEFAULTS, writeSearchOutputs,
-  type LatencyLossKind, type LatencyTable, type SearchConfig, type SearchSpace,
+  type DeriveRule, type LatencyLossKind, type LatencyTable, type SearchConfig, type SearchSpace,
 } from '@quadranet/nas';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -23,7 +23,7 @@ interface SearchFlags {
   space?: string; lut?: string; latencyMs: number; dataset: string; dataDir?: string; epochs: number; warmupEpochs: number;
   batchSize: number; lr: number; weightDecay: number; alphaLr: number; alphaEvery: number; alphaSplit: number; limit: number; seed: number;
   loss: string; lossScale: number; lossBeta: number; lossLambda: number; device?: string; threads?: number; out: string;
-  resume?: boolean; json?: boolean; measure: boolean;
+  resume?: boolean; json?: boolean; measure: boolean; derive: string;
 }
 
 function loadData(o: SearchFlags, space: SearchSpace): Dataset {
@@ -58,6 +58,7 @@ export function addSearchCommand(program: Command): void {
     .option('--loss-lambda <l>', 'add-linear and add-abs: λ', positiveNumber('--loss-lambda'), SEARCH_DEFAULTS.lambda)
     .option('--device <name>', 'cpu | cuda: where the supernet trains and the derived network is measured', 'cpu')
     .option('--threads <n>', 'native compute threads (default: one per core)', positiveInt('--threads'))
+    .option('--derive <rule>', 'argmax: the most probable candidate per layer (ProxylessNAS) | grouped: skip only when p(skip) >= the blocks\' total, else the most probable block', oneOf('--derive', ['argmax', 'grouped']), 'argmax')
     .option('--no-measure', 'do not measure the derived network end to end (report the table sum only)')
     .requiredOption('--out <dir>', 'arch.json, report.json and the checkpoint go here')
     .option('--resume', 'continue the search checkpointed in --out (only --epochs may change)')
@@ -85,7 +86,7 @@ export function addSearchCommand(program: Command): void {
       const config: SearchConfig = {
         targetMs: o.latencyMs, loss: o.loss as LatencyLossKind, scale: o.lossScale, beta: o.lossBeta, lambda: o.lossLambda, epochs: o.epochs,
         warmupEpochs: o.warmupEpochs, batchSize: o.batchSize, lr: o.lr, weightDecay: o.weightDecay, alphaLr: o.alphaLr, alphaEvery: o.alphaEvery,
-        alphaSplit: o.alphaSplit, limit: o.limit, seed: o.seed, skipActiveNoGrad: true,
+        alphaSplit: o.alphaSplit, limit: o.limit, seed: o.seed, skipActiveNoGrad: true, derive: o.derive as DeriveRule,
       };
       if (config.warmupEpochs >= config.epochs) throw new ArgumentError(`--warmup-epochs ${config.warmupEpochs} must be below --epochs ${config.epochs}, or α never trains`);
       const data = loadData(o, space);

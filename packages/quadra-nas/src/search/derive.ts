@@ -5,6 +5,36 @@
  */
 import type { Choices, SpaceLayout } from '../space/layout.js';
 
+/**
+ * How a layer's choice is read from its probabilities: 'argmax' (ProxylessNAS) takes the most
+ * probable candidate; 'grouped' first decides skip against all blocks together (skip only when
+ * p(skip) ≥ Σ p(blocks)), then takes the most probable block. With flat distributions after a
+ * short search, skip (one candidate against six blocks) won the argmax in most layers while E[lat]
+ * sat at the budget: the network was a third of the budget (bench/RESULTS.md, issue 12).
+ */
+export type DeriveRule = 'argmax' | 'grouped';
+
+export function deriveChoices(layout: SpaceLayout, probs: readonly ArrayLike<number>[], rule: DeriveRule): Choices {
+  return layout.layers.map((layer, l) => {
+    const p = probs[l];
+    const cands = layer.candidates;
+    let best = -1;
+    let blocks = 0;
+    let skip = -1;
+    for (let i = 0; i < cands.length; i++) {
+      if (cands[i].kind === 'skip') {
+        skip = i;
+        if (rule === 'argmax' && (best < 0 || p[i] > p[best])) best = i;
+        continue;
+      }
+      blocks += p[i];
+      if (best < 0 || p[i] > p[best] || (rule === 'grouped' && cands[best].kind === 'skip')) best = i;
+    }
+    if (rule === 'grouped' && skip >= 0 && p[skip] >= blocks) best = skip;
+    return cands[best].id;
+  });
+}
+
 export interface Downgrade {
   choices: Choices;
   latencyMs: number;

@@ -17,6 +17,7 @@ import { AlphaAdam, type AlphaAdamState } from './alpha-adam.js';
 import { alphaGradFromGates, rescaleInvolved } from './gates.js';
 import { checkLatencyLoss, expectedLatency, latencyLoss, type LatencyLossKind } from './latency-loss.js';
 import { balancedSplit } from './split.js';
+import { deriveChoices, type DeriveRule } from './derive.js';
 import { Supernet } from './supernet.js';
 
 export interface SearchConfig {
@@ -44,6 +45,8 @@ export interface SearchConfig {
   seed: number;
   /** ProxylessNAS: no CE gradient for α when skip is the active path (the latency term still applies). */
   skipActiveNoGrad: boolean;
+  /** How the network is read from α at the end (default 'argmax', ProxylessNAS's; derive.ts). */
+  derive?: DeriveRule;
 }
 
 export const SEARCH_DEFAULTS: Omit<SearchConfig, 'targetMs'> = {
@@ -149,6 +152,7 @@ export function checkSearchConfig(c: SearchConfig): SearchConfig {
   int('seed', 0);
   for (const k of ['lr', 'alphaLr', 'scale', 'beta', 'lambda'] as const) if (!(c[k] > 0)) throw new ArgumentError(`search: ${k} must be > 0, got ${c[k]}`);
   if (!(c.weightDecay >= 0)) throw new ArgumentError(`search: weightDecay must be >= 0, got ${c.weightDecay}`);
+  if (c.derive !== undefined && c.derive !== 'argmax' && c.derive !== 'grouped') throw new ArgumentError(`search: derive must be 'argmax' or 'grouped', got ${JSON.stringify(c.derive)}`);
   if (c.warmupEpochs >= c.epochs) throw new ArgumentError(`search: warmupEpochs (${c.warmupEpochs}) must be below epochs (${c.epochs}), or α never trains`);
   return c;
 }
@@ -332,7 +336,7 @@ export async function runSearch(config: SearchConfig, run: SearchRun): Promise<S
       }
       run.hooks?.onEpoch?.(e);
     }
-    const choices = sn.argmax();
+    const choices = deriveChoices(sn.layout, sn.probs(), c.derive ?? 'argmax');
     const valAcc = await evalArgmax(split.alpha, alphaLoader);
     const testAcc = (await evaluate(model, testLoader, data.test.n, 256, shape)).acc;
     return {
