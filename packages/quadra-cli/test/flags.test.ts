@@ -61,7 +61,7 @@ describe.skipIf(!existsSync(BENCH))('bench: bad flags', () => {
     expectOneLine(run(BENCH, ['quadconv', '--runs', '5']), '--runs must be ≥ 20, got 5');
     expectOneLine(run(BENCH, ['quadconv', '--peers', 'unfused,torch']), /^--peers takes a comma-separated list of unfused, tfjs-wasm, tfjs-cpu \(or none\); got "torch"/);
     expectOneLine(run(BENCH, ['quadconv', '--configs', '8x56x56x64k7,big']), /^--configs takes NxHxWxCkK items/);
-    expectOneLine(run(BENCH, ['infer', '--peers', 'tfjs']), /^--peers takes a comma-separated list of onnxruntime \(or none\); got "tfjs"/);
+    expectOneLine(run(BENCH, ['infer', '--peers', 'tfjs']), /^--peers takes a comma-separated list of onnxruntime, tfjs-wasm, tfjs-cpu \(or none\); got "tfjs"/);
     expectOneLine(run(BENCH, ['infer', '--models', 'resnet50']), /^--models takes a comma-separated list of .*; got "resnet50"/);
     expectOneLine(run(BENCH, ['infer', '--batches', '1,0']), /^--batches/);
   });
