@@ -1,4 +1,4 @@
-// The no-compiler install check: pnpm pack of @quadranet/lib, core, models and cli (emulate.mjs
+// The no-compiler install check: pnpm pack of @quadranet/lib, core, models, nas and cli (emulate.mjs
 // runs its `quadra info`, and its `train`/`infer`/`export` through onnx-check.mjs); installs into
 // empty projects with npm and with pnpm, offline from the tarballs, with no compiler, cmake or make
 // on PATH; the smoke test (prebuild loaded, kernels =
@@ -13,7 +13,7 @@ import { join, relative } from 'node:path';
 import { noCompilerPath } from './nocc.mjs';
 import { runSmoke } from './smoke-run.mjs';
 
-const PACKAGES = [['lib', 'quadra-lib'], ['core', 'quadra-core'], ['models', 'quadra-models'], ['cli', 'quadra-cli']];
+const PACKAGES = [['lib', 'quadra-lib'], ['core', 'quadra-core'], ['models', 'quadra-models'], ['nas', 'quadra-nas'], ['cli', 'quadra-cli']];
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
