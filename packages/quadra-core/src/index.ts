@@ -13,7 +13,7 @@ export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
 export type { BackwardOptions } from './autograd/backward.js';
 export { Generator, defaultGenerator, manualSeed, type GeneratorState } from './random.js';
 export {
-  setBackend, getBackend, supportMatrix, kernels, deviceAvailability, requireDevice, synchronize, type BackendName, type KernelSupport,
+  setBackend, getBackend, supportMatrix, kernels, kernelBackend, deviceAvailability, requireDevice, synchronize, type BackendName, type KernelSupport,
 } from './backends/dispatch.js';
 export { profileKernels, type KernelProfile, type KernelTime } from './backends/profile.js';
 export { KERNEL_NAMES, type KernelName, type KernelTable, type AnyKernelTable } from './kernels/names.js';

@@ -51,6 +51,12 @@ describe('packLinear / linearPacked', () => {
       expect(() => linearPacked(randn([3, 8]).requireGrad(), p)).toThrow(/no backward/);
       expect(() => noGrad(() => linearPacked(randn([3, 8]).requireGrad(), p))).not.toThrow();
       expect(() => packLinear(randn([8]))).toThrow(/w/);
+      setBackend('ref');
+      try {
+        expect(() => noGrad(() => linearPacked(x, p))).toThrow(/packed by the cpu backend, x runs on ref/);
+      } finally {
+        setBackend('cpu');
+      }
     });
   });
 });

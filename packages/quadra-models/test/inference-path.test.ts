@@ -38,6 +38,23 @@ describe('inference path (eval + noGrad)', () => {
     });
   }
 
+  it('keeps packed weights per backend: native then reference then native again give the reference forward', () => {
+    const m = net('quadra');
+    randomise(m, 8);
+    m.eval();
+    const x = input(2, 5);
+    const native = inferred(m, x);
+    q.setBackend('ref');
+    try {
+      expect(relL2(inferred(m, x), native)).toBeLessThanOrEqual(1e-4);
+    } finally {
+      q.setBackend('cpu');
+    }
+    expect(inferred(m, x)).toEqual(native);
+    x.dispose();
+    m.dispose();
+  });
+
   it('repacks after loadStateDict, an optimizer step and a data() write', () => {
     const m = net('quadra');
     randomise(m, 4);

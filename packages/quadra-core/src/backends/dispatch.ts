@@ -30,6 +30,12 @@ export function getBackend(): BackendName {
   return forced() ?? ((nativeLoadError() === null) ? 'cpu' : 'ref');
 }
 
+/** Which table `kernels(t)` returns for tensors like `t`: 'cuda', 'ref' (float64 or forced) or 'cpu'. */
+export function kernelBackend(t: { device: Device; dtype: DType }): 'cpu' | 'ref' | 'cuda' {
+  if (t.device === 'cuda') return 'cuda';
+  return t.dtype === 'float64' || forced() === 'ref' ? 'ref' : 'cpu';
+}
+
 /**
  * The kernel table for tensors of this device and dtype: host arrays for cpu, device arrays for
  * cuda (the ops hand it `tensor.buf()`, which is the matching kind).

@@ -2,7 +2,7 @@
 import type { LinearAct } from '@quadranet/lib';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { record } from '../autograd/node.js';
-import { kernels } from '../backends/dispatch.js';
+import { kernelBackend, kernels } from '../backends/dispatch.js';
 import { ArgumentError, ShapeError } from '../errors.js';
 import { fmt, sizeOf } from '../shape.js';
 import { emptyLike, type Tensor } from '../tensor.js';
@@ -39,6 +39,8 @@ export interface PackedLinear {
   readonly packed: Tensor;
   readonly inFeatures: number;
   readonly outFeatures: number;
+  /** The kernel table that packed it (its layout is that table's own): linearPacked runs only there. */
+  readonly backend: 'cpu' | 'ref' | 'cuda';
 }
 
 /**
@@ -53,7 +55,7 @@ export function packLinear(w: Tensor): PackedLinear {
   const K = kernels(w);
   const packed = emptyLike(w, [K.LinearPackedLength(d)]);
   K.LinearPack(w.buf(), d, packed.buf());
-  return { packed, inFeatures, outFeatures };
+  return { packed, inFeatures, outFeatures, backend: kernelBackend(w) };
 }
 
 export interface LinearPackedOptions {
@@ -76,6 +78,10 @@ export function linearPacked(x: Tensor, w: PackedLinear, b?: Tensor | null, opts
   const { act = 'none', residual } = opts;
   checkSame('linearPacked', { x, packed: w.packed, b, residual });
   if (act !== 'none' && act !== 'gelu') throw new ArgumentError(`linearPacked: opts.act must be 'none' or 'gelu', got ${JSON.stringify(act)}`);
+  const backend = kernelBackend(x);
+  if (w.backend !== backend) {
+    throw new ArgumentError(`linearPacked: the weights were packed by the ${w.backend} backend, x runs on ${backend} (setBackend, dtype or device changed): packLinear them again`);
+  }
   checkLastDim('linearPacked', 'x', x, w.inFeatures);
   checkVector('linearPacked', 'b', b, w.outFeatures);
   const shape = [...x.shape.slice(0, -1), w.outFeatures];

@@ -1,6 +1,6 @@
 /** The inverted-bottleneck MLP shared by every block: Linear(C→rC) → GELU → Linear(rC→C). */
 import {
-  isGradEnabled, linear, linearGelu, linearPacked, mul, nn, packLinear, reshape, type PackedLinear, type Tensor,
+  isGradEnabled, kernelBackend, linear, linearGelu, linearPacked, mul, nn, packLinear, reshape, type PackedLinear, type Tensor,
 } from '@quadranet/core';
 
 export class Mlp extends nn.Module {
@@ -61,7 +61,9 @@ export function inferencePath(training: boolean): boolean {
  */
 export function mlpResidual(owner: nn.Module, mlp: Mlp, h: Tensor, x: Tensor, gamma: Tensor | null): Tensor {
   const p1 = mlp.pwconv1, p2 = mlp.pwconv2;
-  const w = owner.cached('mlp', [p1.weight, p1.bias, p2.weight, p2.bias, gamma], () => packMlp(mlp, gamma));
+  // One cache per kernel backend: a packed layout is the packing table's own (setBackend('ref')
+  // between two forwards must not hand oneDNN's blocked weights to the reference kernels).
+  const w = owner.cached(`mlp:${kernelBackend(h)}`, [p1.weight, p1.bias, p2.weight, p2.bias, gamma], () => packMlp(mlp, gamma));
   const a = linearPacked(h, w.fc1, p1.bias, { act: 'gelu' });
   const y = linearPacked(a, w.fc2, w.b2, { residual: x });
   a.dispose();
