@@ -67,6 +67,9 @@ export const QUADRANET_OPTION_KEYS = optionKeys<QuadraNetOptions>()(
   'stem', 'block', 'chooseBlock',
 );
 
+const MAX_DEPTH = 1024;
+const MAX_DIM = 65536;
+
 function perStage<T>(name: string, v: T | T[] | undefined, fallback: T, stages: number): T[] {
   if (v === undefined) return new Array<T>(stages).fill(fallback);
   if (!Array.isArray(v)) return new Array<T>(stages).fill(v);
@@ -100,6 +103,10 @@ export class QuadraNet extends nn.Module {
     }
     if (![...depths, ...dims].every((v) => Number.isInteger(v) && v >= 0) || dims.some((d) => d < 1)) {
       throw new ArgumentError(`QuadraNet: depths must be non-negative integers and dims positive, got depths [${depths}] dims [${dims}]`);
+    }
+    // bounds far above any real network, so a malformed config fails at once instead of building forever
+    if (depths.some((d) => d > MAX_DEPTH) || dims.some((d) => d > MAX_DIM)) {
+      throw new ArgumentError(`QuadraNet: depths must be at most ${MAX_DEPTH} blocks per stage and dims at most ${MAX_DIM}, got depths [${depths}] dims [${dims}]`);
     }
     const S = depths.length;
     const numClasses = opts.numClasses ?? 1000;
