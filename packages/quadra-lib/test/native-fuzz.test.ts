@@ -45,11 +45,11 @@ function resolvePacked(name: KernelName, d: Dims, args: Spec[]): Spec[] {
 }
 
 /**
- * The message starts with the argument's name (`x: ...`, `shape.n: ...`, `labels[3]: ...`), or
+ * The message starts with the argument's name (`x: ...`, `shape.n: ...`, `aShape[1] = 2 ...`), or
  * with the kernel's function name and then the argument's (`gather: indices[0] = -1 ...`).
  */
 function namesArgument(message: string, names: readonly string[]): boolean {
-  const m = /^([A-Za-z]\w*)[^:]*?:(?: ([A-Za-z]\w*))?/.exec(message);
+  const m = /^([A-Za-z]\w*)(?:[^:]*?: ([A-Za-z]\w*))?/.exec(message);
   return m !== null && (names.includes(m[1]) || (m[2] !== undefined && names.includes(m[2])));
 }
 
