@@ -117,7 +117,14 @@ export class QuadraNet extends nn.Module {
     const layerExpansions = perLayer('layerExpansions', opts.layerExpansions, depths);
     const blocks = perStage<BlockKind>('block', opts.block, 'quadra', S);
     for (const b of blocks) if (!(b in BLOCKS)) throw new ArgumentError(`QuadraNet: unknown block kind '${b}' (${Object.keys(BLOCKS).join(', ')})`);
+    const intAtLeast = (v: unknown, min: number) => Number.isSafeInteger(v) && (v as number) >= min;
+    for (const [name, v] of [['numClasses', [numClasses]], ['inChannels', [inChannels]], ['kernelSizes', kernelSizes], ['expansions', expansions]] as const) {
+      if (!v.every((x) => intAtLeast(x, 1))) throw new ArgumentError(`QuadraNet: ${name} must be positive integers, got ${JSON.stringify(opts[name])}`);
+    }
     const stem = opts.stem ?? PATCH4_STEM;
+    if (stem === null || typeof stem !== 'object' || !intAtLeast(stem.kernel, 1) || !intAtLeast(stem.stride, 1) || !intAtLeast(stem.padding, 0)) {
+      throw new ArgumentError(`QuadraNet: stem must be {kernel, stride} positive integers and padding an integer >= 0, got ${JSON.stringify(stem)}`);
+    }
     const dpr = opts.dropPathRate ?? 0;
     const lsInit = opts.layerScaleInit ?? 1e-6;
     this.options = {
