@@ -15,6 +15,7 @@ import {
 import { benchInfer, inferJsonLine, LOGITS_TOLERANCE, printInfer, type InferBenchResult } from './infer.js';
 import { inferChartSvg } from './infer-chart.js';
 import { benchGemm, GEMM_SHAPES } from './gemm.js';
+import { printLeaks, runLeaks, type LeakOptions } from './leaks.js';
 import { nasStudySvg, runNasStudy, verdicts } from './nas-study.js';
 import { benchQuadConv, type QuadBenchResult } from './quadconv.js';
 
@@ -214,6 +215,30 @@ ${machine.cpu}, ${machine.threads} threads, ${machine.simd}; ${o.limit || 60000}
     }
     writeFileSync(`${o.out}/study.svg`, await nasStudySvg(arms, machine, 'Fashion-MNIST: test accuracy against measured latency'));
     console.log(`plot: ${o.out}/study.svg`);
+  });
+
+program
+  .command('leaks')
+  .description('issue 15: training steps, predict and predictAsync calls in long loops; RSS and memory() must stay flat after warm-up (run with node --expose-gc)')
+  .option('--model <name>', 'zoo model (1-channel input, small-image stem)', 'quadranet25_xxs')
+  .option('--size <n>', 'image height and width', positiveInt('--size'), 28)
+  .option('--batch <n>', 'batch size', positiveInt('--batch'), 8)
+  .option('--steps <n>', 'training steps', positiveInt('--steps'), 10_000)
+  .option('--calls <n>', 'predict and predictAsync calls (each)', positiveInt('--calls'), 10_000)
+  .option('--warmup <n>', 'iterations of each phase before the baseline sample', positiveInt('--warmup'), 500)
+  .option('--samples <n>', 'samples per phase after warm-up', positiveInt('--samples'), 20)
+  .option('--rss-bound <mb>', 'allowed RSS growth after warm-up (MiB)', positiveNumber('--rss-bound'), 32)
+  .option('--json', 'the phases as one JSON object')
+  .action(async (o: Omit<LeakOptions, 'rssBoundMb'> & { rssBound: number; json?: boolean }) => {
+    const opts: LeakOptions = { ...o, rssBoundMb: o.rssBound };
+    const m = describeMachine();
+    const rs = await runLeaks(opts);
+    if (o.json) console.log(JSON.stringify({ machine: m.cpu, options: opts, phases: rs }));
+    else {
+      console.log(`machine: ${m.cpu}, ${m.threads} threads`);
+      printLeaks(rs, opts);
+    }
+    if (!rs.every((r) => r.ok)) process.exitCode = 1;
   });
 
 // A bad flag is one line naming it (the shared parsers throw an ArgumentError), exit 1.

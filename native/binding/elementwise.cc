@@ -171,29 +171,29 @@ Napi::Value RowScaleJs(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// Gelu(x, out): out may be x exactly.
+// Gelu(x, y): y may be x exactly.
 Napi::Value GeluJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const F32Span x = Float32Span(env, info[0], "x");
-  float* out = Float32Arg(env, info[1], "out", x.size);
-  CheckSameOrNoAlias(env, out, x.size, "out", x.data, x.size, "x");
+  float* out = Float32Arg(env, info[1], "y", x.size);
+  CheckSameOrNoAlias(env, out, x.size, "y", x.data, x.size, "x");
   RunKernel(env, [&] { Gelu(x.size, x.data, out); });
   return env.Undefined();
 }
 
-// GeluGrad(x, dy, out): out = dy * gelu'(x); out may be x or dy exactly.
+// GeluGrad(x, dy, dx): dx = dy * gelu'(x); dx may be x or dy exactly.
 Napi::Value GeluGradJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const F32Span x = Float32Span(env, info[0], "x");
   const float* dy = Float32Arg(env, info[1], "dy", x.size);
-  float* out = Float32Arg(env, info[2], "out", x.size);
-  CheckSameOrNoAlias(env, out, x.size, "out", x.data, x.size, "x");
-  CheckSameOrNoAlias(env, out, x.size, "out", dy, x.size, "dy");
+  float* out = Float32Arg(env, info[2], "dx", x.size);
+  CheckSameOrNoAlias(env, out, x.size, "dx", x.data, x.size, "x");
+  CheckSameOrNoAlias(env, out, x.size, "dx", dy, x.size, "dy");
   RunKernel(env, [&] { GeluGrad(x.size, x.data, dy, out); });
   return env.Undefined();
 }
 
-// BiasGelu(h, bias | null, cols, out): h[r, :] += bias in place, out = gelu(h). out must not overlap h.
+// BiasGelu(h, bias | null, cols, y): h[r, :] += bias in place, y = gelu(h). y must not overlap h.
 Napi::Value BiasGeluJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const F32Span h = Float32Span(env, info[0], "h");
@@ -203,10 +203,10 @@ Napi::Value BiasGeluJs(const Napi::CallbackInfo& info) {
                         std::to_string(h.size));
   }
   const float* bias = Float32Arg(env, info[1], "bias", cols, true);
-  float* out = Float32Arg(env, info[3], "out", h.size);
+  float* out = Float32Arg(env, info[3], "y", h.size);
   CheckNoAlias(env, h.data, h.size, "h", bias, cols, "bias");
-  CheckNoAlias(env, out, h.size, "out", h.data, h.size, "h");
-  CheckNoAlias(env, out, h.size, "out", bias, cols, "bias");
+  CheckNoAlias(env, out, h.size, "y", h.data, h.size, "h");
+  CheckNoAlias(env, out, h.size, "y", bias, cols, "bias");
   if (h.size == 0) return env.Undefined();
   RunKernel(env, [&] {
     if (bias) {

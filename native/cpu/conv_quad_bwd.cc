@@ -112,9 +112,9 @@ void QuadConv2dGrad(const ConvShape& s, const float* x, const QuadWeights& w, co
   CheckConvShape(s);
   QUADRA_CHECK_ARG((saved_a == nullptr) == (saved_b == nullptr),
                    "saved: expected both A and B or neither");
-  QUADRA_CHECK_ARG(g.dwa && g.dwb && g.dwc, "grads: dwa, dwb and dwc are required");
+  QUADRA_CHECK_ARG(g.dwa && g.dwb && g.dwc, "g: g.dwa, g.dwb and g.dwc are required");
   QUADRA_CHECK_ARG((g.dba && g.dbb && g.dbc) || (!g.dba && !g.dbb && !g.dbc),
-                   "grads: expected all three bias gradients or none");
+                   "g: expected all three bias gradients (g.dba, g.dbb, g.dbc) or none");
   HWY_DYNAMIC_DISPATCH(QuadConvBackwardImpl)(s, x, w, dy, saved_a, saved_b, g);
 }
 

@@ -105,10 +105,13 @@ HWY_EXPORT(BroadcastImpl);
 BroadcastPlan PlanBroadcast(int ndim, const int64_t* a_shape, const int64_t* b_shape, const int64_t* out_shape) {
   CheckedElements("broadcastBinary", "outShape", ndim, out_shape);
   for (int d = 0; d < ndim; ++d) {
-    QUADRA_CHECK_ARG((a_shape[d] == out_shape[d] || a_shape[d] == 1) && (b_shape[d] == out_shape[d] || b_shape[d] == 1),
-                     "broadcastBinary: axis " + std::to_string(d) + " of aShape (" + std::to_string(a_shape[d]) +
-                         ") or bShape (" + std::to_string(b_shape[d]) + ") does not broadcast to " +
-                         std::to_string(out_shape[d]));
+    // each message names the argument first, as the CUDA binding's do
+    QUADRA_CHECK_ARG(a_shape[d] == out_shape[d] || a_shape[d] == 1,
+                     "aShape[" + std::to_string(d) + "] = " + std::to_string(a_shape[d]) + " does not broadcast to outShape[" +
+                         std::to_string(d) + "] = " + std::to_string(out_shape[d]));
+    QUADRA_CHECK_ARG(b_shape[d] == out_shape[d] || b_shape[d] == 1,
+                     "bShape[" + std::to_string(d) + "] = " + std::to_string(b_shape[d]) + " does not broadcast to outShape[" +
+                         std::to_string(d) + "] = " + std::to_string(out_shape[d]));
   }
   // Strides (0 where broadcast) of the non-unit output axes.
   int64_t dims[kMaxDims], sa[kMaxDims], sb[kMaxDims];

@@ -25,10 +25,20 @@ export interface DeviceMemory {
    * allocator keeps its own cache). Flat across calls means a loop allocates nothing new.
    */
   allocations: number;
+  /**
+   * Storages freed by the garbage collector's backstop rather than by dispose(): their last tensor
+   * was dropped undisposed. Their bytes leave `live` (cpu: the buffer is not pooled, since the
+   * caller may still hold its data(); cuda: the block goes back to the device allocator). Zero in
+   * a program that disposes everything; a growing count names a leak that scope() would fix.
+   */
+  leaked: number;
+  /** Bytes of those storages. */
+  leakedBytes: number;
 }
 
 /** cpu bytes counted here; cuda bytes are the device allocator's own (memory() asks it). */
-const cpu: DeviceMemory = { live: 0, pooled: 0, peak: 0, count: 0, allocations: 0 };
+const cpu: DeviceMemory = { live: 0, pooled: 0, peak: 0, count: 0, allocations: 0, leaked: 0, leakedBytes: 0 };
+const cudaLeaks = { leaked: 0, leakedBytes: 0 };
 
 /**
  * Released cpu buffers wait here for a request of the same dtype and length: glibc hands freed
@@ -88,7 +98,7 @@ export function emptyCache(limitMb?: number): void {
  */
 export function memory(): Record<Device, DeviceMemory> {
   const rt = cudaRuntimeIfLoaded();
-  return { cpu: { ...cpu }, cuda: { live: 0, pooled: 0, peak: 0, count: 0, ...rt?.memory(), allocations: 0 } };
+  return { cpu: { ...cpu }, cuda: { live: 0, pooled: 0, peak: 0, count: 0, ...rt?.memory(), allocations: 0, ...cudaLeaks } };
 }
 
 /** Starts a new peak measurement at the current live size. */
@@ -177,9 +187,20 @@ export class Storage {
     return this;
   }
 
-  release(): void {
+  /**
+   * Drops one reference; the last frees the bytes. `leaked`: the reference belonged to a tensor
+   * the garbage collector reclaimed without dispose() (tensor.ts's finalizer): a last release of
+   * that kind is counted in memory().*.leaked, and its cpu buffer is not pooled, since the caller
+   * may still hold the tensor's data() and a pooled buffer would be handed to the next tensor.
+   */
+  release(leaked = false): void {
     if (!this.alive) return;
     if (--this.refs > 0) return;
+    const counts = this.device === 'cuda' ? cudaLeaks : cpu;
+    if (leaked) {
+      counts.leaked++;
+      counts.leakedBytes += this.bytes;
+    }
     if (this.allocation) {
       const a = this.allocation;
       this.allocation = null;
@@ -188,7 +209,7 @@ export class Storage {
       cudaRuntimeIfLoaded()?.release(a);
       return;
     }
-    if (this.pooled) giveToPool(this.array!, this.dtype);
+    if (this.pooled && !leaked) giveToPool(this.array!, this.dtype);
     this.array = null;
     cpu.live -= this.bytes;
     cpu.count--;

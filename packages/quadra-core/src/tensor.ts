@@ -14,7 +14,8 @@ import { keep, track } from './scope.js';
 import { sizeOf } from './shape.js';
 import { readHost, writeHost } from './transfer.js';
 
-const finalizer = new FinalizationRegistry<Storage>((s) => s.release());
+/** The backstop for tensors dropped without dispose(): their reference is released as a leak (memory().*.leaked). */
+const finalizer = new FinalizationRegistry<Storage>((s) => s.release(true));
 
 export type NestedArray = number | NestedArray[];
 

@@ -23,6 +23,6 @@ export function describeWithoutCuda(q: typeof Core): void {
   });
 
   it('memory().cuda reads zeros', () => {
-    expect(q.memory().cuda).toEqual({ live: 0, pooled: 0, peak: 0, count: 0, allocations: 0 });
+    expect(q.memory().cuda).toEqual({ live: 0, pooled: 0, peak: 0, count: 0, allocations: 0, leaked: 0, leakedBytes: 0 });
   });
 }

@@ -161,8 +161,8 @@ describe.skipIf(!native)('dense kernels: the raw binding checks again (TypeError
     const x = f(6);
     expectRaw(() => n.LayerNorm(x, 2, 3, null, null, 1e-5, f(6), x.subarray(0, 2), f(2)), 'RangeError', /^mean: must not share memory with x/);
     expectRaw(() => n.LayerNormGrad(f(6), 2, 3, null, f(2), f(2), x, null, x.subarray(0, 3), null), 'RangeError', /^dgamma: must not share memory with dy/);
-    expectRaw(() => n.Gelu(f(4), f(5)), 'RangeError', /^out: expected 4/);
-    expectRaw(() => n.Gelu(view(big, 0, 8), view(big, 1, 8)), 'RangeError', /^out: must not share memory with x/);
+    expectRaw(() => n.Gelu(f(4), f(5)), 'RangeError', /^y: expected 4/);
+    expectRaw(() => n.Gelu(view(big, 0, 8), view(big, 1, 8)), 'RangeError', /^y: must not share memory with x/);
     expectRaw(() => n.BiasGelu(f(6), f(3), 4, f(6)), 'RangeError', /^h: expected a multiple of cols = 4/);
     expectRaw(() => n.Binary('pow' as BinaryOpName, f(4), f(4), f(4), 'same'), 'RangeError', /^op: expected 'add', 'sub', 'mul' or 'div', got 'pow'/);
     expectRaw(() => n.Binary('add', f(4), f(4), f(4), 'col' as BroadcastMode), 'RangeError', /^mode:/);

@@ -7,3 +7,4 @@ export { CONFORMANCE_CASES, CONFORMANCE_SIZES, randomTensor, type CaseBuild, typ
 export { checkAll, checkCase, checkOptimizers, mixedErr, runOn, type CaseResult, type Outcome, type Target } from './run.js';
 export { CUDA_SKIPS } from './skips.js';
 export { trainStepOn, type TrainStepResult } from './train-step.js';
+export { applyJsonEdits, fuzzParams, FuzzTally, type JsonEdit } from './fuzz.js';

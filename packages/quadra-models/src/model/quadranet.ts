@@ -67,6 +67,9 @@ export const QUADRANET_OPTION_KEYS = optionKeys<QuadraNetOptions>()(
   'stem', 'block', 'chooseBlock',
 );
 
+const MAX_DEPTH = 1024;
+const MAX_DIM = 65536;
+
 function perStage<T>(name: string, v: T | T[] | undefined, fallback: T, stages: number): T[] {
   if (v === undefined) return new Array<T>(stages).fill(fallback);
   if (!Array.isArray(v)) return new Array<T>(stages).fill(v);
@@ -101,6 +104,10 @@ export class QuadraNet extends nn.Module {
     if (![...depths, ...dims].every((v) => Number.isInteger(v) && v >= 0) || dims.some((d) => d < 1)) {
       throw new ArgumentError(`QuadraNet: depths must be non-negative integers and dims positive, got depths [${depths}] dims [${dims}]`);
     }
+    // bounds far above any real network, so a malformed config fails at once instead of building forever
+    if (depths.some((d) => d > MAX_DEPTH) || dims.some((d) => d > MAX_DIM)) {
+      throw new ArgumentError(`QuadraNet: depths must be at most ${MAX_DEPTH} blocks per stage and dims at most ${MAX_DIM}, got depths [${depths}] dims [${dims}]`);
+    }
     const S = depths.length;
     const numClasses = opts.numClasses ?? 1000;
     const inChannels = opts.inChannels ?? 3;
@@ -110,7 +117,14 @@ export class QuadraNet extends nn.Module {
     const layerExpansions = perLayer('layerExpansions', opts.layerExpansions, depths);
     const blocks = perStage<BlockKind>('block', opts.block, 'quadra', S);
     for (const b of blocks) if (!(b in BLOCKS)) throw new ArgumentError(`QuadraNet: unknown block kind '${b}' (${Object.keys(BLOCKS).join(', ')})`);
+    const intAtLeast = (v: unknown, min: number) => Number.isSafeInteger(v) && (v as number) >= min;
+    for (const [name, v] of [['numClasses', [numClasses]], ['inChannels', [inChannels]], ['kernelSizes', kernelSizes], ['expansions', expansions]] as const) {
+      if (!v.every((x) => intAtLeast(x, 1))) throw new ArgumentError(`QuadraNet: ${name} must be positive integers, got ${JSON.stringify(opts[name])}`);
+    }
     const stem = opts.stem ?? PATCH4_STEM;
+    if (stem === null || typeof stem !== 'object' || !intAtLeast(stem.kernel, 1) || !intAtLeast(stem.stride, 1) || !intAtLeast(stem.padding, 0)) {
+      throw new ArgumentError(`QuadraNet: stem must be {kernel, stride} positive integers and padding an integer >= 0, got ${JSON.stringify(stem)}`);
+    }
     const dpr = opts.dropPathRate ?? 0;
     const lsInit = opts.layerScaleInit ?? 1e-6;
     this.options = {

@@ -61,15 +61,43 @@ export function readCheckpointState<C>(path: string): { state: TrainState<C>; te
   } catch {
     throw new CheckpointError(`${path}: the training state in the metadata is not valid JSON`);
   }
-  const ok = state && Number.isInteger(state.epoch) && Number.isInteger(state.step) && state.rng && Array.isArray(state.rng.s)
-    && state.optimizer && typeof state.optimizer.lr === 'number' && Array.isArray(state.history) && typeof state.config === 'object';
-  if (!ok) throw new CheckpointError(`${path}: the training state lacks epoch, step, rng, optimizer, history or config`);
+  const bad = badStateField(state);
+  if (bad) throw new CheckpointError(`${path}: the training state's ${bad}`);
   return { state, tensors };
+}
+
+const count = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** What is wrong with a parsed training state (the field and what it should be), or null. */
+function badStateField(s: unknown): string | null {
+  if (s === null || typeof s !== 'object' || Array.isArray(s)) return 'JSON is not an object';
+  const t = s as Partial<Record<keyof TrainState, unknown>>;
+  if (!count(t.epoch)) return 'epoch is missing or not an integer >= 0';
+  if (!count(t.step)) return 'step is missing or not an integer >= 0';
+  const rng = t.rng as Partial<GeneratorState> | undefined;
+  const word = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 2 ** 32;
+  if (!rng || typeof rng !== 'object' || !Array.isArray(rng.s) || rng.s.length !== 4 || !rng.s.every(word)) return 'rng is missing or its s is not 4 uint32 words';
+  if (rng.spare !== null && typeof rng.spare !== 'number') return 'rng.spare is not a number or null';
+  const o = t.optimizer as { step?: unknown; lr?: unknown } | undefined;
+  if (!o || typeof o !== 'object' || !count(o.step) || typeof o.lr !== 'number' || !Number.isFinite(o.lr)) return 'optimizer is missing or lacks an integer step >= 0 and a finite lr';
+  if (!Array.isArray(t.history)) return 'history is missing or not an array';
+  if (t.config === null || typeof t.config !== 'object') return 'config is missing or not an object';
+  return null;
 }
 
 /** Loads weights and optimizer buffers from a checkpoint into `model` and `opt`; returns the state. */
 export function loadCheckpoint<C>(path: string, model: nn.Module, opt: optim.Optimizer | null): TrainState<C> {
   const { state, tensors } = readCheckpointState<C>(path);
+  try {
+    loadInto(path, tensors, state, model, opt);
+  } finally {
+    // the values were copied into the model and the optimizer (fromArray wraps the file's arrays)
+    for (const t of tensors.values()) t.dispose();
+  }
+  return state;
+}
+
+function loadInto(path: string, tensors: Map<string, Tensor>, state: TrainState<unknown>, model: nn.Module, opt: optim.Optimizer | null): void {
   const weights = new Map<string, Tensor>();
   const buffers: Record<string, Float32Array>[] = opt ? opt.params.map(() => ({})) : [];
   for (const [k, t] of tensors) {
@@ -93,5 +121,4 @@ export function loadCheckpoint<C>(path: string, model: nn.Module, opt: optim.Opt
     if (err instanceof FileFormatError) throw err;
     throw new CheckpointError(`${path}: ${(err as Error).message}`);
   }
-  return state;
 }

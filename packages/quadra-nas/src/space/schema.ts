@@ -9,13 +9,18 @@ import { z } from 'zod';
 export const SPACE_FORMAT = 'quadranet-nas-space/1';
 
 const posInt = z.number().int().min(1);
+/**
+ * Bounds that keep a malformed file from costing unbounded memory (the layout holds one entry per
+ * searchable layer, each with the candidate cross product); far above any real space.
+ */
+export const SPACE_LIMITS = { depth: 64, candidates: 16, expansion: 64 } as const;
 const oddKernel = z.number().int().min(1).max(31).refine((k) => k % 2 === 1, { message: 'kernel sizes must be odd (the depthwise conv pads k/2 on each side)' });
 
 export const candidatesSchema = z.strictObject({
   /** Depthwise kernel sizes of the QuadraBlock candidates, e.g. [3, 5, 7]. */
-  kernelSizes: z.array(oddKernel).min(1),
+  kernelSizes: z.array(oddKernel).min(1).max(SPACE_LIMITS.candidates),
   /** MLP expansions of the QuadraBlock candidates, e.g. [2, 4]. */
-  expansions: z.array(posInt).min(1),
+  expansions: z.array(posInt.max(SPACE_LIMITS.expansion)).min(1).max(SPACE_LIMITS.candidates),
   /** Whether the layer may be skipped (identity). */
   skip: z.boolean(),
 });
@@ -24,7 +29,7 @@ export const stageSchema = z.strictObject({
   /** Channels of the stage. */
   width: posInt,
   /** Searchable layers of the stage (each a QuadraBlock choice or skip). */
-  depth: z.number().int().min(0),
+  depth: z.number().int().min(0).max(SPACE_LIMITS.depth),
   /** This stage's candidates (default: the space's). */
   candidates: candidatesSchema.optional(),
 });

@@ -1,0 +1,70 @@
+/**
+ * Run counts of the fuzz targets (fast-check properties in the packages' tests): a short pass by
+ * default (what CI runs), QUADRA_FUZZ_RUNS inputs per target for a long run. The seed is
+ * QUADRA_SEED or random, printed so a failure replays.
+ */
+export function fuzzParams(label: string, ciRuns: number): { numRuns: number; seed: number } {
+  const runs = Number(process.env.QUADRA_FUZZ_RUNS);
+  const numRuns = Number.isSafeInteger(runs) && runs > 0 ? runs : ciRuns;
+  const env = process.env.QUADRA_SEED;
+  const seed = env !== undefined && env !== '' ? Number(env) | 0 : (Math.random() * 2 ** 31) | 0;
+  console.log(`[${label}] ${numRuns} inputs, seed ${seed} (replay with QUADRA_SEED=${seed})`);
+  return { numRuns, seed };
+}
+
+/** Counts a fuzz target's outcomes: inputs accepted, rejected, and the distinct rejection messages (numbers elided). */
+export class FuzzTally {
+  accepted = 0;
+  rejected = 0;
+  readonly kinds = new Map<string, number>();
+  reject(message: string): void {
+    this.rejected++;
+    const kind = message.replace(/-?\d+(\.\d+)?(e[+-]?\d+)?/g, 'N').slice(0, 60);
+    this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + 1);
+  }
+  summary(label: string): string {
+    return `[${label}] ${this.accepted + this.rejected} inputs: ${this.accepted} accepted, ${this.rejected} rejected with a typed error (${this.kinds.size} distinct messages), 0 crashes`;
+  }
+}
+
+/**
+ * An edit of a JSON document for fuzzing file formats: `at` walks down from the root (each index
+ * picks a child, modulo the children; the walk stops at a leaf), then the value found there is
+ * replaced, deleted (a key removed, an array item spliced out), or, when a number, nudged
+ * (n = 0: `-x`; |n| ≤ 8: `x + n`; beyond: `x` times 2^(n ∓ 8)).
+ */
+export type JsonEdit = { at: number[]; set: unknown } | { at: number[]; del: true } | { at: number[]; nudge: number };
+
+/** A copy of `doc` with the edits applied in order. */
+export function applyJsonEdits(doc: unknown, edits: readonly JsonEdit[]): unknown {
+  let root: unknown = structuredClone(doc);
+  for (const e of edits) {
+    let parent: Record<string, unknown> | unknown[] | null = null;
+    let key: string | number = '';
+    let node = root;
+    for (const i of e.at) {
+      if (node === null || typeof node !== 'object') break;
+      const keys: (string | number)[] = Array.isArray(node) ? node.map((_, j) => j) : Object.keys(node);
+      if (keys.length === 0) break;
+      parent = node as Record<string, unknown> | unknown[];
+      key = keys[i % keys.length];
+      node = (parent as Record<string | number, unknown>)[key];
+    }
+    let value: unknown;
+    if ('set' in e) value = e.set;
+    else if ('nudge' in e) {
+      if (typeof node !== 'number') continue;
+      const n = e.nudge;
+      value = n === 0 ? -node : n > 8 ? node * 2 ** (n - 8) : n < -8 ? node * 2 ** (n + 8) : node + n;
+    }
+    if (parent === null) {
+      if (!('del' in e)) root = value;
+      continue;
+    }
+    if ('del' in e) {
+      if (Array.isArray(parent)) parent.splice(key as number, 1);
+      else delete (parent as Record<string, unknown>)[key as string];
+    } else (parent as Record<string | number, unknown>)[key] = value;
+  }
+  return root;
+}
