@@ -51,7 +51,7 @@ export function applyJsonEdits(doc: unknown, edits: readonly JsonEdit[]): unknow
       node = (parent as Record<string | number, unknown>)[key];
     }
     let value: unknown;
-    if ('set' in e) value = e.set;
+    if ('set' in e) value = structuredClone(e.set); // a copy: later edits must not write into the input (fast-check reuses it)
     else if ('nudge' in e) {
       if (typeof node !== 'number') continue;
       const n = e.nudge;
