@@ -41,11 +41,9 @@ export function benchGemm(shapes: [number, number, number][], rounds: number): G
       for (let i = 0; i < reps; i++) fn();
       return (performance.now() - t0) / reps;
     };
-    const ways = {
-      provider: () => linear(x, w, b, dims, { out: y }),
-      split: () => linear(x, w, b, dims, { out: y }),
-      packed: () => linearPacked(x, packed, b, dims, { out: y }),
-    };
+    // provider and split are the same call: setGemmSplit below decides who threads it.
+    const viaLinear = () => linear(x, w, b, dims, { out: y });
+    const ways = { provider: viaLinear, split: viaLinear, packed: () => linearPacked(x, packed, b, dims, { out: y }) };
     const t: Record<keyof typeof ways, number[]> = { provider: [], split: [], packed: [] };
     try {
       for (let r = 0; r < rounds + 1; r++) {

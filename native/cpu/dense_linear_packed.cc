@@ -72,7 +72,7 @@ std::mutex g_mu;
 std::map<std::pair<int64_t, int64_t>, dn::memory::desc> g_layouts;
 struct Prim {
   dn::matmul matmul;
-  dn::memory::desc scratchpad;
+  dn::memory::desc weights, scratchpad;
 };
 std::map<PrimKey, Prim> g_prims;
 
@@ -101,12 +101,12 @@ dn::memory::desc WeightsLayout(int64_t in, int64_t out) {
 }
 
 Prim Primitive(const PrimKey& k) {
-  const dn::memory::desc wd = WeightsLayout(k.in, k.out);
   {
     std::lock_guard<std::mutex> lock(g_mu);
     auto it = g_prims.find(k);
     if (it != g_prims.end()) return it->second;
   }
+  const dn::memory::desc wd = WeightsLayout(k.in, k.out);
   const dn::memory::desc xd({k.rows, k.in}, kF32, Tag::ab), yd({k.rows, k.out}, kF32, Tag::ab);
   dn::post_ops po;
   if (k.act == int(LinearAct::kGelu)) po.append_eltwise(1.f, dn::algorithm::eltwise_gelu_erf, 0.f, 0.f);
@@ -116,7 +116,7 @@ Prim Primitive(const PrimKey& k) {
   const dn::matmul::desc md = k.bias ? dn::matmul::desc(xd, wd, dn::memory::desc({1, k.out}, kF32, Tag::ab), yd)
                                      : dn::matmul::desc(xd, wd, yd);
   const dn::matmul::primitive_desc pd(md, attr, Engine());
-  const Prim prim{dn::matmul(pd), pd.scratchpad_desc()};
+  const Prim prim{dn::matmul(pd), wd, pd.scratchpad_desc()};
   std::lock_guard<std::mutex> lock(g_mu);
   if (g_prims.size() >= kMaxPrims) g_prims.clear();
   g_prims.emplace(k, prim);
@@ -173,7 +173,7 @@ void LinearPacked(const LinearDims& d, const float* x, const float* packed, cons
     auto mem = [](const dn::memory::desc& md, const float* p) { return dn::memory(md, Engine(), const_cast<float*>(p)); };
     std::unordered_map<int, dn::memory> args{
         {DNNL_ARG_SRC, mem(dn::memory::desc({d.rows, d.in}, kF32, Tag::ab), x)},
-        {DNNL_ARG_WEIGHTS, mem(WeightsLayout(d.in, d.out), packed)},
+        {DNNL_ARG_WEIGHTS, mem(prim.weights, packed)},
         {DNNL_ARG_DST, mem(dn::memory::desc({d.rows, d.out}, kF32, Tag::ab), y)}};
     if (bias) args.emplace(DNNL_ARG_BIAS, mem(dn::memory::desc({1, d.out}, kF32, Tag::ab), bias));
     if (residual) {

@@ -13,7 +13,7 @@ import { KERNEL_NAMES, nativeKernels, QuadraError, requireNative } from '../src/
 import type { KernelName } from '../src/kernel-table.js';
 import { VALID, type Dims } from './fuzz/kernels.js';
 import { mutate, mutationArb, type Mutation } from './fuzz/mutate.js';
-import { FuzzTally, fuzzParams } from './fuzz/params.js';
+import { FuzzTally, fuzzParams } from '../src/testing/fuzz.js';
 import { materialize, type Spec } from './fuzz/values.js';
 
 const native = (() => {

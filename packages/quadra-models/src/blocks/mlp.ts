@@ -53,6 +53,9 @@ export function inferencePath(training: boolean): boolean {
   return !training && !isGradEnabled();
 }
 
+/** Module.cached names by kernel backend (no string built per call). */
+const CACHE_NAME = { cpu: 'mlp:cpu', ref: 'mlp:ref', cuda: 'mlp:cuda' } as const;
+
 /**
  * x + γ ⊙ mlp(h) for inference (eval, no gradients): two packed GEMMs, the first with bias and
  * GELU in its epilogue, the second with γ folded into its weights and the residual add in its
@@ -63,7 +66,7 @@ export function mlpResidual(owner: nn.Module, mlp: Mlp, h: Tensor, x: Tensor, ga
   const p1 = mlp.pwconv1, p2 = mlp.pwconv2;
   // One cache per kernel backend: a packed layout is the packing table's own (setBackend('ref')
   // between two forwards must not hand oneDNN's blocked weights to the reference kernels).
-  const w = owner.cached(`mlp:${kernelBackend(h)}`, [p1.weight, p1.bias, p2.weight, p2.bias, gamma], () => packMlp(mlp, gamma));
+  const w = owner.cached(CACHE_NAME[kernelBackend(h)], [p1.weight, p1.bias, p2.weight, p2.bias, gamma], () => packMlp(mlp, gamma));
   const a = linearPacked(h, w.fc1, p1.bias, { act: 'gelu' });
   const y = linearPacked(a, w.fc2, w.b2, { residual: x });
   a.dispose();

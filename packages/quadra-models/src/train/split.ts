@@ -3,14 +3,16 @@ import { ArgumentError } from '@quadranet/core';
 import { permutation } from '../data/loader.js';
 import type { ImageSet } from '../data/dataset.js';
 
-function subset(set: ImageSet, indices: Int32Array): ImageSet {
+/** The images of `set` at `indices`, in that order (a copy). */
+export function subsetImages(set: ImageSet, indices: ArrayLike<number>): ImageSet {
   const px = set.h * set.w * set.c;
   const images = new Uint8Array(indices.length * px);
   const labels = new Uint8Array(indices.length);
-  indices.forEach((j, i) => {
+  for (let i = 0; i < indices.length; i++) {
+    const j = indices[i];
     images.set(set.images.subarray(j * px, (j + 1) * px), i * px);
     labels[i] = set.labels[j];
-  });
+  }
   return { ...set, n: indices.length, images, labels };
 }
 
@@ -31,5 +33,5 @@ export function splitValidation(set: ImageSet, fraction: number, seed: number): 
   const train = Int32Array.from({ length: set.n - k }, () => 0);
   let t = 0;
   for (let j = 0; j < set.n; j++) if (!held[j]) train[t++] = j;
-  return { train: subset(set, train), val: subset(set, val) };
+  return { train: subsetImages(set, train), val: subsetImages(set, val) };
 }

@@ -129,7 +129,8 @@ export async function evaluate(
   return { loss: loss / n, acc: correct / n };
 }
 
-function countCorrect(logits: ArrayLike<number>, labels: Int32Array, classes: number): number {
+/** How many rows of `logits` ([rows, classes]) have their largest value at the label. */
+export function countCorrect(logits: ArrayLike<number>, labels: Int32Array, classes: number): number {
   let c = 0;
   for (let i = 0; i < labels.length; i++) {
     let best = 0;

@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ArgumentError, crossEntropy, defaultGenerator, Generator, manualSeed, optim, requireDevice, scope, tensor, type Device, type GeneratorState } from '@quadranet/core';
-import { BatchLoader, evaluate, loadCheckpoint, permutation, saveCheckpoint, type Batch, type Dataset, type TrainState } from '@quadranet/models';
+import { BatchLoader, countCorrect, evaluate, loadCheckpoint, permutation, saveCheckpoint, type Batch, type Dataset, type TrainState } from '@quadranet/models';
 import { lutLatency, type LatencyTable } from '../latency/lut.js';
 import { blockOp, fixedOps, type Choices } from '../space/layout.js';
 import type { SearchSpace } from '../space/schema.js';
@@ -166,16 +166,6 @@ export function layerLatencies(space: SearchSpace, sn: Supernet, lut: LatencyTab
 
 const archMs = (sn: Supernet, lat: { layers: number[][]; fixed: number }, choices: Choices) =>
   lat.fixed + choices.reduce((a, id, l) => a + lat.layers[l][sn.layout.layers[l].candidates.findIndex((c) => c.id === id)], 0);
-
-function countCorrect(logits: ArrayLike<number>, labels: Int32Array, classes: number): number {
-  let c = 0;
-  for (let i = 0; i < labels.length; i++) {
-    let best = 0;
-    for (let k = 1; k < classes; k++) if (logits[i * classes + k] > logits[i * classes + best]) best = k;
-    if (best === labels[i]) c++;
-  }
-  return c;
-}
 
 /** Runs the search; see the module comment. */
 export async function runSearch(config: SearchConfig, run: SearchRun): Promise<SearchOutcome> {

@@ -1,17 +1,6 @@
 /** The α split: a class-balanced, seeded held-out part of the training set (ProxylessNAS trains α on it, the weights on the rest). */
 import { ArgumentError, Generator } from '@quadranet/core';
-import type { ImageSet } from '@quadranet/models';
-
-function subset(set: ImageSet, indices: readonly number[]): ImageSet {
-  const px = set.h * set.w * set.c;
-  const images = new Uint8Array(indices.length * px);
-  const labels = new Uint8Array(indices.length);
-  indices.forEach((j, i) => {
-    images.set(set.images.subarray(j * px, (j + 1) * px), i * px);
-    labels[i] = set.labels[j];
-  });
-  return { ...set, n: indices.length, images, labels };
-}
+import { subsetImages, type ImageSet } from '@quadranet/models';
 
 /**
  * Holds out round(fraction · n_c) images of every class c (chosen by `seed`) for α; the rest, in
@@ -35,5 +24,5 @@ export function balancedSplit(set: ImageSet, fraction: number, seed: number): { 
   const weights: number[] = [];
   for (let i = 0; i < set.n; i++) (held[i] ? alpha : weights).push(i);
   if (alpha.length === 0 || weights.length === 0) throw new ArgumentError(`--alpha-split ${fraction} of ${set.n} images leaves ${alpha.length} for α and ${weights.length} for the weights; both need at least one`);
-  return { weights: subset(set, weights), alpha: subset(set, alpha) };
+  return { weights: subsetImages(set, weights), alpha: subsetImages(set, alpha) };
 }

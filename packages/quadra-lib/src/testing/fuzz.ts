@@ -1,7 +1,8 @@
+/** Fuzz-target helpers every package's fast-check tests share (`@quadranet/lib/testing`; core's testing re-exports them). */
 /**
- * Run counts of the fuzz targets: a short pass by default (what CI runs), QUADRA_FUZZ_RUNS inputs
- * per target for a long run. The seed is QUADRA_SEED or random, printed so a failure replays.
- * (@quadranet/core/testing's fuzzParams is the same for the packages above lib.)
+ * Run counts of the fuzz targets (fast-check properties in the packages' tests): a short pass by
+ * default (what CI runs), QUADRA_FUZZ_RUNS inputs per target for a long run. The seed is
+ * QUADRA_SEED or random, printed so a failure replays.
  */
 export function fuzzParams(label: string, ciRuns: number): { numRuns: number; seed: number } {
   const runs = Number(process.env.QUADRA_FUZZ_RUNS);
@@ -12,7 +13,7 @@ export function fuzzParams(label: string, ciRuns: number): { numRuns: number; se
   return { numRuns, seed };
 }
 
-/** Counts a target's outcomes: accepted, rejected, and the distinct rejection messages (numbers elided). */
+/** Counts a fuzz target's outcomes: inputs accepted, rejected, and the distinct rejection messages (numbers elided). */
 export class FuzzTally {
   accepted = 0;
   rejected = 0;
