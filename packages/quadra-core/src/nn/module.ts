@@ -82,7 +82,21 @@ interface CacheEntry {
 }
 
 export abstract class Module {
-  training = true;
+  /** Training mode (dropout, drop path, batch statistics); backing field of `training`, not enumerable. */
+  private declare mode: boolean;
+
+  /**
+   * Training or eval mode of this module alone (train()/eval() set it on the whole tree). Changing
+   * it frees the module's cached() values: they are inference state (packed weights).
+   */
+  get training(): boolean {
+    return this.mode ?? true;
+  }
+
+  set training(v: boolean) {
+    if (v !== this.training) this.releaseCaches();
+    Object.defineProperty(this, 'mode', { value: v, writable: true, configurable: true, enumerable: false });
+  }
   /** Values derived from tensors, by name (see cached()); created on first use, not enumerable. */
   private declare derived?: Map<string, CacheEntry>;
 
@@ -130,10 +144,7 @@ export abstract class Module {
   }
 
   train(mode = true): this {
-    for (const [, m] of this.namedModules()) {
-      if (m.training !== mode) m.releaseCaches();
-      m.training = mode;
-    }
+    for (const [, m] of this.namedModules()) m.training = mode;
     return this;
   }
 

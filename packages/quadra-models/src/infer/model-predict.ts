@@ -92,12 +92,7 @@ export function predictLogits(model: QuadraNet, x: PredictInput): Float32Array {
       t.dispose();
     }
   } finally {
-    // Back to each module's own mode; a module returning to training drops its inference caches
-    // (packed weights), as train() does.
-    modules.forEach((m, i) => {
-      if (m.training === modes[i]) return;
-      m.releaseCaches();
-      m.training = modes[i];
-    });
+    // Back to each module's own mode (a module returning to training drops its packed weights).
+    modules.forEach((m, i) => (m.training = modes[i]));
   }
 }
