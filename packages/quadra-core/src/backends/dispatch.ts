@@ -41,9 +41,9 @@ export function kernelBackend(t: { device: Device; dtype: DType }): 'cpu' | 'ref
  * cuda (the ops hand it `tensor.buf()`, which is the matching kind).
  */
 export function kernels(t: { device: Device; dtype: DType }): AnyKernelTable {
-  if (t.device === 'cuda') return profiled(cudaKernels(cudaRuntime()), true, () => cudaRuntime().synchronize());
-  if (t.dtype === 'float64' || forced() === 'ref') return profiled(refKernels, false, noSync);
-  return profiled(cpuKernels(), false, noSync);
+  const b = kernelBackend(t);
+  if (b === 'cuda') return profiled(cudaKernels(cudaRuntime()), true, () => cudaRuntime().synchronize());
+  return profiled(b === 'ref' ? refKernels : cpuKernels(), false, noSync);
 }
 
 const noSync = (): void => {};
