@@ -103,7 +103,8 @@ export function runTorchPeer(call: TorchCall): TorchOutcome {
     const threads = String(call.threads);
     const r = spawnSync(TORCH_PYTHON, [join(SCRIPTS, call.script), '--dir', dir, '--threads', threads, ...call.args.map(String)], {
       encoding: 'utf8',
-      env: { ...process.env, ...TORCH_ENV, OMP_NUM_THREADS: threads, OPENBLAS_NUM_THREADS: threads },
+      // no __pycache__ written into bench/python and bench/gpu
+      env: { ...process.env, ...TORCH_ENV, OMP_NUM_THREADS: threads, OPENBLAS_NUM_THREADS: threads, PYTHONDONTWRITEBYTECODE: '1' },
       timeout: call.timeoutMs ?? 600_000,
       maxBuffer: 16 * 2 ** 20,
     });
