@@ -49,13 +49,13 @@ def blas():
     Debian's torch links libblas.so.3, which the alternatives system points at OpenBLAS when
     libopenblas0-* is installed and at the reference (netlib) BLAS otherwise.
     """
-    libs = set()
     with open("/proc/self/maps", encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) >= 6 and ("blas" in parts[5] or "mkl" in parts[5]):
-                libs.add(os.path.realpath(parts[5]))
-    libs = sorted(libs)
+        return classify_blas(line.split()[5] for line in f if len(line.split()) >= 6)
+
+
+def classify_blas(paths):
+    """{"kind": openblas | mkl | reference | none-mapped, "libraries", "fair"} for the mapped file paths."""
+    libs = sorted({os.path.realpath(p) for p in paths if "blas" in p or "mkl" in p})
     if any("openblas" in p for p in libs):
         kind = "openblas"
     elif any("mkl" in p for p in libs):
@@ -120,8 +120,16 @@ def peak_rss_of(fn):
     return {"peak_rss_bytes": rss_bytes("VmHWM"), "peak_rss_scope": "step" if reset else "process"}
 
 
+def cpu_capability(torch):
+    """ATen's kernel dispatch level (torch 1.13 picks AVX2 on AVX-512 machines unless ATEN_CPU_CAPABILITY says avx512)."""
+    for line in torch.__config__.show().splitlines():
+        if "CPU capability usage:" in line:
+            return line.split(":", 1)[1].strip()
+    return None
+
+
 def describe(torch):
-    return {"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas(),
+    return {"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas(), "cpu_capability": cpu_capability(torch),
             "malloc": {k: os.environ.get(k) for k in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")}}
 
 

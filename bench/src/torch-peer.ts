@@ -145,5 +145,6 @@ export function torchFairness(report: TorchReport): string {
   const b = report.blas;
   const blas = !b ? 'BLAS unknown' : b.fair ? `libblas.so.3 = ${b.kind} (${b.libraries.find((l) => l.includes(b.kind)) ?? b.libraries[0] ?? ''})`
     : `NOT A FAIR PEER: libblas.so.3 is the ${b.kind} BLAS (${b.libraries.join(', ') || 'none mapped'}); install libopenblas0-openmp`;
-  return `PyTorch ${report.torch ?? '?'} on ${String(report.threads)} threads, ${blas}`;
+  const isa = report.cpu_capability ? `, ATen ${String(report.cpu_capability)} kernels` : '';
+  return `PyTorch ${report.torch ?? '?'} on ${String(report.threads)} threads${isa}, ${blas}`;
 }

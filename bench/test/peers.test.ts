@@ -7,9 +7,10 @@
  * is asserted.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { allocFloat32, quadconv2d } from '@quadranet/lib';
 import { describe, expect, it } from 'vitest';
@@ -57,6 +58,20 @@ describe('PyTorch peer: presence and fairness', () => {
       else process.env.PYTHONPATH = saved;
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it.skipIf(!existsSync(TORCH_PYTHON))('the peers tell OpenBLAS, MKL and the reference BLAS apart by the libraries mapped', () => {
+    const classify = (paths: string[]) => {
+      const r = spawnSync(TORCH_PYTHON, ['-c', `import json, sys; from peer_common import classify_blas; print(json.dumps(classify_blas(json.loads(sys.argv[1]))))`, JSON.stringify(paths)], {
+        cwd: fileURLToPath(new URL('../python/', import.meta.url)), encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { kind: string; fair: boolean };
+    };
+    expect(classify(['/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0', '/usr/lib/libc.so.6'])).toMatchObject({ kind: 'reference', fair: false });
+    expect(classify(['/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3', '/usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblasp-r0.3.21.so'])).toMatchObject({ kind: 'openblas', fair: true });
+    expect(classify(['/opt/intel/lib/libmkl_rt.so.2'])).toMatchObject({ kind: 'mkl', fair: true });
+    expect(classify(['/usr/lib/libc.so.6'])).toMatchObject({ kind: 'none-mapped', fair: false });
   });
 
   it('the reference BLAS is named as no fair peer; OpenBLAS is named as it is', () => {
