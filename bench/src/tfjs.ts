@@ -1,6 +1,7 @@
 /**
- * TensorFlow.js 4.22 peers running the same computations (NHWC depthwiseConv2d), on the wasm
- * backend (SIMD, single-threaded in Node) and the plain-JS cpu backend.
+ * TensorFlow.js 4.22 peers running the same computations (NHWC, tf.fused.depthwiseConv2d with its
+ * bias: the fastest form tfjs offers), on the wasm backend (SIMD, single-threaded in Node) and the
+ * plain-JS cpu backend.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
