@@ -39,6 +39,8 @@ export interface BlockBenchResult {
   /** Process peak RSS over one training step (VmHWM after a reset; see rss.ts). */
   peak_rss_bytes: number | null;
   peak_rss_scope: RssScope;
+  /** Forward FLOPs (2 × counted MACs); a training step counts 3×. */
+  fwd_flops: number;
   floor_fwd_ms: number;
   floor_fwdbwd_ms: number;
   runs: number;
@@ -124,6 +126,13 @@ export async function benchBlock(kind: BlockKind, n: number, h: number, w: numbe
   return {
     op: BLOCK_NAMES[kind], n, h, w, c, k,
     fwd_ms: fwd.median, fwdbwd_ms: fb.median, peak_bytes: peak, ...rss,
-    floor_fwd_ms: floorFwd, floor_fwdbwd_ms: 3 * floorFwd, runs: fwd.runs, peers,
+    fwd_flops: flops, floor_fwd_ms: floorFwd, floor_fwdbwd_ms: 3 * floorFwd, runs: fwd.runs, peers,
   };
+}
+
+/** Sets the floor fields of `r` from the FMA peak `peak` (GFLOP/s; the run's highest probe reading). */
+export function withBlockFloor(r: BlockBenchResult, peak: number): BlockBenchResult {
+  r.floor_fwd_ms = r.fwd_flops / (peak * 1e6);
+  r.floor_fwdbwd_ms = 3 * r.floor_fwd_ms;
+  return r;
 }

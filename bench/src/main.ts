@@ -4,10 +4,10 @@ import { writeFileSync } from 'node:fs';
 
 import { Command } from 'commander';
 
-import { describeMachine, type Machine } from './machine.js';
+import { describeMachine, peakText, type Machine } from './machine.js';
 import { modelNames, type BlockKind } from '@quadranet/models';
 
-import { benchBlock, type BlockBenchResult } from './block.js';
+import { benchBlock, withBlockFloor, type BlockBenchResult } from './block.js';
 import {
   BLOCK_KINDS, BLOCK_PEERS, INFER_PEERS, intAtLeast, intList, listOf, nonNegativeInt, positiveInt, positiveNumber, QUADCONV_PEERS, shape,
   shapes, oneOf, STEM_NAMES, TRAIN_PEERS, type BenchShape,
@@ -19,7 +19,7 @@ import { inferChartSvg } from './infer-chart.js';
 import { benchGemm, GEMM_SHAPES } from './gemm.js';
 import { printLeaks, runLeaks, type LeakOptions } from './leaks.js';
 import { nasStudySvg, runNasStudy, verdicts } from './nas-study.js';
-import { benchQuadConv, type QuadBenchResult } from './quadconv.js';
+import { benchQuadConv, withQuadFloor, type QuadBenchResult } from './quadconv.js';
 
 const DEFAULT_QUAD_CONFIGS = '8x56x56x64k7,8x14x14x256k7';
 
@@ -111,13 +111,15 @@ program
   .option('--peer-budget <ms>', 'time budget per slow-peer measurement (one run when a call takes over a quarter of it)', positiveNumber('--peer-budget'), 8000)
   .action(async (opts: { json?: boolean; configs: BenchShape[]; runs: number; warmup: number; peers: string[]; peerBudget: number }) => {
     const machine = describeMachine();
-    if (!opts.json) {
-      console.log(`machine: ${machine.cpu}, ${machine.cores} cores; QuadraLib ${machine.simd}, ${machine.threads} threads; ` +
-        `measured fp32 FMA peak ${machine.peakGflops.toFixed(0)} GFLOP/s`);
-    }
+    const results: QuadBenchResult[] = [];
     for (const { s, k } of opts.configs) {
-      const r = await benchQuadConv(s, k, { runs: opts.runs, warmup: opts.warmup, peers: opts.peers, peerBudgetMs: opts.peerBudget, threads: machine.threads }, machine);
-      if (opts.json) console.log(JSON.stringify(r));
+      results.push(await benchQuadConv(s, k, { runs: opts.runs, warmup: opts.warmup, peers: opts.peers, peerBudgetMs: opts.peerBudget, threads: machine.threads }, machine));
+      machine.probe();
+    }
+    if (!opts.json) console.log(`machine: ${machine.cpu}, ${machine.cores} cores; QuadraLib ${machine.simd}, ${machine.threads} threads; ${peakText(machine)}`);
+    for (const r of results) {
+      withQuadFloor(r, machine.peakGflops);
+      if (opts.json) console.log(JSON.stringify({ ...r, peak_readings: machine.peakReadings }));
       else printQuad(r, machine);
       failOnBadPeer(r.peers);
     }
@@ -136,15 +138,15 @@ program
   .action(async (opts: { json?: boolean; shape: BenchShape; runs: number; warmup: number; peers: string[]; blocks: BlockKind[]; peerBudget: number }) => {
     const machine = describeMachine();
     const { s, k } = opts.shape;
-    if (!opts.json) {
-      console.log(`machine: ${machine.cpu}, ${machine.cores} cores; QuadraLib ${machine.simd}, ${machine.threads} threads; ` +
-        `measured fp32 FMA peak ${machine.peakGflops.toFixed(0)} GFLOP/s`);
-    }
     const results: BlockBenchResult[] = [];
     for (const kind of opts.blocks) {
-      const r = await benchBlock(kind, s.n, s.h, s.w, s.c, k, { runs: opts.runs, warmup: opts.warmup, peers: opts.peers, peerBudgetMs: opts.peerBudget, threads: machine.threads }, machine);
-      if (opts.json) console.log(JSON.stringify(r));
-      results.push(r);
+      results.push(await benchBlock(kind, s.n, s.h, s.w, s.c, k, { runs: opts.runs, warmup: opts.warmup, peers: opts.peers, peerBudgetMs: opts.peerBudget, threads: machine.threads }, machine));
+      machine.probe();
+    }
+    if (!opts.json) console.log(`machine: ${machine.cpu}, ${machine.cores} cores; QuadraLib ${machine.simd}, ${machine.threads} threads; ${peakText(machine)}`);
+    for (const r of results) {
+      withBlockFloor(r, machine.peakGflops);
+      if (opts.json) console.log(JSON.stringify({ ...r, peak_gflops: machine.peakGflops, peak_readings: machine.peakReadings }));
       failOnBadPeer(r.peers);
     }
     if (!opts.json) printBlocks(results, machine);

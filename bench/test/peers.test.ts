@@ -21,7 +21,7 @@ import { runTorchPeer, TORCH_PYTHON, torchFairness, type TorchCall } from '../sr
 import { benchTrainSpeed } from '../src/train-speed.js';
 
 const hasTorch = spawnSync(TORCH_PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
-const machine: Machine = { cpu: 'test', cores: 1, simd: 'test', threads: 1, peakGflops: 100 };
+const machine: Machine = { cpu: 'test', cores: 1, simd: 'test', threads: 1, peakGflops: 100, peakReadings: [100], probe: () => 100 };
 
 /** A 1×5×5×3 k3 quadconv call for peer_quadconv.py, with our forward output as the expected y. */
 function quadCall(): TorchCall & { y: Float32Array } {
