@@ -87,11 +87,11 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 export function writeAtomic(path: string, write: (fd: number) => void): void {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  injectWriteFault(tmp, 'open');
+  injectWriteFault(tmp, path, 'open');
   const fd = fs.openSync(tmp, 'wx', 0o644);
   let open = true;
   try {
-    injectWriteFault(tmp, 'write');
+    injectWriteFault(tmp, path, 'write');
     write(fd);
     fs.fsyncSync(fd);
     open = false;

@@ -23,12 +23,12 @@ const MESSAGES: Record<string, string> = {
   EIO: 'i/o error',
 };
 
-/** The injected fault for writes to `path` at `stage`, as a Node-style error, or null. */
-function injected(path: string, stage: 'open' | 'write'): NodeJS.ErrnoException | null {
+/** The injected fault for writing `path` (the temporary file for `target`) at `stage`, as a Node-style error, or null. */
+function injected(path: string, target: string, stage: 'open' | 'write'): NodeJS.ErrnoException | null {
   const spec = process.env[FAULT_ENV];
   if (!spec) return null;
   const [code, only] = spec.split('@');
-  if (only !== undefined && only !== basename(path)) return null;
+  if (only !== undefined && only !== basename(target)) return null;
   if ((code === 'EROFS') !== (stage === 'open')) return null;
   const err = new Error(`${code}: ${MESSAGES[code] ?? 'injected fault'} (${FAULT_ENV}), ${stage} '${path}'`) as NodeJS.ErrnoException;
   err.code = code;
@@ -37,9 +37,9 @@ function injected(path: string, stage: 'open' | 'write'): NodeJS.ErrnoException 
   return err;
 }
 
-/** Throws the injected fault for this stage of writing `path` (a temporary file), if one is set. */
-export function injectWriteFault(path: string, stage: 'open' | 'write'): void {
-  const err = injected(path, stage);
+/** Throws the injected fault for this stage of writing `path` (the temporary file for `target`), if one is set. */
+export function injectWriteFault(path: string, target: string, stage: 'open' | 'write'): void {
+  const err = injected(path, target, stage);
   if (err) throw err;
 }
 

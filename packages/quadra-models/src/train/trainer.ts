@@ -158,7 +158,7 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
   requireDevice(device); // fail before any data is read
   const ckpt = join(outDir, 'checkpoint.safetensors');
   const bestFile = join(outDir, 'best.safetensors');
-  guardWrite(outDir, () => 'no checkpoint was written', () => mkdirSync(outDir, { recursive: true }));
+  guardWrite(outDir, () => 'nothing was written', () => mkdirSync(outDir, { recursive: true }));
   // a run killed while writing leaves a temporary file beside the target: never read, removed here
   const stale = removeStaleTemps(outDir);
   const { c, saved } = runConfig(config, ckpt, resume, run.explicit);
@@ -202,13 +202,13 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
   let best = bestEpoch(history);
   let savedAt = saved ? checkpointPlace(saved, stepsPerEpoch) : '';
   const every = c.checkpointEvery ?? 0;
-  // metrics.csv holds the checkpoint's epochs, whatever a killed run left there
-  if (saved) guardWrite(join(outDir, 'metrics.csv'), () => kept(), () => writeCsv(outDir, history));
-  const save = (file: string, state: TrainState<TrainConfig>) => guardWrite(file, () => kept(), () => saveCheckpoint(file, model, opt, state));
   let end: RunEnd = { reason: 'complete' };
   let stop: { kind: 'interrupted' | 'diverged'; at: StopPoint; message: string } | null = null;
   let killed = false;
   const kept = () => (savedAt ? `the last good checkpoint, ${ckpt} (${savedAt}), is kept` : 'no epoch completed, so this run wrote no checkpoint');
+  // metrics.csv holds the checkpoint's epochs, whatever a killed run left there
+  if (saved) guardWrite(join(outDir, 'metrics.csv'), () => kept(), () => writeCsv(outDir, history));
+  const save = (file: string, state: TrainState<TrainConfig>) => guardWrite(file, () => kept(), () => saveCheckpoint(file, model, opt, state));
   const diverged = (at: StopPoint, what: string) => {
     const where = `epoch ${at.epoch}, step ${at.stepInEpoch} of ${stepsPerEpoch} (step ${at.step} of the run)`;
     const skip = guard.limit > 0 ? ` after skipping ${guard.skipped} such steps (--skip-nonfinite ${guard.limit})` : '';
