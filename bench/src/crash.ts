@@ -3,8 +3,8 @@
  * resumes from its last complete checkpoint as if it had never stopped (issue 15, crash safety).
  *
  * A reference run records the loss of every step (the --json step events). Each trial starts the
- * same run and SIGKILLs it: at a random time (seeded) between its start event and the reference
- * run's length, or, in every `writeEvery`-th trial, while a
+ * same run and SIGKILLs it: at a random time (seeded): a random fraction of the reference's mean step
+ * time after a random step's event (so it may land in a step, an evaluation or any file write), or, in every `writeEvery`-th trial, while a
  * checkpoint is being written: the test-only hook QUADRA_TEST_WRITE_PAUSE_MS holds each checkpoint
  * write half-done (header written, tensor data not) and the trial kills the process when the n-th
  * checkpoint's temporary file appears. Then it checks the directory (no checkpoint or a valid one;
@@ -80,11 +80,11 @@ function trainArgs(o: CrashOptions, out: string): string[] {
 }
 
 /**
- * Runs the training; `onSpawn` and `onStartEvent` (the run's start event: data loaded, model built)
- * may arrange a SIGKILL. Resolves when it has exited.
+ * Runs the training; `onSpawn` and `onStep` (each step event) may arrange a SIGKILL. Resolves when
+ * it has exited.
  */
 function runTraining(
-  args: string[], env: Record<string, string>, onSpawn?: (child: ReturnType<typeof spawn>) => void, onStartEvent?: (child: ReturnType<typeof spawn>) => void,
+  args: string[], env: Record<string, string>, onSpawn?: (child: ReturnType<typeof spawn>) => void, onStep?: (child: ReturnType<typeof spawn>, step: number) => void,
 ): Promise<Run> {
   const child = spawn(process.execPath, args, {
     env: { ...process.env, QUADRA_NUM_THREADS: '1', QUADRA_TRAIN_CHILD: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -95,11 +95,11 @@ function runTraining(
   createInterface({ input: child.stdout! }).on('line', (line) => {
     if (!line.startsWith('{')) return;
     const e = JSON.parse(line) as { event: string; step?: number; loss?: number; message?: string };
-    if (e.event === 'start') {
-      started = performance.now();
-      onStartEvent?.(child);
+    if (e.event === 'start') started = performance.now();
+    if (e.event === 'step') {
+      run.losses.set(e.step!, e.loss!);
+      onStep?.(child, e.step!);
     }
-    if (e.event === 'step') run.losses.set(e.step!, e.loss!);
     if (e.event === 'warning') run.warnings.push(e.message!);
   });
   onSpawn?.(child);
@@ -137,9 +137,11 @@ export async function runCrashTest(o: CrashOptions, log: (line: string) => void 
         const n = 1 + rng.int(Math.max(1, writes - o.epochs));
         killed = await runTraining(args, { QUADRA_TEST_WRITE_PAUSE_MS: String(o.pauseMs) }, (child) => killOnNthWrite(child, dir, n));
       } else {
-        // a random time between the start event and the reference run's end
-        const delay = rng.uniform() * ref.trainSeconds * 1000;
-        killed = await runTraining(args, {}, undefined, (child) => setTimeout(() => child.kill('SIGKILL'), delay));
+        const step = 1 + rng.int(totalSteps);
+        const delay = rng.uniform() * (ref.trainSeconds / totalSteps) * 1000;
+        killed = await runTraining(args, {}, undefined, (child, s) => {
+          if (s === step) setTimeout(() => child.kill('SIGKILL'), delay);
+        });
       }
       trials.push(await checkTrial(i, duringWrite ? 'during-write' : 'random-time', killed, dir, args, ref, o));
       const t = trials[trials.length - 1];
@@ -188,7 +190,7 @@ export function printCrash(s: CrashSummary, o: CrashOptions): void {
   const early = s.trials.filter((t) => t.finishedBeforeKill).length;
   const none = s.trials.filter((t) => t.checkpointStep === 0 && !t.finishedBeforeKill).length;
   console.log(`crash test: ${s.trials.length} trials of a ${s.totalSteps}-step run (checkpoint every ${o.checkpointEvery} steps and each epoch), seed ${o.seed}`);
-  console.log(`  kills timed to a checkpoint write: ${timed}; kills that left a half-written temporary file: ${s.killsDuringWrite}`);
+  console.log(`  kills timed to a checkpoint write: ${timed}; kills that landed mid-write (a temporary file left): ${s.killsDuringWrite}`);
   console.log(`  kills before the first checkpoint: ${none}; runs that finished before the kill: ${early}`);
   console.log(`  resumed OK: ${s.resumedOk}/${s.trials.length}; max |loss - reference| after resume: ${s.maxDiff}`);
   for (const f of s.failures) console.log(`  FAILED ${f}`);
