@@ -4,10 +4,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { atomicTempTarget } from '@quadranet/core';
 import { readCheckpointState } from '@quadranet/models';
-
-/** writeAtomic's temporary files: `.<target>.<pid>.<hex>.tmp`. */
-export const TEMP_FILE = /^\..+\.\d+\.[0-9a-f]{12}\.tmp$/;
 
 export interface RunDir {
   /** Optimizer steps the checkpoint holds (0: no checkpoint). */
@@ -20,7 +18,7 @@ export interface RunDir {
 }
 
 export function tempFiles(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).filter((n) => TEMP_FILE.test(n)) : [];
+  return existsSync(dir) ? readdirSync(dir).filter((n) => atomicTempTarget(n) !== null) : [];
 }
 
 export function inspectRunDir(dir: string): RunDir {

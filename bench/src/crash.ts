@@ -20,11 +20,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import * as q from '@quadranet/core';
+import { atomicTempTarget, Generator } from '@quadranet/core';
 import { inspectRunDir, tempFiles } from './crash-dir.js';
 
 const CLI = fileURLToPath(new URL('../../packages/quadra-cli/dist/cli.js', import.meta.url));
-const CHECKPOINT_TEMP = /^\.checkpoint\.safetensors\..*\.tmp$/;
 
 export interface CrashOptions {
   trials: number;
@@ -110,7 +109,7 @@ function runTraining(
 function killOnNthWrite(child: ReturnType<typeof spawn>, dir: string, n: number): void {
   const seen = new Set<string>();
   const timer = setInterval(() => {
-    for (const name of tempFiles(dir)) if (CHECKPOINT_TEMP.test(name)) seen.add(name);
+    for (const name of tempFiles(dir)) if (atomicTempTarget(name) === 'checkpoint.safetensors') seen.add(name);
     if (seen.size >= n) {
       clearInterval(timer);
       child.kill('SIGKILL');
@@ -126,7 +125,7 @@ export async function runCrashTest(o: CrashOptions, log: (line: string) => void 
     if (ref.code !== 0) throw new Error(`the reference run failed (exit ${ref.code}): ${ref.stderr.trim()}`);
     const totalSteps = ref.losses.size;
     const writes = Math.floor(totalSteps / o.checkpointEvery) + o.epochs; // at least this many checkpoint writes (mid-epoch and epoch ends overlap)
-    const rng = new q.Generator(o.seed);
+    const rng = new Generator(o.seed);
     const trials: Trial[] = [];
     for (let i = 0; i < o.trials; i++) {
       const dir = join(root, `trial-${i}`);

@@ -117,6 +117,11 @@ export function writeAtomic(path: string, write: (fd: number) => void): void {
 
 const TEMP_NAME = /^\.(.+)\.(\d+)\.[0-9a-f]{12}\.tmp$/;
 
+/** For the name of a temporary file writeAtomic writes (`.<name>.<pid>.<hex>.tmp`), the target's name; null for any other name. */
+export function atomicTempTarget(name: string): string | null {
+  return TEMP_NAME.exec(name)?.[1] ?? null;
+}
+
 /**
  * Removes the temporary files writeAtomic left in `dir` (a process killed mid-write leaves
  * `.<name>.<pid>.<hex>.tmp`) whose writer no longer runs; returns their paths. Such a file is never

@@ -4,6 +4,7 @@
  * atomic, so the previous file at the path is untouched when one fails.
  */
 import { basename, dirname, join } from 'node:path';
+import { atomicTempTarget } from '@quadranet/core';
 import { OutputWriteError } from './errors.js';
 
 const CAUSES: Record<string, string> = {
@@ -27,8 +28,8 @@ export function writeCause(err: unknown): string {
 /** The file a failed write was for: the target of writeAtomic's temporary file `.<name>.<pid>.<hex>.tmp`, or the error's path. */
 function target(err: NodeJS.ErrnoException, fallback: string): string {
   if (!err.path) return fallback;
-  const m = /^\.(.+)\.\d+\.[0-9a-f]{12}\.tmp$/.exec(basename(err.path));
-  return m ? join(dirname(err.path), m[1]) : err.path;
+  const name = atomicTempTarget(basename(err.path));
+  return name !== null ? join(dirname(err.path), name) : err.path;
 }
 
 /**
