@@ -237,6 +237,14 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
       let inEpoch = at?.batches ?? 0;
       let skipped = at?.skipped ?? 0;
       const order = permutation(trainSet.n, mix(c.seed, epoch, 1));
+      // every `every` steps (a skipped one too), unless the epoch ends here and writes its own
+      const midEpochCheckpoint = () => {
+        if (!(every > 0 && step % every === 0 && inEpoch < stepsPerEpoch)) return;
+        const p: PartialEpoch = { batches: inEpoch, lossSum, correct, seen, skipped, seconds: (performance.now() - t0) / 1000 };
+        const state = { epoch, step, config: c, rng: defaultGenerator.getState(), optimizer: { step: opt.stepCount, lr: opt.lr }, history, model: spec, partial: p };
+        save(ckpt, state);
+        savedAt = checkpointPlace(state, stepsPerEpoch);
+      };
       const batches = trainLoader.epoch(order, { batchSize: c.batchSize, seed: mix(c.seed, epoch, 2), pad: c.cropPad, flip: data.flip, start: inEpoch });
       for await (const b of batches) {
         // a turn of the event loop per step, so a signal handler (Ctrl-C) can run between steps
@@ -265,6 +273,7 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
           }
           skipped++;
           hooks.onWarning?.(`epoch ${epoch + 1}, step ${inEpoch} of ${stepsPerEpoch}: ${v.what}; step skipped (${guard.skipped} of --skip-nonfinite ${guard.limit})`);
+          midEpochCheckpoint();
           continue;
         }
         opt.step();
@@ -276,12 +285,7 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
           epoch: epoch + 1, step, stepInEpoch: inEpoch, stepsPerEpoch, loss: lv, acc: hits / b.size, lr,
           imagesPerSecond: seen / ((performance.now() - t0) / 1000),
         });
-        if (every > 0 && step % every === 0 && inEpoch < stepsPerEpoch) {
-          const p: PartialEpoch = { batches: inEpoch, lossSum, correct, seen, skipped, seconds: (performance.now() - t0) / 1000 };
-          const state = { epoch, step, config: c, rng: defaultGenerator.getState(), optimizer: { step: opt.stepCount, lr: opt.lr }, history, model: spec, partial: p };
-          save(ckpt, state);
-          savedAt = checkpointPlace(state, stepsPerEpoch);
-        }
+        midEpochCheckpoint();
       }
       if (!stop && run.signal?.aborted && inEpoch < stepsPerEpoch) {
         stop = { kind: 'interrupted', at: { epoch: epoch + 1, stepInEpoch: inEpoch, step }, message: '' };
