@@ -6,7 +6,7 @@ import { ArgumentError } from '@quadranet/core';
 import type { BlockKind, StemName } from '@quadranet/models';
 
 export {
-  intAtLeast, intList, listOf, nonNegativeInt, oneOf, positiveInt, positiveNumber,
+  intAtLeast, intList, listOf, nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber,
 } from '@quadranet/cli/arg-parsers';
 
 export interface BenchShape {

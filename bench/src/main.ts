@@ -9,7 +9,7 @@ import { modelNames, type BlockKind } from '@quadranet/models';
 
 import { benchBlock, withBlockFloor, type BlockBenchResult } from './block.js';
 import {
-  BLOCK_KINDS, BLOCK_PEERS, INFER_PEERS, intAtLeast, intList, listOf, nonNegativeInt, positiveInt, positiveNumber, QUADCONV_PEERS, shape,
+  BLOCK_KINDS, BLOCK_PEERS, INFER_PEERS, intAtLeast, intList, listOf, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, QUADCONV_PEERS, shape,
   shapes, oneOf, STEM_NAMES, TRAIN_PEERS, type BenchShape,
 } from './flags.js';
 import type { PeerResult } from './peer-result.js';
@@ -17,6 +17,7 @@ import { benchTrainSpeed, printTrainSpeed, type TrainSpeedOptions } from './trai
 import { benchInfer, inferJsonLine, LOGITS_TOLERANCE, printInfer, type InferBenchResult } from './infer.js';
 import { inferChartSvg } from './infer-chart.js';
 import { benchGemm, GEMM_SHAPES } from './gemm.js';
+import { CRASH_DEFAULTS, printCrash, runCrashTest, type CrashOptions } from './crash.js';
 import { printLeaks, runLeaks, type LeakOptions } from './leaks.js';
 import { nasStudySvg, runNasStudy, verdicts } from './nas-study.js';
 import { benchQuadConv, withQuadFloor, type QuadBenchResult } from './quadconv.js';
@@ -294,6 +295,25 @@ program
       printLeaks(rs, opts);
     }
     if (!rs.every((r) => r.ok)) process.exitCode = 1;
+  });
+
+program
+  .command('crash')
+  .description('issue 15: SIGKILL `quadra train` at random points and during checkpoint writes; every run must resume from a complete checkpoint with the reference losses')
+  .option('--trials <n>', 'kills (and resumes)', intAtLeast('--trials', 1), CRASH_DEFAULTS.trials)
+  .option('--seed <n>', 'seed for the kill times and write choices', nonNegativeInt('--seed'), CRASH_DEFAULTS.seed)
+  .option('--write-every <n>', 'every n-th trial is killed during a checkpoint write (1: all)', positiveInt('--write-every'), CRASH_DEFAULTS.writeEvery)
+  .option('--epochs <n>', 'epochs of the tiny run (8 steps each)', positiveInt('--epochs'), CRASH_DEFAULTS.epochs)
+  .option('--checkpoint-every <n>', 'the run\'s --checkpoint-every', positiveInt('--checkpoint-every'), CRASH_DEFAULTS.checkpointEvery)
+  .option('--pause-ms <ms>', 'how long the test hook holds each checkpoint write in the write-timed trials', positiveInt('--pause-ms'), CRASH_DEFAULTS.pauseMs)
+  .option('--tolerance <x>', 'largest allowed loss difference after resume (0: bit-exact)', nonNegativeNumber('--tolerance'), CRASH_DEFAULTS.tolerance)
+  .option('--json', 'the summary as one JSON object')
+  .action(async (o: CrashOptions & { json?: boolean }) => {
+    const opts: CrashOptions = { trials: o.trials, seed: o.seed, writeEvery: o.writeEvery, epochs: o.epochs, checkpointEvery: o.checkpointEvery, pauseMs: o.pauseMs, tolerance: o.tolerance };
+    const s = await runCrashTest(opts, o.json ? undefined : (line) => console.log(line));
+    if (o.json) console.log(JSON.stringify({ options: opts, ...s }));
+    else printCrash(s, opts);
+    if (s.failures.length > 0) process.exitCode = 1;
   });
 
 // A bad flag is one line naming it (the shared parsers throw an ArgumentError), exit 1.

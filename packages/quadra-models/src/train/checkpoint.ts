@@ -28,6 +28,20 @@ export interface TrainState<C = unknown> {
   history: unknown[];
   /** Everything needed to rebuild and run the model (absent in checkpoints from before it was saved). */
   model?: ModelSpec;
+  /** Only in a checkpoint written partway through epoch `epoch + 1` (--checkpoint-every): where, and the epoch's sums so far. */
+  partial?: PartialEpoch;
+}
+
+/** Partway through an epoch: the batches consumed (steps taken, skipped ones included) and the running sums its metrics need. */
+export interface PartialEpoch {
+  batches: number;
+  /** Sum of loss × batch size over the steps that updated the weights. */
+  lossSum: number;
+  correct: number;
+  seen: number;
+  skipped: number;
+  /** Training seconds spent in the epoch so far. */
+  seconds: number;
 }
 
 export function saveCheckpoint<C>(path: string, model: nn.Module, opt: optim.Optimizer, state: TrainState<C>): void {
@@ -82,6 +96,16 @@ function badStateField(s: unknown): string | null {
   if (!o || typeof o !== 'object' || !count(o.step) || typeof o.lr !== 'number' || !Number.isFinite(o.lr)) return 'optimizer is missing or lacks an integer step >= 0 and a finite lr';
   if (!Array.isArray(t.history)) return 'history is missing or not an array';
   if (t.config === null || typeof t.config !== 'object') return 'config is missing or not an object';
+  if (t.partial !== undefined) return badPartial(t.partial);
+  return null;
+}
+
+function badPartial(p: unknown): string | null {
+  if (p === null || typeof p !== 'object' || Array.isArray(p)) return 'partial is not an object';
+  const q = p as Partial<Record<keyof PartialEpoch, unknown>>;
+  if (!count(q.batches) || (q.batches as number) < 1) return 'partial.batches is not an integer >= 1';
+  for (const k of ['correct', 'seen', 'skipped'] as const) if (!count(q[k])) return `partial.${k} is not an integer >= 0`;
+  for (const k of ['lossSum', 'seconds'] as const) if (typeof q[k] !== 'number' || !Number.isFinite(q[k])) return `partial.${k} is not a finite number`;
   return null;
 }
 
