@@ -5,6 +5,7 @@
 import { ArgumentError } from '@quadranet/core';
 import { infer, predict, type Prediction } from '@quadranet/models';
 import type { Command } from 'commander';
+import { inputFile, LIMITS, outputFile, positiveInt } from '../arg-parsers.js';
 import { DEVICE_FLAG, DEVICE_HELP, deviceFromFlag } from '../device-option.js';
 import { checkCheckpointAlone, givenFlags, modelSourceOptions, type ModelSourceFlags } from '../model-source.js';
 
@@ -12,11 +13,6 @@ interface InferFlags extends ModelSourceFlags {
   input: string; output?: string; topK: number; json?: boolean; device?: string;
 }
 
-const topKFlag = (v: string) => {
-  const k = Number(v);
-  if (!Number.isInteger(k) || k < 1) throw new ArgumentError(`--top-k must be a positive integer, got ${v}`);
-  return k;
-};
 
 function formatPrediction(p: Prediction, input: string): string {
   const lines: string[] = [];
@@ -45,9 +41,9 @@ export function addInferCommand(program: Command): void {
     checkpoint: 'checkpoint.safetensors from `quadra train`: carries the model, input size and normalisation',
     model: 'with --weights: zoo name (quadranet36_t, ...) or a JSON file of QuadraNet options',
   })
-    .requiredOption('--input <file>', "safetensors with a tensor `input` (N, C, H, W); with --checkpoint also .npy (N, C, H, W) or a PNG/JPEG image")
-    .option('--output <file>', 'safetensors to write `logits` (N, classes) into (required with --model)')
-    .option('--top-k <k>', 'with --checkpoint: classes to print per image', topKFlag, 5)
+    .requiredOption('--input <file>', "safetensors with a tensor `input` (N, C, H, W); with --checkpoint also .npy (N, C, H, W) or a PNG/JPEG image", inputFile('--input'))
+    .option('--output <file>', 'safetensors to write `logits` (N, classes) into (required with --model)', outputFile('--output'))
+    .option('--top-k <k>', 'with --checkpoint: classes to print per image', positiveInt('--top-k', LIMITS.numClasses), 5)
     .option('--json', 'with --checkpoint: print one JSON object')
     .option(DEVICE_FLAG, DEVICE_HELP, 'cpu')
     .action((o: InferFlags, cmd: Command) => {
