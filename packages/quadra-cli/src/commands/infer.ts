@@ -13,7 +13,6 @@ interface InferFlags extends ModelSourceFlags {
   input: string; output?: string; topK: number; json?: boolean; device?: string;
 }
 
-
 function formatPrediction(p: Prediction, input: string): string {
   const lines: string[] = [];
   p.top.forEach((row, i) => {

@@ -9,6 +9,7 @@ import { trainProgress } from '../train-progress.js';
 import {
   inputDir, inputFile, intList, LIMITS, nonNegativeInt, nonNegativeNumber, numberIn, oddInt, oneOf, outputDir, positiveInt, positiveNumber,
 } from '../arg-parsers.js';
+import { argvHas, errorObject } from '../report-error.js';
 import { isTrainChild, parentInterrupt, superviseTraining } from '../train-supervisor.js';
 
 /** The options commander hands the action (names are the flags in camelCase). */
@@ -99,7 +100,12 @@ export function addTrainCommand(program: Command): void {
           if (r.best) console.log(`best validation accuracy ${(100 * r.best.epoch.val_acc!).toFixed(2)}% at epoch ${r.best.epoch.epoch} (test ${(100 * r.best.epoch.test_acc).toFixed(2)}%); checkpoint ${r.best.checkpoint}`);
         }
       } catch (err) {
-        if (err instanceof TrainingDivergedError && json) console.log(JSON.stringify({ event: 'diverged', message: err.message, ...err.at }));
+        if (err instanceof TrainingDivergedError && json) {
+          // the last JSON line is both the event and the error object of every failing --json command
+          console.log(JSON.stringify({ event: 'diverged', message: err.message, ...err.at, ...errorObject(err, argvHas(process.argv, '--verbose')) }));
+          process.exitCode = 1;
+          return;
+        }
         if (!(err instanceof TrainingInterruptedError)) throw err;
         if (json) console.log(JSON.stringify({ event: 'interrupted', message: err.message, ...err.at }));
         else console.error(err.message);
