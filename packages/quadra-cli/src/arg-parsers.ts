@@ -5,6 +5,8 @@
  * @example
  * .option('--epochs <n>', 'epochs', positiveInt('--epochs'), 10)
  */
+import { statSync, type Stats } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ArgumentError } from '@quadranet/core';
 
 export type ArgParser<T> = (value: string) => T;
@@ -17,27 +19,111 @@ function finite(flag: string, value: string): number {
   return n;
 }
 
-function int(flag: string, value: string, min: number): number {
+function int(flag: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const v = value.trim();
   const n = v === '' ? NaN : Number(v);
   if (!Number.isSafeInteger(n)) throw new ArgumentError(`${flag} must be an integer ≥ ${min}, got ${JSON.stringify(value)}`);
   if (n < min) throw new ArgumentError(`${flag} must be ≥ ${min}, got ${n}`);
+  if (n > max) throw new ArgumentError(`${flag} must be ≤ ${max}, got ${n}`);
   return n;
 }
 
-/** An integer ≥ min (e.g. timed runs ≥ 20). */
-export function intAtLeast(flag: string, min: number): ArgParser<number> {
-  return (value) => int(flag, value, min);
+/**
+ * Upper bounds of the counts and sizes the commands take: far above any real use, low enough that
+ * a typo (1e12 epochs, 10000 threads, a 100000-pixel image) is an error naming the flag instead of
+ * a run that never ends or an allocation that fails deep inside.
+ */
+export const LIMITS = {
+  epochs: 100_000,
+  batchSize: 65_536,
+  threads: 4096,
+  workers: 256,
+  steps: 10_000_000,
+  imageSize: 8192,
+  numClasses: 100_000,
+  inChannels: 4096,
+  width: 8192,
+  kernelSize: 63,
+  runs: 1_000_000,
+} as const;
+
+/** An integer ≥ min (e.g. timed runs ≥ 20), and ≤ max when given. */
+export function intAtLeast(flag: string, min: number, max?: number): ArgParser<number> {
+  return (value) => int(flag, value, min, max);
 }
 
-/** An integer ≥ 1 (epochs, batch size, threads, runs). */
-export function positiveInt(flag: string): ArgParser<number> {
-  return (value) => int(flag, value, 1);
+/** An integer ≥ 1 (epochs, batch size, threads, runs), and ≤ max when given. */
+export function positiveInt(flag: string, max?: number): ArgParser<number> {
+  return (value) => int(flag, value, 1, max);
 }
 
-/** An integer ≥ 0 (seed, limit, workers, warm-up runs). */
-export function nonNegativeInt(flag: string): ArgParser<number> {
-  return (value) => int(flag, value, 0);
+/** An integer ≥ 0 (seed, limit, workers, warm-up runs), and ≤ max when given. */
+export function nonNegativeInt(flag: string, max?: number): ArgParser<number> {
+  return (value) => int(flag, value, 0, max);
+}
+
+/** An odd integer in [1, max] (a depthwise kernel size). */
+export function oddInt(flag: string, max: number): ArgParser<number> {
+  return (value) => {
+    const n = int(flag, value, 1, max);
+    if (n % 2 !== 1) throw new ArgumentError(`${flag} must be odd, got ${n}`);
+    return n;
+  };
+}
+
+function statOf(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A file that exists (checkpoint, weights, input, table): an error naming the flag otherwise. */
+export function inputFile(flag: string): ArgParser<string> {
+  return (value) => {
+    const s = statOf(value);
+    if (!s) throw new ArgumentError(`${flag} ${value}: no such file`);
+    if (!s.isFile()) throw new ArgumentError(`${flag} ${value}: is ${s.isDirectory() ? 'a directory' : 'not a regular file'}, expected a file`);
+    return value;
+  };
+}
+
+/** A folder that exists (data folder). */
+export function inputDir(flag: string): ArgParser<string> {
+  return (value) => {
+    const s = statOf(value);
+    if (!s) throw new ArgumentError(`${flag} ${value}: no such directory`);
+    if (!s.isDirectory()) throw new ArgumentError(`${flag} ${value}: is a file, expected a directory`);
+    return value;
+  };
+}
+
+/** A file to write: its folder must exist, and it must not be a folder itself. */
+export function outputFile(flag: string): ArgParser<string> {
+  return (value) => {
+    if (value.trim() === '') throw new ArgumentError(`${flag} needs a file name, got ""`);
+    if (statOf(value)?.isDirectory()) throw new ArgumentError(`${flag} ${value}: is a directory, expected a file name`);
+    const dir = dirname(resolve(value));
+    const d = statOf(dir);
+    if (!d) throw new ArgumentError(`${flag} ${value}: the directory ${dir} does not exist`);
+    if (!d.isDirectory()) throw new ArgumentError(`${flag} ${value}: ${dir} is not a directory`);
+    return value;
+  };
+}
+
+/** A folder to write into (created if missing): an existing file there is an error. */
+export function outputDir(flag: string): ArgParser<string> {
+  return (value) => {
+    if (value.trim() === '') throw new ArgumentError(`${flag} needs a directory name, got ""`);
+    let p = resolve(value);
+    for (;;) {
+      const s = statOf(p);
+      if (s && !s.isDirectory()) throw new ArgumentError(`${flag} ${value}: ${p === resolve(value) ? 'is a file' : `${p} is a file`}, expected a directory`);
+      if (s || dirname(p) === p) return value;
+      p = dirname(p);
+    }
+  };
 }
 
 export interface Range {
@@ -81,13 +167,14 @@ export function oneOf<T extends string>(flag: string, values: readonly T[]): Arg
   };
 }
 
-/** A comma-separated list of integers ≥ min (depths). */
-export function intList(flag: string, min = 0): ArgParser<number[]> {
+/** A comma-separated list of integers ≥ min, and ≤ max when given (depths). */
+export function intList(flag: string, min = 0, max?: number): ArgParser<number[]> {
+  const rule = `integers ≥ ${min}${max !== undefined ? ` and ≤ ${max}` : ''}`;
   return (value) => value.split(',').map((item) => {
     try {
-      return int(flag, item, min);
+      return int(flag, item, min, max);
     } catch {
-      throw new ArgumentError(`${flag} must be a comma-separated list of integers ≥ ${min}, got ${JSON.stringify(value)}`);
+      throw new ArgumentError(`${flag} must be a comma-separated list of ${rule}, got ${JSON.stringify(value)}`);
     }
   });
 }
@@ -108,17 +195,18 @@ export function listOf<T extends string>(flag: string, values: readonly T[], opt
 }
 
 /** A positive integer or one word (`--batch 8` or `--batch dynamic`). */
-export function positiveIntOr<W extends string>(flag: string, word: W): ArgParser<number | W> {
+export function positiveIntOr<W extends string>(flag: string, word: W, max = Number.MAX_SAFE_INTEGER): ArgParser<number | W> {
   return (value) => {
     if (value.trim() === word) return word;
     const v = value.trim();
     const n = v === '' ? NaN : Number(v);
     if (!Number.isSafeInteger(n) || n < 1) throw new ArgumentError(`${flag} must be a positive integer or ${word}, got ${JSON.stringify(value)}`);
+    if (n > max) throw new ArgumentError(`${flag} must be ≤ ${max}, got ${n}`);
     return n;
   };
 }
 
-/** An image size `S` (square) or `HxW`, each a positive integer. */
+/** An image size `S` (square) or `HxW`, each a positive integer ≤ LIMITS.imageSize. */
 export function imageSize(flag: string): ArgParser<[number, number]> {
   return (value) => {
     const m = /^\s*(\d+)\s*(?:[x×]\s*(\d+)\s*)?$/.exec(value);
@@ -127,6 +215,7 @@ export function imageSize(flag: string): ArgParser<[number, number]> {
     if (!(h >= 1 && w >= 1 && Number.isSafeInteger(h) && Number.isSafeInteger(w))) {
       throw new ArgumentError(`${flag} must be a size S or HxW of positive integers, got ${JSON.stringify(value)}`);
     }
+    if (h > LIMITS.imageSize || w > LIMITS.imageSize) throw new ArgumentError(`${flag} must be at most ${LIMITS.imageSize} pixels a side, got ${h}x${w}`);
     return [h, w];
   };
 }

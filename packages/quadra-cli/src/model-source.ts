@@ -4,7 +4,7 @@
  */
 import { ArgumentError } from '@quadranet/core';
 import type { Command } from 'commander';
-import { positiveInt } from './arg-parsers.js';
+import { inputFile, LIMITS, positiveInt } from './arg-parsers.js';
 
 export interface ModelSourceFlags {
   checkpoint?: string;
@@ -17,11 +17,11 @@ export interface ModelSourceFlags {
 /** Adds --checkpoint, --model, --weights, --num-classes and --in-channels to `cmd`. */
 export function modelSourceOptions(cmd: Command, help: { checkpoint: string; model: string }): Command {
   return cmd
-    .option('--checkpoint <file>', help.checkpoint)
+    .option('--checkpoint <file>', help.checkpoint, inputFile('--checkpoint'))
     .option('--model <name|config.json>', help.model)
-    .option('--weights <file>', 'with --model: safetensors with the reference parameter names, PyTorch layouts')
-    .option('--num-classes <n>', 'with --model: classes of the head', positiveInt('--num-classes'))
-    .option('--in-channels <n>', 'with --model: input channels', positiveInt('--in-channels'));
+    .option('--weights <file>', 'with --model: safetensors with the reference parameter names, PyTorch layouts', inputFile('--weights'))
+    .option('--num-classes <n>', 'with --model: classes of the head', positiveInt('--num-classes', LIMITS.numClasses))
+    .option('--in-channels <n>', 'with --model: input channels', positiveInt('--in-channels', LIMITS.inChannels));
 }
 
 /** The flags among `keys` given on the command line, as the user spelled them (--num-classes). */

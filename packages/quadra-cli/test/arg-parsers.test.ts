@@ -1,9 +1,13 @@
 /** The shared flag parsers: a bad value is an ArgumentError naming the flag, what it takes and what was given. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ArgumentError } from '@quadranet/core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import {
-  imageSize, intAtLeast, intList, listOf, nonNegativeInt, nonNegativeNumber, numberIn, oneOf, positiveInt, positiveIntOr, positiveNumber,
+  imageSize, inputDir, inputFile, intAtLeast, intList, listOf, nonNegativeInt, nonNegativeNumber, numberIn, oddInt, oneOf, outputDir, outputFile,
+  positiveInt, positiveIntOr, positiveNumber,
 } from '../src/arg-parsers.js';
 
 function message(fn: () => unknown): string {
@@ -57,5 +61,44 @@ describe('flag parsers', () => {
     expect(imageSize('--size')('32x48')).toEqual([32, 48]);
     expect(message(() => imageSize('--size')('32x'))).toBe('--size must be a size S or HxW of positive integers, got "32x"');
     expect(message(() => imageSize('--size')('0'))).toBe('--size must be a size S or HxW of positive integers, got "0"');
+  });
+
+  it('upper bounds and odd sizes', () => {
+    expect(positiveInt('--epochs', 100)('100')).toBe(100);
+    expect(message(() => positiveInt('--epochs', 100)('1e12'))).toBe('--epochs must be ≤ 100, got 1000000000000');
+    expect(message(() => nonNegativeInt('--workers', 8)('9'))).toBe('--workers must be ≤ 8, got 9');
+    expect(message(() => intAtLeast('--opset', 17, 21)('99'))).toBe('--opset must be ≤ 21, got 99');
+    expect(message(() => intList('--depths', 0, 4)('2,5'))).toBe('--depths must be a comma-separated list of integers ≥ 0 and ≤ 4, got "2,5"');
+    expect(message(() => positiveIntOr('--batch', 'dynamic', 64)('65'))).toBe('--batch must be ≤ 64, got 65');
+    expect(message(() => imageSize('--size')('100000'))).toBe('--size must be at most 8192 pixels a side, got 100000x100000');
+    expect(oddInt('--kernel-size', 63)('7')).toBe(7);
+    expect(message(() => oddInt('--kernel-size', 63)('4'))).toBe('--kernel-size must be odd, got 4');
+    expect(message(() => oddInt('--kernel-size', 63)('65'))).toBe('--kernel-size must be ≤ 63, got 65');
+  });
+
+  describe('files and folders', () => {
+    const root = mkdtempSync(join(tmpdir(), 'quadra-arg-parsers-'));
+    afterAll(() => rmSync(root, { recursive: true, force: true }));
+    const file = join(root, 'f.txt');
+    writeFileSync(file, 'x');
+
+    it('inputs must exist and be of the right kind', () => {
+      expect(inputFile('--weights')(file)).toBe(file);
+      expect(message(() => inputFile('--weights')(join(root, 'no')))).toBe(`--weights ${join(root, 'no')}: no such file`);
+      expect(message(() => inputFile('--weights')(root))).toBe(`--weights ${root}: is a directory, expected a file`);
+      expect(inputDir('--data-dir')(root)).toBe(root);
+      expect(message(() => inputDir('--data-dir')(join(root, 'no')))).toBe(`--data-dir ${join(root, 'no')}: no such directory`);
+      expect(message(() => inputDir('--data-dir')(file))).toBe(`--data-dir ${file}: is a file, expected a directory`);
+    });
+
+    it("an output file's folder must exist; an output folder may be made, but not over a file", () => {
+      expect(outputFile('--onnx')(join(root, 'm.onnx'))).toBe(join(root, 'm.onnx'));
+      expect(message(() => outputFile('--onnx')(join(root, 'no', 'm.onnx')))).toBe(`--onnx ${join(root, 'no', 'm.onnx')}: the directory ${join(root, 'no')} does not exist`);
+      expect(message(() => outputFile('--onnx')(join(file, 'm.onnx')))).toBe(`--onnx ${join(file, 'm.onnx')}: ${file} is not a directory`);
+      expect(message(() => outputFile('--onnx')(root))).toBe(`--onnx ${root}: is a directory, expected a file name`);
+      expect(outputDir('--out')(join(root, 'a', 'b'))).toBe(join(root, 'a', 'b'));
+      expect(message(() => outputDir('--out')(file))).toBe(`--out ${file}: is a file, expected a directory`);
+      expect(message(() => outputDir('--out')(join(file, 'sub')))).toBe(`--out ${join(file, 'sub')}: ${file} is a file, expected a directory`);
+    });
   });
 });

@@ -3,7 +3,7 @@
  * with the backend's reason (train() itself is tested in @quadranet/models' device.test.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,10 +17,13 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe.runIf(!cuda.available)('without a GPU', () => {
   it.skipIf(!existsSync(CLI))('`quadra train|eval|infer --device cuda` exit non-zero with the reason and no stack trace', () => {
+    // files that exist (their content is never read: the device is checked first)
+    const file = join(root, 'any.safetensors');
+    writeFileSync(file, '');
     const runs = [
       ['train', '--model', 'quadranet25_xxs', '--dataset', 'synthetic', '--epochs', '1', '--out', join(root, 'never'), '--device', 'cuda'],
-      ['eval', '--checkpoint', join(root, 'none.safetensors'), '--device', 'cuda'],
-      ['infer', '--model', 'quadranet25_xxs', '--weights', 'w', '--input', 'i', '--output', 'o', '--device', 'cuda'],
+      ['eval', '--checkpoint', file, '--device', 'cuda'],
+      ['infer', '--model', 'quadranet25_xxs', '--weights', file, '--input', file, '--output', join(root, 'o.safetensors'), '--device', 'cuda'],
     ];
     for (const args of runs) {
       const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });

@@ -73,10 +73,10 @@ describe.skipIf(!existsSync(CLI))('quadra infer --checkpoint', () => {
     expect(both.stderr.trim()).toBe('--checkpoint carries the model: drop --model, --num-classes');
     const k = run('infer', '--checkpoint', ckpt, '--input', x, '--top-k', 'abc');
     expect(k.status).toBe(1);
-    expect(k.stderr.trim()).toBe('--top-k must be a positive integer, got abc');
-    const json = run('infer', '--model', 'quadranet25_xxs', '--weights', 'w.safetensors', '--input', x, '--output', 'o.safetensors', '--json');
-    expect(json.status).toBe(1);
-    expect(json.stderr.trim()).toBe('--json applies only to --checkpoint; --model/--weights write logits to --output');
+    expect(k.stderr.trim()).toBe('--top-k must be an integer ≥ 1, got "abc"');
+    const topK = run('infer', '--model', 'quadranet25_xxs', '--weights', x, '--input', x, '--output', join(root, 'o.safetensors'), '--top-k', '3');
+    expect(topK.status).toBe(1);
+    expect(topK.stderr.trim()).toBe('--top-k applies only to --checkpoint; --model/--weights write logits to --output');
     const none = run('infer', '--input', x);
     expect(none.status).toBe(1);
     expect(none.stderr.trim()).toBe('infer needs --checkpoint <file>, or --model <name|config.json> with --weights <file>');

@@ -30,7 +30,7 @@ describe.skipIf(!existsSync(CLI))('quadra models', () => {
   it('bad input is one line naming the flag or the filter', () => {
     const s = run('models', '--size', '-3');
     expect(s.status).toBe(1);
-    expect(s.stderr.trim()).toBe('--size must be a positive integer, got -3');
+    expect(s.stderr.trim()).toBe('--size must be ≥ 1, got -3');
     const f = run('models', 'resnet');
     expect(f.status).toBe(1);
     expect(f.stderr.trim()).toBe("no zoo model name contains 'resnet'; `quadra models` lists them");

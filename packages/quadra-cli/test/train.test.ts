@@ -65,7 +65,8 @@ describe.skipIf(!existsSync(CLI))('quadra train', () => {
     const json = quadra('train', '--model', 'quadranet25_xxs', ...TINY, '--epochs', '2', '--lr', '1e9', '--warmup', '0', '--json', '--out', join(root, 'nanjson'));
     expect(json.status).toBe(1);
     const last = JSON.parse(json.stdout.trim().split('\n').pop()!) as { event: string; epoch: number; stepInEpoch: number };
-    expect(last).toMatchObject({ event: 'diverged', epoch: 1, stepInEpoch: 2 });
+    expect(last).toMatchObject({ event: 'diverged', epoch: 1, stepInEpoch: 2, error: { code: 'QUADRA_DIVERGED', name: 'TrainingDivergedError' } });
+    expect(json.stderr).toBe('');
     const skip = quadra('train', '--model', 'quadranet25_xxs', ...TINY, '--epochs', '1', '--lr', '1e9', '--warmup', '0', '--skip-nonfinite', '1', '--out', join(root, 'skip'));
     expect(skip.status).toBe(1);
     expect(skip.stderr).toMatch(/^warning: epoch 1, step 2 of 2: the loss is NaN; step skipped \(1 of --skip-nonfinite 1\)$/m);

@@ -2,6 +2,7 @@
 import { evaluateCheckpoint } from '@quadranet/models';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { inputDir, inputFile } from '../arg-parsers.js';
 import { DEVICE_FLAG, DEVICE_HELP, deviceFromFlag } from '../device-option.js';
 
 /** Progress as a bar on stderr, or with `json` as JSON lines on stderr (stdout keeps the one result object). */
@@ -28,8 +29,8 @@ export function addEvalCommand(program: Command): void {
   program
     .command('eval')
     .description('test accuracy of a checkpoint written by `quadra train` (progress on stderr)')
-    .requiredOption('--checkpoint <file>', 'checkpoint.safetensors (or best.safetensors)')
-    .option('--data-dir <dir>', 'IDX files (default: as recorded in the checkpoint)')
+    .requiredOption('--checkpoint <file>', 'checkpoint.safetensors (or best.safetensors)', inputFile('--checkpoint'))
+    .option('--data-dir <dir>', 'IDX files (default: as recorded in the checkpoint)', inputDir('--data-dir'))
     .option(DEVICE_FLAG, DEVICE_HELP, 'cpu')
     .option('--json', 'print one JSON object on stdout (progress as JSON lines on stderr)')
     .action(async (o: { checkpoint: string; dataDir?: string; json?: boolean; device?: string }) => {

@@ -5,7 +5,7 @@
 import { ArgumentError } from '@quadranet/core';
 import { exportOnnx, exportPyTorch, ONNX_OPSETS } from '@quadranet/models';
 import type { Command } from 'commander';
-import { imageSize, intAtLeast, positiveIntOr } from '../arg-parsers.js';
+import { imageSize, intAtLeast, LIMITS, outputFile, positiveIntOr } from '../arg-parsers.js';
 import { checkCheckpointAlone, givenFlags, modelSourceOptions, type ModelSourceFlags } from '../model-source.js';
 
 interface ExportFlags extends ModelSourceFlags {
@@ -35,10 +35,10 @@ export function addExportCommand(program: Command): void {
     checkpoint: 'checkpoint.safetensors from `quadra train`',
     model: 'with --weights (--onnx only): zoo name (quadranet36_t, ...) or a JSON file of QuadraNet options',
   })
-    .option('--pytorch <file>', 'PyTorch state dict (reference names and layouts) as safetensors, plus <file>.config.json for `quadra infer --model`')
-    .option('--onnx <file>', 'ONNX model: NCHW `input` [N, C, H, W] → `logits` [N, classes]')
-    .option('--opset <n>', `with --onnx: ONNX opset (${ONNX_OPSETS.min}–${ONNX_OPSETS.max})`, intAtLeast('--opset', ONNX_OPSETS.min), 17)
-    .option('--batch <n|dynamic>', 'with --onnx: a fixed batch size, or dynamic', positiveIntOr('--batch', 'dynamic'), 1)
+    .option('--pytorch <file>', 'PyTorch state dict (reference names and layouts) as safetensors, plus <file>.config.json for `quadra infer --model`', outputFile('--pytorch'))
+    .option('--onnx <file>', 'ONNX model: NCHW `input` [N, C, H, W] → `logits` [N, classes]', outputFile('--onnx'))
+    .option('--opset <n>', `with --onnx: ONNX opset (${ONNX_OPSETS.min}–${ONNX_OPSETS.max})`, intAtLeast('--opset', ONNX_OPSETS.min, ONNX_OPSETS.max), 17)
+    .option('--batch <n|dynamic>', 'with --onnx: a fixed batch size, or dynamic', positiveIntOr('--batch', 'dynamic', LIMITS.batchSize), 1)
     .option('--size <S|HxW>', "with --onnx: input size (default: the checkpoint's or the weights' metadata, else 224)", imageSize('--size'))
     .option('--json', 'print one JSON object')
     .action((o: ExportFlags, cmd: Command) => {

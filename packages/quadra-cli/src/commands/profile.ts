@@ -9,11 +9,11 @@ import {
   checkLut, compareLuts, currentFingerprint, evaluateLatencyModels, LatencyPredictor, loadLut, predictorSampleOps, profileOps, allOps, saveLut, spaceLatencyQuantiles,
   type LatencyTable, type LutEntry,
 } from '@quadranet/nas';
-import { writeFileAtomic } from '@quadranet/core';
+import { ArgumentError, writeFileAtomic } from '@quadranet/core';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { deviceFromFlag } from '../device-option.js';
-import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from '../arg-parsers.js';
+import { inputFile, LIMITS, nonNegativeInt, nonNegativeNumber, oneOf, outputFile, positiveInt, positiveNumber } from '../arg-parsers.js';
 import { SPACE_HELP, spaceFromFlag } from '../nas-space-option.js';
 
 interface ProfileFlags {
@@ -30,23 +30,24 @@ export function addProfileCommand(program: Command): void {
     .command('profile')
     .description('measure the latency table (LUT) of a search space on this device: every candidate block at every layer shape, plus stem, downsamples and head')
     .option('--device <name>', 'cpu | cuda: where the ops run', 'cpu')
-    .option('--threads <n>', 'native compute threads (default: one per core)', positiveInt('--threads'))
+    .option('--threads <n>', 'native compute threads (default: one per core)', positiveInt('--threads', LIMITS.threads))
     .option('--space <file|name>', SPACE_HELP)
-    .requiredOption('--out <file>', 'the table (JSON), written atomically')
+    .requiredOption('--out <file>', 'the table (JSON), written atomically', outputFile('--out'))
     .option('--mode <mode>', 'forward (eval, no tape) | train (forward + backward)', oneOf('--mode', ['forward', 'train']), 'forward')
-    .option('--warmup <n>', 'untimed runs per op (they also size the samples: --min-sample-ms)', nonNegativeInt('--warmup'), 10)
-    .option('--min-runs <n>', 'timed runs per op at least', positiveInt('--min-runs'), 10)
-    .option('--max-runs <n>', 'timed runs per op at most', positiveInt('--max-runs'), 200)
+    .option('--warmup <n>', 'untimed runs per op (they also size the samples: --min-sample-ms)', nonNegativeInt('--warmup', LIMITS.runs), 10)
+    .option('--min-runs <n>', 'timed runs per op at least', positiveInt('--min-runs', LIMITS.runs), 10)
+    .option('--max-runs <n>', 'timed runs per op at most', positiveInt('--max-runs', LIMITS.runs), 200)
     .option('--spread <x>', 'stop once (p90 - p10) / median is at most this', nonNegativeNumber('--spread'), 0.05)
     .option('--min-sample-ms <ms>', 'a timed sample averages back-to-back runs until it takes this long', nonNegativeNumber('--min-sample-ms'), 1)
     .option('--max-seconds <s>', 'stop timing an op after this long even if the spread is larger', positiveNumber('--max-seconds'), 2)
-    .option('--predictor-samples <n>', 'also measure n random ops around the space (other widths and resolutions) for the predictor', nonNegativeInt('--predictor-samples'), 0)
-    .option('--compare <file>', 'an earlier table of the same space: report the share of entries within 5 %')
-    .option('--evaluate <n>', 'measure n random architectures end to end and report the table sum and the predictor against them', nonNegativeInt('--evaluate'), 0)
+    .option('--predictor-samples <n>', 'also measure n random ops around the space (other widths and resolutions) for the predictor', nonNegativeInt('--predictor-samples', LIMITS.runs), 0)
+    .option('--compare <file>', 'an earlier table of the same space: report the share of entries within 5 %', inputFile('--compare'))
+    .option('--evaluate <n>', 'measure n random architectures end to end and report the table sum and the predictor against them', nonNegativeInt('--evaluate', LIMITS.runs), 0)
     .option('--seed <n>', 'seed of the random ops and architectures', nonNegativeInt('--seed'), 0)
     .option('--json', 'one JSON line per op and a summary line instead of a progress bar')
     .action((o: ProfileFlags) => {
       const device = deviceFromFlag(o.device);
+      if (o.maxRuns < o.minRuns) throw new ArgumentError(`--max-runs ${o.maxRuns} is below --min-runs ${o.minRuns}`);
       if (o.threads !== undefined) setThreads(o.threads);
       const space = spaceFromFlag(o.space);
       const ops = [...allOps(space).filter((op) => op.kind !== 'skip'), ...predictorSampleOps(space, o.predictorSamples, o.seed)];

@@ -16,7 +16,7 @@ import {
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { deviceFromFlag } from '../device-option.js';
-import { nonNegativeInt, numberIn, oneOf, positiveInt, positiveNumber, nonNegativeNumber } from '../arg-parsers.js';
+import { inputDir, inputFile, LIMITS, nonNegativeInt, numberIn, oneOf, outputDir, positiveInt, positiveNumber, nonNegativeNumber } from '../arg-parsers.js';
 import { SPACE_HELP, spaceFromFlag } from '../nas-space-option.js';
 
 interface SearchFlags {
@@ -38,13 +38,13 @@ export function addSearchCommand(program: Command): void {
     .command('search')
     .description('hardware-aware architecture search (ProxylessNAS-style supernet) under a latency budget measured on this device')
     .option('--space <file|name>', SPACE_HELP)
-    .option('--lut <file>', 'latency table of the space from `quadra profile` (default: profile it now, into DIR/lut.json)')
+    .option('--lut <file>', 'latency table of the space from `quadra profile` (default: profile it now, into DIR/lut.json)', inputFile('--lut'))
     .requiredOption('--latency-ms <T>', 'latency budget in ms (at the space\'s batch)', positiveNumber('--latency-ms'))
     .option('--dataset <name>', 'fashion-mnist | synthetic', oneOf('--dataset', ['fashion-mnist', 'synthetic']), 'fashion-mnist')
-    .option('--data-dir <dir>', 'Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist)')
-    .option('--epochs <n>', 'epochs of the search (warm-up included)', positiveInt('--epochs'), SEARCH_DEFAULTS.epochs)
-    .option('--warmup-epochs <n>', 'epochs of weight training with uniformly sampled paths before any α step', nonNegativeInt('--warmup-epochs'), SEARCH_DEFAULTS.warmupEpochs)
-    .option('--batch-size <n>', 'images per step', positiveInt('--batch-size'), SEARCH_DEFAULTS.batchSize)
+    .option('--data-dir <dir>', 'Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist)', inputDir('--data-dir'))
+    .option('--epochs <n>', 'epochs of the search (warm-up included)', positiveInt('--epochs', LIMITS.epochs), SEARCH_DEFAULTS.epochs)
+    .option('--warmup-epochs <n>', 'epochs of weight training with uniformly sampled paths before any α step', nonNegativeInt('--warmup-epochs', LIMITS.epochs), SEARCH_DEFAULTS.warmupEpochs)
+    .option('--batch-size <n>', 'images per step', positiveInt('--batch-size', LIMITS.batchSize), SEARCH_DEFAULTS.batchSize)
     .option('--lr <x>', 'weights: AdamW learning rate', positiveNumber('--lr'), SEARCH_DEFAULTS.lr)
     .option('--weight-decay <x>', 'weights: decoupled weight decay', nonNegativeNumber('--weight-decay'), SEARCH_DEFAULTS.weightDecay)
     .option('--alpha-lr <x>', 'α: Adam learning rate (betas 0, 0.999)', positiveNumber('--alpha-lr'), SEARCH_DEFAULTS.alphaLr)
@@ -57,14 +57,15 @@ export function addSearchCommand(program: Command): void {
     .option('--loss-beta <b>', 'mul-log: β', positiveNumber('--loss-beta'), SEARCH_DEFAULTS.beta)
     .option('--loss-lambda <l>', 'add-linear and add-abs: λ', positiveNumber('--loss-lambda'), SEARCH_DEFAULTS.lambda)
     .option('--device <name>', 'cpu | cuda: where the supernet trains and the derived network is measured', 'cpu')
-    .option('--threads <n>', 'native compute threads (default: one per core)', positiveInt('--threads'))
+    .option('--threads <n>', 'native compute threads (default: one per core)', positiveInt('--threads', LIMITS.threads))
     .option('--derive <rule>', 'argmax: the most probable candidate per layer (ProxylessNAS) | grouped: skip only when p(skip) >= the blocks\' total, else the most probable block', oneOf('--derive', ['argmax', 'grouped']), 'argmax')
     .option('--no-measure', 'do not measure the derived network end to end (report the table sum only)')
-    .requiredOption('--out <dir>', 'arch.json, report.json and the checkpoint go here')
+    .requiredOption('--out <dir>', 'arch.json, report.json and the checkpoint go here', outputDir('--out'))
     .option('--resume', 'continue the search checkpointed in --out (only --epochs may change)')
     .option('--json', 'one JSON line per step and per epoch instead of a progress bar')
     .action(async (o: SearchFlags) => {
       const device = deviceFromFlag(o.device);
+      if (o.warmupEpochs >= o.epochs) throw new ArgumentError(`--warmup-epochs ${o.warmupEpochs} must be below --epochs ${o.epochs}, or α never trains`);
       if (o.threads !== undefined) setThreads(o.threads);
       const space = spaceFromFlag(o.space);
       mkdirSync(o.out, { recursive: true });

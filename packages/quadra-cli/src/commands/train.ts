@@ -7,8 +7,9 @@ import type { Command } from 'commander';
 import { DEVICE_FLAG, DEVICE_HELP, deviceFromFlag } from '../device-option.js';
 import { trainProgress } from '../train-progress.js';
 import {
-  intList, nonNegativeInt, nonNegativeNumber, numberIn, oneOf, positiveInt, positiveNumber,
+  inputDir, inputFile, intList, LIMITS, nonNegativeInt, nonNegativeNumber, numberIn, oddInt, oneOf, outputDir, positiveInt, positiveNumber,
 } from '../arg-parsers.js';
+import { argvHas, errorObject } from '../report-error.js';
 import { isTrainChild, parentInterrupt, superviseTraining } from '../train-supervisor.js';
 
 /** The options commander hands the action (names are the flags in camelCase). */
@@ -43,11 +44,11 @@ export function addTrainCommand(program: Command): void {
     .command('train')
     .description('train a zoo model on Fashion-MNIST (Debian dataset-fashion-mnist) or synthetic data')
     .option('--model <name>', 'zoo name, e.g. quadranet25_xxs, convnext25_xxs (required unless resuming)')
-    .option('--arch <file>', 'train this architecture (QuadraNet options as JSON, e.g. the arch.json of `quadra search`) instead of a zoo model')
+    .option('--arch <file>', 'train this architecture (QuadraNet options as JSON, e.g. the arch.json of `quadra search`) instead of a zoo model', inputFile('--arch'))
     .option('--dataset <name>', 'fashion-mnist | synthetic', oneOf('--dataset', ['fashion-mnist', 'synthetic']), 'fashion-mnist')
-    .option('--data-dir <dir>', 'IDX files (default /usr/share/datasets/fashion-mnist)')
-    .option('--epochs <n>', 'epochs', positiveInt('--epochs'), TRAIN_DEFAULTS.epochs)
-    .option('--batch-size <n>', 'batch size', positiveInt('--batch-size'), TRAIN_DEFAULTS.batchSize)
+    .option('--data-dir <dir>', 'IDX files (default /usr/share/datasets/fashion-mnist)', inputDir('--data-dir'))
+    .option('--epochs <n>', 'epochs', positiveInt('--epochs', LIMITS.epochs), TRAIN_DEFAULTS.epochs)
+    .option('--batch-size <n>', 'batch size', positiveInt('--batch-size', LIMITS.batchSize), TRAIN_DEFAULTS.batchSize)
     .option('--lr <x>', 'peak learning rate (AdamW)', positiveNumber('--lr'), TRAIN_DEFAULTS.lr)
     .option('--weight-decay <x>', 'decoupled weight decay (not on 1-D parameters)', nonNegativeNumber('--weight-decay'), TRAIN_DEFAULTS.weightDecay)
     .option('--warmup <epochs>', 'linear warm-up length in epochs, then cosine decay', nonNegativeNumber('--warmup'), TRAIN_DEFAULTS.warmup)
@@ -56,19 +57,19 @@ export function addTrainCommand(program: Command): void {
     .option('--clip-grad <x>', 'max gradient norm (0: off)', nonNegativeNumber('--clip-grad'), TRAIN_DEFAULTS.clipGrad)
     .option('--seed <n>', 'seed for init, shuffling, augmentation, drop path and the validation split', nonNegativeInt('--seed'), TRAIN_DEFAULTS.seed)
     .option('--stem <kind>', 'small (3x3/1) | patch2 (2x2/2) | patch4 (4x4/4)', oneOf('--stem', ['small', 'patch2', 'patch4']), TRAIN_DEFAULTS.stem)
-    .option('--kernel-size <k>', 'depthwise kernel size for every stage (default 7)', positiveInt('--kernel-size'))
-    .option('--depths <list>', "override the model's depths (1-4 stages, widths C, 2C, ...), e.g. 2,2,6,2", intList('--depths'))
-    .option('--width <C>', "override the model's base width C (stages C, 2C, 4C, 8C)", positiveInt('--width'))
-    .option('--crop-pad <px>', 'random-crop padding', nonNegativeInt('--crop-pad'), TRAIN_DEFAULTS.cropPad)
+    .option('--kernel-size <k>', 'depthwise kernel size for every stage (default 7)', oddInt('--kernel-size', LIMITS.kernelSize))
+    .option('--depths <list>', "override the model's depths (1-4 stages, widths C, 2C, ...), e.g. 2,2,6,2", intList('--depths', 0, 1024))
+    .option('--width <C>', "override the model's base width C (stages C, 2C, 4C, 8C)", positiveInt('--width', LIMITS.width))
+    .option('--crop-pad <px>', 'random-crop padding', nonNegativeInt('--crop-pad', 1024), TRAIN_DEFAULTS.cropPad)
     .option('--limit <n>', 'use only the first n training images (0: all)', nonNegativeInt('--limit'), TRAIN_DEFAULTS.limit)
     .option('--val-split <x>', 'hold out this fraction of the training images for validation (chosen by --seed); best.safetensors keeps the best epoch', numberIn('--val-split', { min: 0, max: 1, maxExclusive: true }), TRAIN_DEFAULTS.valSplit)
     .option('--patience <n>', 'stop after n epochs without a better validation accuracy (0: never; needs --val-split)', nonNegativeInt('--patience'), TRAIN_DEFAULTS.patience)
     .option('--skip-nonfinite <n>', 'skip up to n steps with a NaN/infinite loss or gradient norm (0: stop at the first)', nonNegativeInt('--skip-nonfinite'), TRAIN_DEFAULTS.skipNonfinite)
     .option('--checkpoint-every <steps>', 'also write the checkpoint every n steps, mid-epoch, so a killed run loses at most n steps (0: after each epoch only)', nonNegativeInt('--checkpoint-every'), TRAIN_DEFAULTS.checkpointEvery)
-    .option('--workers <n>', 'batch-preparation worker threads (0: main thread)', nonNegativeInt('--workers'), TRAIN_DEFAULTS.workers)
-    .option('--threads <n>', 'native compute threads (default: one per core)', positiveInt('--threads'))
+    .option('--workers <n>', 'batch-preparation worker threads (0: main thread)', nonNegativeInt('--workers', LIMITS.workers), TRAIN_DEFAULTS.workers)
+    .option('--threads <n>', 'native compute threads (default: one per core)', positiveInt('--threads', LIMITS.threads))
     .option(DEVICE_FLAG, DEVICE_HELP, 'cpu')
-    .option('--out <dir>', 'checkpoint, metrics.json, metrics.csv and curves.svg go here', 'runs/latest')
+    .option('--out <dir>', 'checkpoint, metrics.json, metrics.csv and curves.svg go here', outputDir('--out'), 'runs/latest')
     .option('--resume [auto]', 'continue the run in --out (an error without a checkpoint); auto: continue it or start a new one')
     .option('--json', 'one JSON line per step and per epoch instead of a progress bar')
     .addHelpText('after', RESUME_HELP)
@@ -107,7 +108,12 @@ export function addTrainCommand(program: Command): void {
           if (r.best) console.log(`best validation accuracy ${(100 * r.best.epoch.val_acc!).toFixed(2)}% at epoch ${r.best.epoch.epoch} (test ${(100 * r.best.epoch.test_acc).toFixed(2)}%); checkpoint ${r.best.checkpoint}`);
         }
       } catch (err) {
-        if (err instanceof TrainingDivergedError && json) console.log(JSON.stringify({ event: 'diverged', message: err.message, ...err.at }));
+        if (err instanceof TrainingDivergedError && json) {
+          // the last JSON line is both the event and the error object of every failing --json command
+          console.log(JSON.stringify({ event: 'diverged', message: err.message, ...err.at, ...errorObject(err, argvHas(process.argv, '--verbose')) }));
+          process.exitCode = 1;
+          return;
+        }
         if (!(err instanceof TrainingInterruptedError)) throw err;
         if (json) console.log(JSON.stringify({ event: 'interrupted', message: err.message, ...err.at }));
         else console.error(err.message);

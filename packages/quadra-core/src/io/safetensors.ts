@@ -104,16 +104,16 @@ export function parseSafetensors(bytes: Uint8Array, options: ParseOptions = {}):
   if (!(bytes instanceof Uint8Array)) {
     throw new ArgumentError(`parseSafetensors: expected a Uint8Array, got ${describe(bytes)}`);
   }
-  if (bytes.length < 8) fail(`file is ${bytes.length} bytes, shorter than the 8-byte header length prefix`);
+  if (bytes.length < 8) fail(`not a safetensors file (${bytes.length} bytes, shorter than the 8-byte header length prefix)`);
 
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lo = view.getUint32(0, true);
   const hi = view.getUint32(4, true);
   const headerLen = hi * 2 ** 32 + lo; // exact below 2^53; hi is at most 2^32 - 1
   if (headerLen === 0) fail('header length is 0; expected at least 2 bytes of JSON ("{}")');
-  if (headerLen > MAX_HEADER_SIZE) fail(`header length ${headerLen} exceeds the ${MAX_HEADER_SIZE}-byte limit`);
+  if (headerLen > MAX_HEADER_SIZE) fail(`not a safetensors file (header length ${headerLen} exceeds the ${MAX_HEADER_SIZE}-byte limit)`);
   if (headerLen > bytes.length - 8) {
-    fail(`header length ${headerLen} exceeds the ${bytes.length - 8} bytes that follow the length prefix`);
+    fail(`truncated or not a safetensors file (header length ${headerLen} exceeds the ${bytes.length - 8} bytes that follow the length prefix)`);
   }
 
   let text: string;

@@ -13,18 +13,24 @@ import { keep, unscoped } from '../scope.js';
 import { callForward } from './module-path.js';
 import { Parameter } from './parameter.js';
 
-/** A loadStateDict() whose keys or shapes did not match. */
+/** The first few items of a long list and how many more (the error's fields keep them all). */
+function firstOf(items: readonly string[], sep: string, n = 4): string {
+  return items.length <= n ? items.join(sep) : `${items.slice(0, n).join(sep)}${sep}… (${items.length - n} more)`;
+}
+
+/** A loadStateDict() whose keys or shapes did not match; the message lists the first few of each kind. */
 export class StateDictError extends QuadraError {
   readonly missing: string[];
   readonly unexpected: string[];
   readonly mismatched: string[];
-  constructor(report: LoadReport) {
+  /** `context` starts the message (default `loadStateDict`; a caller may name the file and the model). */
+  constructor(report: LoadReport, context = 'loadStateDict') {
     const parts = [
-      report.missing.length ? `missing keys: ${report.missing.join(', ')}` : '',
-      report.unexpected.length ? `unexpected keys: ${report.unexpected.join(', ')}` : '',
-      report.mismatched.length ? `shape mismatches: ${report.mismatched.join('; ')}` : '',
+      report.missing.length ? `missing keys: ${firstOf(report.missing, ', ')}` : '',
+      report.unexpected.length ? `unexpected keys: ${firstOf(report.unexpected, ', ')}` : '',
+      report.mismatched.length ? `shape mismatches: ${firstOf(report.mismatched, '; ')}` : '',
     ].filter(Boolean);
-    super('QUADRA_STATE_DICT', `loadStateDict: ${parts.join('; ')}`);
+    super('QUADRA_STATE_DICT', `${context}: ${parts.join('; ')}`);
     this.missing = report.missing;
     this.unexpected = report.unexpected;
     this.mismatched = report.mismatched;

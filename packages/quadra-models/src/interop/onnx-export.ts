@@ -8,7 +8,7 @@ import { ArgumentError, loadTensors, writeFileAtomic } from '@quadranet/core';
 import { loadCheckpointModel } from '../infer/checkpoint-model.js';
 import type { QuadraNet, QuadraNetOptions } from '../model/quadranet.js';
 import { CHECKPOINT_FORMAT } from '../train/checkpoint.js';
-import { modelFrom } from './infer.js';
+import { modelFrom, weightsMismatch } from './infer.js';
 import { encodeModel } from './onnx-graph.js';
 import { quadraNetToOnnx } from './onnx-model.js';
 import { loadPyTorchStateDict } from './pytorch.js';
@@ -59,7 +59,7 @@ function fromWeights(spec: string, file: string, overrides: Partial<QuadraNetOpt
   }
   const model = modelFrom(spec, overrides).eval();
   try {
-    loadPyTorchStateDict(model, tensors);
+    loadPyTorchStateDict(model, tensors, { context: weightsMismatch(file, spec) });
   } catch (err) {
     model.dispose();
     throw err;

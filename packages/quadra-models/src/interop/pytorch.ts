@@ -33,9 +33,10 @@ function rawOf(t: Tensor | Raw): Raw {
 
 /**
  * Loads a PyTorch state dict (names as the reference, PyTorch layouts) into `model`, converting
- * layouts by shape. Strict by default: missing, unexpected and mis-shaped keys are all reported.
+ * layouts by shape. Strict by default: missing, unexpected and mis-shaped keys are all reported
+ * (a StateDictError whose message starts with `context`, e.g. the weights file and the model).
  */
-export function loadPyTorchStateDict(model: nn.Module, dict: Map<string, Tensor | Raw>, opts: { strict?: boolean } = {}): nn.LoadReport {
+export function loadPyTorchStateDict(model: nn.Module, dict: Map<string, Tensor | Raw>, opts: { strict?: boolean; context?: string } = {}): nn.LoadReport {
   const ours = model.stateDict();
   const converted = new Map<string, Raw>();
   const mismatched: string[] = [];
@@ -54,7 +55,7 @@ export function loadPyTorchStateDict(model: nn.Module, dict: Map<string, Tensor 
   }
   const report = model.loadStateDict(converted, { strict: false });
   if ((opts.strict ?? true) && (report.missing.length || report.unexpected.length || report.mismatched.length)) {
-    throw new nn.StateDictError({ ...report, mismatched: mismatched.length ? mismatched : report.mismatched });
+    throw new nn.StateDictError({ ...report, mismatched: mismatched.length ? mismatched : report.mismatched }, opts.context);
   }
   return report;
 }

@@ -232,6 +232,7 @@ export class QuadraNet extends nn.Module {
         H = Math.floor(H / 2);
         W = Math.floor(W / 2);
       }
+      if (H < 1 || W < 1) throw new ArgumentError(`summary: a ${h}×${w} input leaves no pixels after downsample_layers.${i}`);
       const C = this.options.dims[i];
       layers.push({ name: `downsample_layers.${i}`, output: [H, W, C], params: count(ds), macs });
       this.stages[i].layers.forEach((b, j) => layers.push({ name: `stages.${i}.${j}`, output: [H, W, C], params: count(b), macs: moduleMacs(b, H, W) }));

@@ -40,19 +40,22 @@ export function parseArchitecture(json: unknown, source = 'architecture'): Archi
   return json as unknown as ArchitectureSpec;
 }
 
-/** Reads and checks an architecture JSON file (a FileFormatError names the file and what is wrong). */
-export function readArchitecture(file: string): ArchitectureSpec {
+/** Reads and parses a JSON file; a FileFormatError names the file (`what` it should be) and the fault. */
+export function readJsonFile(file: string, what: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new FileFormatError(`${file}: cannot read the architecture file (${(err as Error).message})`, { file }, { cause: err });
+    throw new FileFormatError(`${file}: cannot read the ${what} file (${(err as Error).message})`, { file }, { cause: err });
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
-    throw new FileFormatError(`${file}: not valid JSON (${(err as Error).message})`, { file }, { cause: err });
+    throw new FileFormatError(`${file}: not valid JSON (${(err as Error).message.replace(/\s*\n\s*/g, ' ')})`, { file }, { cause: err });
   }
-  return parseArchitecture(json, file);
+}
+
+/** Reads and checks an architecture JSON file (a FileFormatError names the file and what is wrong). */
+export function readArchitecture(file: string): ArchitectureSpec {
+  return parseArchitecture(readJsonFile(file, 'architecture'), file);
 }
