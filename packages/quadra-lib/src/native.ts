@@ -27,13 +27,16 @@ const require = createRequire(import.meta.url);
 export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * Loads quadra.node from `root` (prebuilds/<platform>-<arch>/ or build/Release/, as
+ * Loads quadra.node from `root` (default: the QUADRA_NATIVE_BUILD folder when set, else this
+ * package; prebuilds/<platform>-<arch>/ or build/Release/, as
  * node-gyp-build resolves them) and explains a failure: the platform, the places looked in,
  * the loader's own message, and what to do.
  */
-export function loadNative(root: string = packageRoot): NativeModule {
+export function loadNative(root?: string): NativeModule {
   const nodeGypBuild = require('node-gyp-build') as { path(dir: string): string };
-  const own = envNativeBuild();
+  // QUADRA_NATIVE_BUILD replaces the package's own binaries, not a root the caller names
+  const own = root === undefined ? envNativeBuild() : undefined;
+  root ??= packageRoot;
   let file: string;
   try {
     file = own === undefined ? nodeGypBuild.path(root) : ownBuild(own);

@@ -54,6 +54,7 @@ describe('native loader', () => {
       console.log(JSON.stringify({ backend: i.backend, err }));`;
     const env = { ...process.env };
     delete env.QUADRA_BACKEND;
+    delete env.QUADRA_NATIVE_BUILD; // this package copy's own (missing) binary, not a sanitizer build
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, env, encoding: 'utf8' });
     const r = JSON.parse(out) as { backend: string; err: { name: string; code: string; message: string } | null };
     expect(r.backend).toBe('unavailable');
