@@ -1,9 +1,10 @@
 /**
  * Batch preparation: uint8 images → normalised float32 NHWC, with training augmentation (random
- * crop after zero padding, horizontal flip). Each batch's randomness comes from its own seed, so a
+ * crop after zero padding, horizontal flip, and random erasing after normalisation). Each batch's randomness comes from its own seed, so a
  * batch is the same wherever and whenever it is made (worker or main thread, before or after resume).
  */
 import { Generator } from '@quadranet/core';
+import { eraseImage, type RandomErasingOptions } from './random-erasing.js';
 
 export interface BatchSpec {
   /** Indices into the image set. */
@@ -12,7 +13,12 @@ export interface BatchSpec {
   seed: number | null;
   pad: number;
   flip: boolean;
+  /** Random erasing after normalisation (absent or null: none); drawn from its own generator, so crops and flips do not change with it. */
+  erase?: RandomErasingOptions | null;
 }
+
+/** The erasing generator's seed for a batch seed (a stream apart from the crop/flip one). */
+export const eraseSeed = (seed: number): number => (Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2f) ^ 0x165667b1) >>> 0;
 
 export interface SetView {
   images: Uint8Array;
@@ -30,6 +36,7 @@ export function prepareBatch(set: SetView, spec: BatchSpec, out: Float32Array): 
   const scale = 1 / (255 * set.std);
   const shift = set.mean / set.std;
   const g = spec.seed === null ? null : new Generator(spec.seed);
+  const ge = spec.seed !== null && spec.erase && spec.erase.prob > 0 ? new Generator(eraseSeed(spec.seed)) : null;
   for (let b = 0; b < spec.indices.length; b++) {
     const src = spec.indices[b] * px;
     const dst = b * px;
@@ -53,5 +60,6 @@ export function prepareBatch(set: SetView, spec: BatchSpec, out: Float32Array): 
         }
       }
     }
+    if (ge) eraseImage(out, dst, h, w, c, spec.erase!, ge);
   }
 }

@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { prepareBatch, type BatchSpec, type SetView } from './batch.js';
+import type { RandomErasingOptions } from './random-erasing.js';
 import type { ImageSet } from './dataset.js';
 
 export interface Batch {
@@ -20,6 +21,8 @@ export interface EpochOptions {
   seed: number | null;
   pad?: number;
   flip?: boolean;
+  /** Random erasing after normalisation (training batches only). */
+  erase?: RandomErasingOptions | null;
   /** Batches to prepare ahead. */
   prefetch?: number;
 }
@@ -76,6 +79,7 @@ export class BatchLoader {
       seed: o.seed === null ? null : o.seed + b,
       pad: o.pad ?? 0,
       flip: o.flip ?? false,
+      erase: o.erase ?? null,
     });
     const ahead: Promise<Float32Array>[] = [];
     const depth = Math.max(1, o.prefetch ?? 2);

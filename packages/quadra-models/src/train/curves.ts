@@ -17,6 +17,11 @@ export interface EpochMetrics {
   seconds: number;
   /** Steps skipped this epoch for a non-finite loss or gradient norm (see skipNonfinite). */
   skipped_steps?: number;
+  /** The weight EMA's scores (runs with --model-ema). */
+  ema_val_loss?: number;
+  ema_val_acc?: number;
+  ema_test_loss?: number;
+  ema_test_acc?: number;
 }
 
 interface Series {
@@ -65,11 +70,13 @@ export function curvesSvg(history: EpochMetrics[], title: string): string {
     { name: 'train', color: '#1f77b4', values: history.map((h) => h.train_loss) },
     { name: 'val', color: '#2ca02c', values: history.map((h) => h.val_loss) },
     { name: 'test', color: '#d62728', values: history.map((h) => h.test_loss) },
+    { name: 'EMA test', color: '#9467bd', values: history.map((h) => h.ema_test_loss) },
   ], epochs);
   const acc = panel(430, `${title}: accuracy`, [
     { name: 'train', color: '#1f77b4', values: history.map((h) => h.train_acc) },
     { name: 'val', color: '#2ca02c', values: history.map((h) => h.val_acc) },
     { name: 'test', color: '#d62728', values: history.map((h) => h.test_acc) },
+    { name: 'EMA test', color: '#9467bd', values: history.map((h) => h.ema_test_acc) },
   ], epochs);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="860" height="260" font-family="sans-serif">\n${loss}\n${acc}\n</svg>\n`;
 }

@@ -21,6 +21,10 @@ import { NonFiniteGuard, paramsFinite } from './nonfinite.js';
 import { bestEpoch, writeCsv, writeReport, type RunEnd } from './report.js';
 import { runConfig } from './resume.js';
 import { splitValidation } from './split.js';
+import { erasingOf, withRecipeDefaults } from './recipe-config.js';
+import { createEma, mixTargets, paramGroups, trainLoss } from './recipe.js';
+import type { TtaMode } from './recipe-config.js';
+import { ttaLogits } from './tta.js';
 
 export interface StepInfo {
   epoch: number;
@@ -103,11 +107,11 @@ function limited(set: ImageSet, limit: number): ImageSet {
 }
 
 /**
- * Test-set loss and accuracy (no augmentation, no tape), on the device the model's parameters are
- * on: each batch is uploaded there, and only the logits come back.
+ * Test-set loss and accuracy (no augmentation but `tta`'s, no tape), on the device the model's
+ * parameters are on: each batch is uploaded there, and only the logits come back.
  */
 export async function evaluate(
-  model: nn.Module, loader: BatchLoader, n: number, batchSize: number, shape: number[], onBatch?: (images: number, total: number) => void,
+  model: nn.Module, loader: BatchLoader, n: number, batchSize: number, shape: number[], onBatch?: (images: number, total: number) => void, tta: TtaMode = 'none',
 ): Promise<{ loss: number; acc: number }> {
   model.eval();
   const device = model.parameters()[0]?.device ?? 'cpu';
@@ -118,7 +122,7 @@ export async function evaluate(
   for await (const b of loader.epoch(order, { batchSize, seed: null })) {
     noGrad(() => scope(() => {
       const x = tensor(b.x, [b.size, ...shape], { device });
-      const logits = model.forward(x);
+      const logits = ttaLogits(model, x, b.x, [b.size, ...shape], tta, (d) => tensor(d, [b.size, ...shape], { device }));
       loss += crossEntropy(logits, b.labels).item() * b.size;
       correct += countCorrect(logits.dataSync(), b.labels, logits.shape[1]);
     }));
@@ -163,7 +167,9 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
   const all = limited(data.train, c.limit);
   const { train: trainSet, val: valSet } = c.valSplit ? splitValidation(all, c.valSplit, mix(c.seed, 0, 3)) : { train: all, val: null };
   const model = buildModel(c, trainSet.c, trainSet.classes).to(device);
-  const opt = new optim.AdamW(model.parameters(), { lr: c.lr, weightDecay: c.weightDecay, noDecay1d: true });
+  const opt = new optim.AdamW(paramGroups(c, model), { lr: c.lr, weightDecay: c.weightDecay, noDecay1d: true });
+  const recipe = withRecipeDefaults(c);
+  const ema = createEma(c, model, trainSet.c, trainSet.classes, device);
   const stepsPerEpoch = Math.ceil(trainSet.n / c.batchSize);
   const totalSteps = c.epochs * stepsPerEpoch;
   const warmupSteps = Math.round(c.warmup * stepsPerEpoch);
@@ -172,7 +178,8 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
   let step = 0;
   let startEpoch = 0;
   if (saved) {
-    const state = loadCheckpoint<TrainConfig>(ckpt, model, opt);
+    const state = loadCheckpoint<TrainConfig>(ckpt, model, opt, { ema: ema?.module });
+    if (ema) ema.updates = state.ema?.updates ?? 0;
     defaultGenerator.setState(state.rng);
     history = state.history as EpochMetrics[];
     step = state.step;
@@ -224,16 +231,17 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
       let inEpoch = 0;
       let skipped = 0;
       const order = permutation(trainSet.n, mix(c.seed, epoch, 1));
-      const batches = trainLoader.epoch(order, { batchSize: c.batchSize, seed: mix(c.seed, epoch, 2), pad: c.cropPad, flip: data.flip });
+      const batches = trainLoader.epoch(order, { batchSize: c.batchSize, seed: mix(c.seed, epoch, 2), pad: c.cropPad, flip: data.flip, erase: erasingOf(recipe) });
       for await (const b of batches) {
         // a turn of the event loop per step, so a signal handler (Ctrl-C) can run between steps
         if (run.signal) await new Promise<void>((resolve) => setImmediate(resolve));
         if (run.signal?.aborted) break;
         const lr = sched.apply(opt, step);
+        const targets = mixTargets(c, b.x, b.labels, [trainSet.h, trainSet.w, trainSet.c], trainSet.classes, (mix(c.seed, epoch, 4) + inEpoch) >>> 0);
         const { loss, hits } = scope(() => {
           const x = tensor(b.x, [b.size, ...shape], { device });
           const logits = model.forward(x);
-          const l = crossEntropy(logits, b.labels, { labelSmoothing: c.labelSmoothing });
+          const l = trainLoss(logits, b.labels, targets, c.labelSmoothing);
           return { loss: l, hits: countCorrect(logits.dataSync(), b.labels, logits.shape[1]) };
         });
         loss.backward();
@@ -256,6 +264,7 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
         }
         opt.step();
         opt.zeroGrad();
+        ema?.update(model);
         lossSum += lv * b.size;
         correct += hits;
         seen += b.size;
@@ -269,8 +278,10 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
       }
       if (stop) break;
       const trainSeconds = (performance.now() - t0) / 1000;
-      const val = valLoader && valSet ? await evaluate(model, valLoader, valSet.n, 500, shape) : null;
-      const test = await evaluate(model, testLoader, data.test.n, 500, shape);
+      const val = valLoader && valSet ? await evaluate(model, valLoader, valSet.n, 500, shape, undefined, recipe.tta) : null;
+      const test = await evaluate(model, testLoader, data.test.n, 500, shape, undefined, recipe.tta);
+      const emaVal = ema && valLoader && valSet ? await evaluate(ema.module, valLoader, valSet.n, 500, shape, undefined, recipe.tta) : null;
+      const emaTest = ema ? await evaluate(ema.module, testLoader, data.test.n, 500, shape, undefined, recipe.tta) : null;
       const weightsOk = paramsFinite(model);
       if (!weightsOk || !Number.isFinite(test.loss)) {
         diverged({ epoch: epoch + 1, stepInEpoch: inEpoch, step }, weightsOk ? `the test loss after the epoch is ${test.loss}` : 'the weights after the epoch are not finite');
@@ -279,9 +290,10 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
       const m: EpochMetrics = {
         epoch: epoch + 1, train_loss: lossSum / seen, train_acc: correct / seen, ...(val ? { val_loss: val.loss, val_acc: val.acc } : {}),
         test_loss: test.loss, test_acc: test.acc, lr: opt.lr, images_per_s: seen / trainSeconds, seconds: (performance.now() - t0) / 1000, skipped_steps: skipped,
+        ...(emaVal ? { ema_val_loss: emaVal.loss, ema_val_acc: emaVal.acc } : {}), ...(emaTest ? { ema_test_loss: emaTest.loss, ema_test_acc: emaTest.acc } : {}),
       };
       history.push(m);
-      saveCheckpoint(ckpt, model, opt, { epoch: epoch + 1, step, config: c, rng: defaultGenerator.getState(), optimizer: { step: opt.stepCount, lr: opt.lr }, history, model: spec });
+      saveCheckpoint(ckpt, model, opt, { epoch: epoch + 1, step, config: c, rng: defaultGenerator.getState(), optimizer: { step: opt.stepCount, lr: opt.lr }, history, model: spec, ...(ema ? { ema: { updates: ema.updates } } : {}) }, ema?.module);
       savedEpoch = epoch + 1;
       if (val && (best === null || val.acc > best.val_acc!)) {
         writeFileAtomic(bestFile, readFileSync(ckpt));
@@ -301,6 +313,7 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
   }
   const params = model.numParameters();
   model.dispose();
+  ema?.dispose();
   opt.dispose();
   const s = stop as { kind: 'interrupted' | 'diverged'; at: StopPoint; message: string } | null;
   if (s) {
