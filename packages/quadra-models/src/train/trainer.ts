@@ -100,7 +100,8 @@ export function loadDataset(c: TrainConfig): Dataset {
   return c.dataset === 'synthetic' ? syntheticDataset(2048, 512, 28, c.seed) : loadFashionMnist(c.dataDir);
 }
 
-function limited(set: ImageSet, limit: number): ImageSet {
+/** The first `limit` images of a set (all when limit is 0). */
+export function limited(set: ImageSet, limit: number): ImageSet {
   if (!limit || limit >= set.n) return set;
   const px = set.h * set.w * set.c;
   return { ...set, n: limit, images: set.images.subarray(0, limit * px), labels: set.labels.subarray(0, limit) };
