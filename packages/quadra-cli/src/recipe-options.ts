@@ -5,7 +5,7 @@
 import { ArgumentError } from '@quadranet/core';
 import { ERASE_MODES, RECIPE_DEFAULTS, TTA_MODES, type EraseMode, type RecipeOptions, type TtaMode } from '@quadranet/models';
 import type { Command } from 'commander';
-import { numberIn, nonNegativeNumber, oneOf, positiveInt, type ArgParser } from './arg-parsers.js';
+import { nonNegativeInt, numberIn, nonNegativeNumber, oneOf, positiveInt, type ArgParser } from './arg-parsers.js';
 
 /** Two numbers `min,max` with 0 < min <= max. */
 export function numberPair(flag: string): ArgParser<[number, number]> {
@@ -33,6 +33,7 @@ export function addDataRecipeOptions(cmd: Command): Command {
     .option('--cutmix <alpha>', 'CutMix Beta(alpha, alpha) (0: off)', nonNegativeNumber('--cutmix'), d.cutmix)
     .option('--mixup-prob <p>', 'probability that a batch is mixed (mixup or CutMix)', numberIn('--mixup-prob', { min: 0, max: 1 }), d.mixupProb)
     .option('--mixup-switch-prob <p>', 'probability of CutMix rather than mixup when both are on', numberIn('--mixup-switch-prob', { min: 0, max: 1 }), d.mixupSwitchProb)
+    .option('--image-size <px>', 'train and evaluate at px × px, resampled as `quadra infer` resamples (nearest when enlarging; 0: the images\' own size)', nonNegativeInt('--image-size'), d.imageSize)
     .option('--layer-decay <x>', 'per-stage lr decay: stage s of S learns at x^(S+1-s) × lr, the head at lr (0 or 1: off)', numberIn('--layer-decay', { min: 0, max: 1 }), d.layerDecay);
 }
 
@@ -48,7 +49,7 @@ export function addEvalRecipeOptions(cmd: Command): Command {
 
 export interface RecipeFlags {
   reprob: number; remode: string; reArea?: [number, number]; reAspect?: [number, number]; recount: number;
-  mixup: number; cutmix: number; mixupProb: number; mixupSwitchProb: number; layerDecay: number;
+  mixup: number; cutmix: number; mixupProb: number; mixupSwitchProb: number; layerDecay: number; imageSize: number;
   modelEma?: boolean; modelEmaDecay?: number; modelEmaWarmup?: boolean; tta?: string;
 }
 
@@ -57,7 +58,7 @@ export function recipeFromFlags(o: RecipeFlags): RecipeOptions {
   const d = RECIPE_DEFAULTS;
   return {
     reprob: o.reprob, remode: o.remode as EraseMode, reArea: o.reArea ?? d.reArea, reAspect: o.reAspect ?? d.reAspect, recount: o.recount,
-    mixup: o.mixup, cutmix: o.cutmix, mixupProb: o.mixupProb, mixupSwitchProb: o.mixupSwitchProb, layerDecay: o.layerDecay,
+    mixup: o.mixup, cutmix: o.cutmix, mixupProb: o.mixupProb, mixupSwitchProb: o.mixupSwitchProb, layerDecay: o.layerDecay, imageSize: o.imageSize,
     modelEma: o.modelEma ?? d.modelEma, modelEmaDecay: o.modelEmaDecay ?? d.modelEmaDecay, modelEmaWarmup: o.modelEmaWarmup ?? d.modelEmaWarmup,
     tta: (o.tta ?? d.tta) as TtaMode,
   };

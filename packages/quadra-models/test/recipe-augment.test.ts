@@ -1,7 +1,7 @@
 /** Random erasing, mixup/CutMix and flip TTA on batches: what each does to the pixels and the targets, deterministic by seed. */
 import * as q from '@quadranet/core';
 import { describe, expect, it } from 'vitest';
-import { checkErasing, eraseImage, flipBatch, mixBatch, mixupTargets, prepareBatch, type MixupOptions, type RandomErasingOptions } from '../src/index.js';
+import { checkErasing, eraseImage, flipBatch, imageToInput, mixBatch, mixupTargets, prepareBatch, type MixupOptions, type RandomErasingOptions } from '../src/index.js';
 
 const ERASE: RandomErasingOptions = { prob: 1, minArea: 0.02, maxArea: 1 / 3, minAspect: 0.3, maxAspect: 1 / 0.3, mode: 'const', count: 1 };
 
@@ -180,6 +180,38 @@ describe('mixup and CutMix', () => {
     }
     expect(kinds).toEqual(new Set(['mixup', 'cutmix']));
     expect(Math.abs(sum / N - 0.5)).toBeLessThan(0.05);
+  });
+});
+
+describe('--image-size resampling', () => {
+  it('a 2× batch repeats each pixel of the native batch (same crops and flips); erasing then works at the new size', () => {
+    const h = 6, w = 6, c = 1;
+    const set = { images: Uint8Array.from({ length: 2 * h * w }, (_, i) => (i * 53) % 256), h, w, c, mean: 0.2, std: 0.3 };
+    const spec = { indices: Int32Array.from([1, 0]), seed: 11, pad: 1, flip: true };
+    const native = new Float32Array(2 * h * w);
+    prepareBatch(set, spec, native);
+    const big = new Float32Array(2 * 12 * 12);
+    prepareBatch({ ...set, out: [12, 12] }, spec, big);
+    for (let b = 0; b < 2; b++) for (let y = 0; y < 12; y++) for (let x = 0; x < 12; x++) {
+      expect(big[b * 144 + y * 12 + x]).toBe(native[b * 36 + (y >> 1) * 6 + (x >> 1)]);
+    }
+    const erased = new Float32Array(2 * 12 * 12);
+    prepareBatch({ ...set, out: [12, 12] }, { ...spec, erase: ERASE }, erased);
+    expect(erased.some((v, i) => v === 0 && big[i] !== 0)).toBe(true);
+  });
+
+  it('resamples exactly as inference resizes an image file (shrinking averages boxes)', () => {
+    const h = 9, w = 7;
+    const pixels = Uint8Array.from({ length: h * w }, (_, i) => (i * 29) % 256);
+    const set = { images: pixels, h, w, c: 1, mean: 0.25, std: 0.5 };
+    for (const out of [[4, 3], [18, 14], [5, 11]] as [number, number][]) {
+      const batch = new Float32Array(out[0] * out[1]);
+      prepareBatch({ ...set, out }, { indices: Int32Array.from([0]), seed: null, pad: 0, flip: false }, batch);
+      const rgba = new Uint8Array(h * w * 4);
+      pixels.forEach((v, i) => rgba.set([v, v, v, 255], i * 4));
+      const inferred = imageToInput({ width: w, height: h, data: rgba }, { input: [out[0], out[1], 1], mean: [0.25], std: [0.5] });
+      batch.forEach((v, i) => expect(v).toBeCloseTo(inferred[i], 4));
+    }
   });
 });
 

@@ -89,6 +89,15 @@ describe('training recipe', () => {
     expect(r.final.ema_test_acc).toBeTypeOf('number');
   });
 
+  it('--image-size: the model trains and is evaluated at that size, and its spec says so', async () => {
+    const r = await train(cfg({ epochs: 1, imageSize: 40, modelEma: false, tta: 'none', mixup: 0, cutmix: 0, stem: 'patch4' }), join(root, 'size'), false);
+    const state = JSON.parse(q.loadTensors(r.checkpoint).metadata.state!) as { model: { input: number[] } };
+    expect(state.model.input).toEqual([40, 40, 1]);
+    const again = await evaluateCheckpoint(r.checkpoint);
+    expect(again.acc).toBe(r.final.test_acc);
+    await expect(train(cfg({ imageSize: -1 }), join(root, 'bad'), false)).rejects.toThrow(/--image-size must be a non-negative integer/);
+  });
+
   it('bad option values name their flag', async () => {
     await expect(train(cfg({ mixupProb: 2 }), join(root, 'bad'), false)).rejects.toThrow(/--mixup-prob must be in \[0, 1\], got 2/);
     await expect(train(cfg({ modelEmaDecay: 1 }), join(root, 'bad'), false)).rejects.toThrow(/--model-ema-decay must be in \[0, 1\), got 1/);

@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { prepareBatch, type BatchSpec, type SetView } from './batch.js';
+import { outSize, prepareBatch, type BatchSpec, type SetView } from './batch.js';
 import type { RandomErasingOptions } from './random-erasing.js';
 import type { ImageSet } from './dataset.js';
 
@@ -36,10 +36,11 @@ export class BatchLoader {
   private pending = new Map<number, (out: Float32Array) => void>();
   private failure: Error | null = null;
 
-  constructor(private readonly set: ImageSet, norm: { mean: number; std: number }, workers = 1) {
+  /** `size`: the batches' [H, W] when it differs from the set's (resampled as inference does; see resampleImage). */
+  constructor(private readonly set: ImageSet, norm: { mean: number; std: number }, workers = 1, size?: [number, number]) {
     const shared = new Uint8Array(new SharedArrayBuffer(set.images.length));
     shared.set(set.images);
-    this.view = { images: shared, h: set.h, w: set.w, c: set.c, mean: norm.mean, std: norm.std };
+    this.view = { images: shared, h: set.h, w: set.w, c: set.c, mean: norm.mean, std: norm.std, ...(size && (size[0] !== set.h || size[1] !== set.w) ? { out: size } : {}) };
     // Under a TypeScript test runner the compiled worker may not exist: prepare inline then.
     if (workers > 0 && existsSync(fileURLToPath(WORKER))) {
       this.worker = new Worker(WORKER, { workerData: this.view });
@@ -60,7 +61,8 @@ export class BatchLoader {
   private request(spec: BatchSpec): Promise<Float32Array> {
     if (this.failure) return Promise.reject(this.failure);
     if (!this.worker) {
-      const out = new Float32Array(spec.indices.length * this.set.h * this.set.w * this.set.c);
+      const [h, w] = outSize(this.view);
+      const out = new Float32Array(spec.indices.length * h * w * this.set.c);
       prepareBatch(this.view, spec, out);
       return Promise.resolve(out);
     }

@@ -40,14 +40,15 @@ export async function evaluateCheckpoint(file: string, opts: EvaluateCheckpointO
   if (!TTA_MODES.includes(tta)) throw new ArgumentError(`--tta must be one of ${TTA_MODES.join(', ')}, got ${tta}`);
   const weights = opts.ema ? 'ema' : 'model';
   // The model is rebuilt from the spec the checkpoint carries (older ones: from its configuration).
-  const { model, state } = loadCheckpointModel(file, device, weights);
+  const { model, state, spec } = loadCheckpointModel(file, device, weights);
   try {
     const config = checkConfig({ ...state.config, dataDir: opts.dataDir ?? state.config.dataDir });
     const data = loadDataset(config);
-    const loader = new BatchLoader(data.test, { mean: data.mean, std: data.std }, 0);
+    const [h, w] = spec.input; // the size it was trained at (--image-size)
+    const loader = new BatchLoader(data.test, { mean: data.mean, std: data.std }, 0, [h, w]);
     try {
       opts.onProgress?.(0, data.test.n);
-      const { acc, loss } = await evaluate(model, loader, data.test.n, 500, [data.test.h, data.test.w, data.test.c], opts.onProgress, tta);
+      const { acc, loss } = await evaluate(model, loader, data.test.n, 500, [h, w, data.test.c], opts.onProgress, tta);
       return { config, epoch: state.epoch, acc, loss, images: data.test.n, weights, tta };
     } finally {
       await loader.close();

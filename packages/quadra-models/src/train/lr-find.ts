@@ -10,7 +10,7 @@ import { ArgumentError, manualSeed, optim, requireDevice, scope, tensor, type De
 import { BatchLoader, permutation } from '../data/loader.js';
 import { buildModel, checkConfig, type TrainConfig } from './config.js';
 import { panel, type Series } from './curves.js';
-import { erasingOf, withRecipeDefaults } from './recipe-config.js';
+import { erasingOf, inputSize, withRecipeDefaults } from './recipe-config.js';
 import { mixTargets, paramGroups, trainLoss } from './recipe.js';
 import { limited, loadDataset } from './trainer.js';
 
@@ -101,8 +101,9 @@ export async function lrFind(config: TrainConfig, options: Partial<LrFindOptions
   const set = limited(data.train, c.limit);
   const model = buildModel(c, set.c, set.classes).to(device);
   const opt = new optim.AdamW(paramGroups(c, model), { lr: o.minLr, weightDecay: c.weightDecay, noDecay1d: true });
-  const loader = new BatchLoader(set, { mean: data.mean, std: data.std }, c.workers);
-  const shape = [set.h, set.w, set.c] as const;
+  const size = inputSize(c, set);
+  const loader = new BatchLoader(set, { mean: data.mean, std: data.std }, c.workers, size);
+  const shape = [...size, set.c] as const;
   const lrs: number[] = [];
   const losses: number[] = [];
   const smoothed: number[] = [];

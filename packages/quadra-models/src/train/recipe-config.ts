@@ -40,20 +40,22 @@ export interface RecipeOptions {
   layerDecay?: number;
   /** Test-time augmentation of the per-epoch evaluation. */
   tta?: TtaMode;
+  /** Train and evaluate at this square size, resampled as inference resamples (0: the data set's own size). */
+  imageSize?: number;
 }
 
 export const RECIPE_DEFAULTS: Required<RecipeOptions> = {
   reprob: 0, remode: 'pixel', reArea: [0.02, 1 / 3], reAspect: [0.3, 1 / 0.3], recount: 1,
   mixup: 0, cutmix: 0, mixupProb: 1, mixupSwitchProb: 0.5,
   modelEma: false, modelEmaDecay: 0.9998, modelEmaWarmup: false,
-  layerDecay: 0, tta: 'none',
+  layerDecay: 0, tta: 'none', imageSize: 0,
 };
 
 export const RECIPE_FLAGS: Record<keyof RecipeOptions, string> = {
   reprob: '--reprob', remode: '--remode', reArea: '--re-area', reAspect: '--re-aspect', recount: '--recount',
   mixup: '--mixup', cutmix: '--cutmix', mixupProb: '--mixup-prob', mixupSwitchProb: '--mixup-switch-prob',
   modelEma: '--model-ema', modelEmaDecay: '--model-ema-decay', modelEmaWarmup: '--model-ema-warmup',
-  layerDecay: '--layer-decay', tta: '--tta',
+  layerDecay: '--layer-decay', tta: '--tta', imageSize: '--image-size',
 };
 
 /** `c` with every unset recipe option at its default. */
@@ -84,4 +86,11 @@ export function checkRecipe(c: Required<RecipeOptions>): void {
   checkEma({ decay: c.modelEmaDecay, warmup: c.modelEmaWarmup });
   checkLayerDecay(c.layerDecay);
   if (!TTA_MODES.includes(c.tta)) throw new ArgumentError(`--tta must be one of ${TTA_MODES.join(', ')}, got ${c.tta}`);
+  if (!Number.isInteger(c.imageSize) || c.imageSize < 0) throw new ArgumentError(`--image-size must be a non-negative integer (0: the data set's size), got ${c.imageSize}`);
+}
+
+/** The [H, W] the model sees: --image-size when set, else the images' own size. */
+export function inputSize(c: RecipeOptions, set: { h: number; w: number }): [number, number] {
+  const s = c.imageSize ?? 0;
+  return s > 0 ? [s, s] : [set.h, set.w];
 }

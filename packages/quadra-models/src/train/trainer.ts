@@ -21,7 +21,7 @@ import { NonFiniteGuard, paramsFinite } from './nonfinite.js';
 import { bestEpoch, writeCsv, writeReport, type RunEnd } from './report.js';
 import { runConfig } from './resume.js';
 import { splitValidation } from './split.js';
-import { erasingOf, withRecipeDefaults } from './recipe-config.js';
+import { erasingOf, inputSize, withRecipeDefaults } from './recipe-config.js';
 import { createEma, mixTargets, paramGroups, trainLoss } from './recipe.js';
 import type { TtaMode } from './recipe-config.js';
 import { ttaLogits } from './tta.js';
@@ -187,11 +187,12 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
     startEpoch = state.epoch;
   }
   const norm = { mean: data.mean, std: data.std };
-  const trainLoader = new BatchLoader(trainSet, norm, c.workers);
-  const valLoader = valSet ? new BatchLoader(valSet, norm, 0) : null;
-  const testLoader = new BatchLoader(data.test, norm, 0);
-  const shape = [trainSet.h, trainSet.w, trainSet.c];
-  const spec = describeModel(c.model, model, { input: [trainSet.h, trainSet.w, trainSet.c], mean: data.mean, std: data.std, classNames: data.classNames });
+  const size = inputSize(c, trainSet);
+  const trainLoader = new BatchLoader(trainSet, norm, c.workers, size);
+  const valLoader = valSet ? new BatchLoader(valSet, norm, 0, size) : null;
+  const testLoader = new BatchLoader(data.test, norm, 0, size);
+  const shape: [number, number, number] = [...size, trainSet.c];
+  const spec = describeModel(c.model, model, { input: shape, mean: data.mean, std: data.std, classNames: data.classNames });
   hooks.onStart?.({
     model: c.model, params: model.numParameters(), startEpoch, epochs: c.epochs, stepsPerEpoch, trainSize: trainSet.n, valSize: valSet?.n ?? 0, testSize: data.test.n,
     usesWorker: trainLoader.usesWorker, plannedEpochs: saved?.config.epochs,
@@ -238,7 +239,7 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
         if (run.signal) await new Promise<void>((resolve) => setImmediate(resolve));
         if (run.signal?.aborted) break;
         const lr = sched.apply(opt, step);
-        const targets = mixTargets(c, b.x, b.labels, [trainSet.h, trainSet.w, trainSet.c], trainSet.classes, (mix(c.seed, epoch, 4) + inEpoch) >>> 0);
+        const targets = mixTargets(c, b.x, b.labels, shape, trainSet.classes, (mix(c.seed, epoch, 4) + inEpoch) >>> 0);
         const { loss, hits } = scope(() => {
           const x = tensor(b.x, [b.size, ...shape], { device });
           const logits = model.forward(x);
