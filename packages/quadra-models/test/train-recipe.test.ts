@@ -89,6 +89,21 @@ describe('training recipe', () => {
     expect(r.final.ema_test_acc).toBeTypeOf('number');
   });
 
+  it('a checkpoint from before the recipe options resumes with their defaults; a default given explicitly is no conflict', async () => {
+    const out = join(root, 'old');
+    const plain: Partial<TrainConfig> = { modelEma: false, tta: 'none', mixup: 0, cutmix: 0, reprob: 0, layerDecay: 0, stem: 'patch2' };
+    const r = await train(cfg({ epochs: 1, ...plain }), out, false);
+    const { tensors, metadata } = q.loadTensors(r.checkpoint);
+    const state = JSON.parse(metadata.state!) as { config: Record<string, unknown> };
+    for (const k of Object.keys(RECIPE_DEFAULTS)) delete state.config[k];
+    q.saveTensors(r.checkpoint, tensors, { ...metadata, state: JSON.stringify(state) });
+    for (const t of tensors.values()) t.dispose();
+    const again = await train(cfg({ epochs: 2, ...plain, mixup: 0, modelEma: false }), out, true, {}, { explicit: ['epochs', 'mixup', 'modelEma'] });
+    expect(again.history).toHaveLength(2);
+    const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as { config: TrainConfig };
+    expect(metrics.config).toMatchObject(RECIPE_DEFAULTS);
+  });
+
   it('--image-size: the model trains and is evaluated at that size, and its spec says so', async () => {
     const r = await train(cfg({ epochs: 1, imageSize: 40, modelEma: false, tta: 'none', mixup: 0, cutmix: 0, stem: 'patch4' }), join(root, 'size'), false);
     const state = JSON.parse(q.loadTensors(r.checkpoint).metadata.state!) as { model: { input: number[] } };
