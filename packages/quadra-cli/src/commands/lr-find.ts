@@ -12,7 +12,7 @@ import { addDataRecipeOptions, recipeFromFlags, type RecipeFlags } from '../reci
 interface LrFindFlags extends RecipeFlags {
   model?: string; arch?: string; dataset: string; dataDir?: string; batchSize: number; weightDecay: number; labelSmoothing: number;
   dropPath: number; clipGrad: number; seed: number; stem: string; kernelSize?: number; depths?: number[]; width?: number;
-  cropPad: number; limit: number; workers: number; minLr: number; maxLr: number; steps: number; smoothing: number; divergence: number;
+  cropPad: number; limit: number; workers: number; minLr: number; maxLr: number; steps: number; smoothing: number; divergence: number; skipStart: number; skipEnd: number;
   threads?: number; device?: string; out: string; json?: boolean;
 }
 
@@ -30,6 +30,8 @@ export function addLrFindCommand(program: Command): void {
     .option('--steps <n>', 'steps of the ramp', intAtLeast('--steps', 2), LR_FIND_DEFAULTS.steps)
     .option('--smoothing <x>', 'exponential-average weight of the smoothed loss', numberIn('--smoothing', { min: 0, max: 1, maxExclusive: true }), LR_FIND_DEFAULTS.smoothing)
     .option('--divergence <x>', 'stop when the smoothed loss exceeds x times its best', numberIn('--divergence', { min: 1, minExclusive: true }), LR_FIND_DEFAULTS.divergence)
+    .option('--skip-start <n>', 'points left out of the suggestion at the start (the average is settling)', nonNegativeInt('--skip-start'), LR_FIND_DEFAULTS.skipStart)
+    .option('--skip-end <n>', 'points left out of the suggestion at the end', nonNegativeInt('--skip-end'), LR_FIND_DEFAULTS.skipEnd)
     .option('--batch-size <n>', 'batch size', positiveInt('--batch-size'), d.batchSize)
     .option('--weight-decay <x>', 'decoupled weight decay (not on 1-D parameters)', nonNegativeNumber('--weight-decay'), d.weightDecay)
     .option('--label-smoothing <x>', 'label smoothing', numberIn('--label-smoothing', { min: 0, max: 1, maxExclusive: true }), d.labelSmoothing)
@@ -59,7 +61,7 @@ export function addLrFindCommand(program: Command): void {
         clipGrad: o.clipGrad, seed: o.seed, stem: o.stem as StemName, kernelSize: o.kernelSize, depths: o.depths, width: o.width,
         cropPad: o.cropPad, workers: o.workers, limit: o.limit, ...recipeFromFlags(o),
       };
-      const r = await lrFind(config, { minLr: o.minLr, maxLr: o.maxLr, steps: o.steps, smoothing: o.smoothing, divergence: o.divergence }, {
+      const r = await lrFind(config, { minLr: o.minLr, maxLr: o.maxLr, steps: o.steps, smoothing: o.smoothing, divergence: o.divergence, skipStart: o.skipStart, skipEnd: o.skipEnd }, {
         onStep: o.json ? undefined : (s) => process.stderr.write(`\rstep ${s.step}/${s.steps} lr ${s.lr.toExponential(2)} loss ${s.smoothed.toFixed(4)}   `),
       }, { device });
       if (!o.json) process.stderr.write('\n');

@@ -1,7 +1,9 @@
 /**
- * The training loop: AdamW (no decay on 1-D parameters) with linear warm-up + cosine schedule,
- * label-smoothed cross-entropy, gradient clipping, an evaluation pass and an atomic checkpoint
- * after every epoch. Every source of randomness is seeded per epoch or saved in the checkpoint,
+ * The training loop: AdamW (no decay on 1-D parameters; per-stage lr groups under --layer-decay)
+ * with linear warm-up + cosine schedule, label-smoothed cross-entropy (soft-target under
+ * mixup/CutMix, see recipe.ts), gradient clipping, an optional weight EMA updated after each
+ * optimizer step, an evaluation pass (raw weights and EMA, optionally with flip TTA) and an atomic
+ * checkpoint after every epoch. Every source of randomness is seeded per epoch or saved in the checkpoint,
  * so a resumed run continues exactly as the uninterrupted one would have. A non-finite loss or
  * gradient norm never reaches the weights: the step is skipped (up to skipNonfinite) or the run
  * stops, keeping the last good checkpoint.
