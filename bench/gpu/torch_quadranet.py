@@ -4,7 +4,9 @@ Our own code, written from the paper's description: stem Conv 4x4/4 + LayerNorm,
 LayerNorm + Conv 2x2/2, stages of QuadraBlocks (LN -> quadratic depthwise conv 7x7 -> layer scale,
 then LN -> Linear 4C -> GELU -> Linear C -> layer scale, drop path on both branches), global mean,
 LayerNorm, head. Parameter names follow the reference state dict. Tensors stay NCHW in shape and
-channels_last in memory, as the paper trains.
+channels_last in memory, as the paper trains. The same macro design with ConvNeXt blocks
+(block="conv") and another stem (stem=(kernel, stride, padding)) serves the CPU peers of
+bench/python (quadconv, one block, the Fashion-MNIST training net).
 """
 import torch
 import torch.nn as nn
@@ -67,17 +69,41 @@ class QuadraBlock(nn.Module):
         return x + drop_path(y.permute(0, 3, 1, 2), self.drop, self.training)
 
 
-class QuadraNet(nn.Module):
-    def __init__(self, depths, dims, num_classes=1000, in_chans=3, drop_path_rate=0.0, k=7):
+class ConvBlock(nn.Module):
+    """The ConvNeXt block: x + drop_path(gamma * Linear(4C->C)(GELU(Linear(C->4C)(LN(DW_k(x))))))."""
+
+    def __init__(self, c, k=7, drop=0.0, ls_init=1e-6):
         super().__init__()
-        self.downsample_layers = nn.ModuleList([nn.Sequential(nn.Conv2d(in_chans, dims[0], 4, stride=4), ChannelNorm(dims[0]))])
+        self.dwconv = nn.Conv2d(c, c, k, padding=k // 2, groups=c)
+        self.norm = nn.LayerNorm(c, eps=1e-6)
+        self.pwconv1 = nn.Linear(c, 4 * c)
+        self.pwconv2 = nn.Linear(4 * c, c)
+        self.gamma = nn.Parameter(ls_init * torch.ones(c))
+        self.drop = drop
+
+    def forward(self, x):
+        y = self.dwconv(x).permute(0, 2, 3, 1)
+        y = self.gamma * self.pwconv2(F.gelu(self.pwconv1(self.norm(y))))
+        return x + drop_path(y.permute(0, 3, 1, 2), self.drop, self.training)
+
+
+BLOCKS = {"quadra": QuadraBlock, "conv": ConvBlock}
+
+
+class QuadraNet(nn.Module):
+    """stem = (kernel, stride, padding) of the first conv (the reference's patchify 4x4/4 by default)."""
+
+    def __init__(self, depths, dims, num_classes=1000, in_chans=3, drop_path_rate=0.0, k=7, stem=(4, 4, 0), block="quadra"):
+        super().__init__()
+        sk, ss, sp = stem
+        self.downsample_layers = nn.ModuleList([nn.Sequential(nn.Conv2d(in_chans, dims[0], sk, stride=ss, padding=sp), ChannelNorm(dims[0]))])
         for i in range(1, len(dims)):
             self.downsample_layers.append(nn.Sequential(ChannelNorm(dims[i - 1]), nn.Conv2d(dims[i - 1], dims[i], 2, stride=2)))
         rates = torch.linspace(0, drop_path_rate, sum(depths)).tolist()
         at = 0
         self.stages = nn.ModuleList()
         for i, d in enumerate(depths):
-            self.stages.append(nn.Sequential(*[QuadraBlock(dims[i], k, rates[at + j]) for j in range(d)]))
+            self.stages.append(nn.Sequential(*[BLOCKS[block](dims[i], k, rates[at + j]) for j in range(d)]))
             at += d
         self.norm = nn.LayerNorm(dims[-1], eps=1e-6)
         self.head = nn.Linear(dims[-1], num_classes)

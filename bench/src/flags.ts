@@ -3,10 +3,10 @@
  * is one line naming the flag and what it accepts, exit 1 (bench/src/main.ts prints it).
  */
 import { ArgumentError } from '@quadranet/core';
-import type { BlockKind } from '@quadranet/models';
+import type { BlockKind, StemName } from '@quadranet/models';
 
 export {
-  intAtLeast, intList, listOf, nonNegativeInt, positiveInt, positiveNumber,
+  intAtLeast, intList, listOf, nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber,
 } from '@quadranet/cli/arg-parsers';
 
 export interface BenchShape {
@@ -36,7 +36,10 @@ export function shape(flag: string) {
   };
 }
 
-export const QUADCONV_PEERS = ['unfused', 'tfjs-wasm', 'tfjs-cpu'] as const;
-export const BLOCK_PEERS = ['tfjs-wasm', 'tfjs-cpu'] as const;
+export const QUADCONV_PEERS = ['unfused', 'tfjs-wasm', 'tfjs-cpu', 'pytorch'] as const;
+export const BLOCK_PEERS = ['tfjs-wasm', 'tfjs-cpu', 'pytorch'] as const;
+export const TRAIN_PEERS = ['pytorch'] as const;
+/** quadra train's --stem names. */
+export const STEM_NAMES: readonly StemName[] = ['small', 'patch2', 'patch4'];
 export const INFER_PEERS = ['onnxruntime', 'tfjs-wasm', 'tfjs-cpu'] as const;
 export const BLOCK_KINDS: readonly BlockKind[] = ['quadra', 'conv', 'hor', 'swin', 'skip'];

@@ -4,20 +4,23 @@ import { writeFileSync } from 'node:fs';
 
 import { Command } from 'commander';
 
-import { describeMachine, type Machine } from './machine.js';
+import { describeMachine, peakText, type Machine } from './machine.js';
 import { modelNames, type BlockKind } from '@quadranet/models';
 
-import { benchBlock, type BlockBenchResult } from './block.js';
+import { benchBlock, withBlockFloor, type BlockBenchResult } from './block.js';
 import {
-  BLOCK_KINDS, BLOCK_PEERS, INFER_PEERS, intAtLeast, intList, listOf, nonNegativeInt, positiveInt, positiveNumber, QUADCONV_PEERS, shape,
-  shapes, type BenchShape,
+  BLOCK_KINDS, BLOCK_PEERS, INFER_PEERS, intAtLeast, intList, listOf, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, QUADCONV_PEERS, shape,
+  shapes, oneOf, STEM_NAMES, TRAIN_PEERS, type BenchShape,
 } from './flags.js';
+import type { PeerResult } from './peer-result.js';
+import { benchTrainSpeed, printTrainSpeed, type TrainSpeedOptions } from './train-speed.js';
 import { benchInfer, inferJsonLine, LOGITS_TOLERANCE, printInfer, type InferBenchResult } from './infer.js';
 import { inferChartSvg } from './infer-chart.js';
 import { benchGemm, GEMM_SHAPES } from './gemm.js';
+import { CRASH_DEFAULTS, printCrash, runCrashTest, type CrashOptions } from './crash.js';
 import { printLeaks, runLeaks, type LeakOptions } from './leaks.js';
 import { nasStudySvg, runNasStudy, verdicts } from './nas-study.js';
-import { benchQuadConv, type QuadBenchResult } from './quadconv.js';
+import { benchQuadConv, withQuadFloor, type QuadBenchResult } from './quadconv.js';
 
 const DEFAULT_QUAD_CONFIGS = '8x56x56x64k7,8x14x14x256k7';
 
@@ -25,22 +28,45 @@ function fmt(ms: number | null, digits = 2) {
   return ms === null || !Number.isFinite(ms) ? '   n/a' : ms.toFixed(digits).padStart(8);
 }
 
+const PEER_LABELS: Record<string, string> = {
+  unfused: 'QuadraLib unfused', 'tfjs-wasm': 'tfjs-wasm (fused dwconv)', 'tfjs-cpu': 'tfjs-cpu (fused dwconv)', pytorch: 'PyTorch (channels_last)',
+};
+
+function peerLabel(name: string) {
+  return PEER_LABELS[name] ?? name;
+}
+
+/** A peer's note (absent, FAILED, its BLAS) and its numerics check, under its row. */
+function printPeerNotes(p: PeerResult, indent: number) {
+  const pad = `  ${''.padEnd(indent)}`;
+  if (p.note) console.log(`${pad} (${p.note})`);
+  if (p.status === 'ok' && p.rel_err) {
+    console.log(`${pad} (outputs checked against ours: ${Object.entries(p.rel_err).map(([k, e]) => `${k} relative L2 ${e.toExponential(1)}`).join(', ')})`);
+  }
+  if (p.peak_rss_bytes) console.log(`${pad} (process peak RSS over one training step: ${(p.peak_rss_bytes / 2 ** 20).toFixed(0)} MB)`);
+}
+
+/** A peer that failed its numerics check fails the run (like infer). */
+function failOnBadPeer(peers: Record<string, PeerResult>) {
+  if (Object.values(peers).some((p) => p.status === 'failed')) process.exitCode = 1;
+}
+
 function printQuad(r: QuadBenchResult, m: Machine) {
   console.log(`\nquadconv2d  N=${r.n} H=${r.h} W=${r.w} C=${r.c} k=${r.k}   (median of ${r.runs} runs)`);
   console.log(`  floor at ${m.peakGflops.toFixed(0)} GFLOP/s: forward ${r.floor_fwd_ms.toFixed(2)} ms, forward+backward ${r.floor_fwdbwd_ms.toFixed(2)} ms`);
-  console.log(`  ${'implementation'.padEnd(30)}   fwd ms   fwd+bwd ms   fwd vs ours   fwd+bwd vs ours`);
+  console.log(`  ${'implementation'.padEnd(40)}   fwd ms   fwd+bwd ms   fwd vs ours   fwd+bwd vs ours`);
   const best = Math.min(r.fwdbwd_ms, r.fwdbwd_saved_ms);
   const line = (name: string, f: number | null, fb: number | null) => {
     const rf = f === null ? '     n/a' : `${(f / r.fwd_ms).toFixed(2)}x`.padStart(8);
     const rb = fb === null ? '     n/a' : `${(fb / best).toFixed(2)}x`.padStart(8);
-    console.log(`  ${name.padEnd(30)} ${fmt(f)}   ${fmt(fb)}      ${rf}       ${rb}`);
+    console.log(`  ${name.padEnd(40)} ${fmt(f)}   ${fmt(fb)}      ${rf}       ${rb}`);
   };
   line('QuadraLib fused', r.fwd_ms, r.fwdbwd_ms);
   line('QuadraLib fused (saved)', null, r.fwdbwd_saved_ms);
   for (const [name, p] of Object.entries(r.peers)) {
     const runs = p.fwdbwd_runs !== undefined ? ` (${p.runs}/${p.fwdbwd_runs} runs)` : '';
-    line((name === 'unfused' ? 'QuadraLib unfused' : name) + runs, p.fwd_ms, p.fwdbwd_ms);
-    if (p.note) console.log(`  ${''.padEnd(30)} (${p.note})`);
+    line(peerLabel(name) + runs, p.fwd_ms, p.fwdbwd_ms);
+    printPeerNotes(p, 40);
   }
   console.log(`  fused forward: ${r.fwd_gflops.toFixed(0)} GFLOP/s = ${(100 * r.fwd_peak_frac).toFixed(0)} % of peak; ` +
     `forward+backward: ${r.fwdbwd_gflops.toFixed(0)} GFLOP/s = ${(100 * r.fwdbwd_peak_frac).toFixed(0)} % of peak`);
@@ -49,16 +75,20 @@ function printQuad(r: QuadBenchResult, m: Machine) {
 function printBlocks(rs: BlockBenchResult[], m: Machine) {
   const r0 = rs[0];
   console.log(`\nblocks  N=${r0.n} H=${r0.h} W=${r0.w} C=${r0.c} k=${r0.k}   (median of ${r0.runs} runs; fwd = inference, fwd+bwd = training step)`);
-  console.log(`  ${'implementation'.padEnd(34)}   fwd ms   fwd+bwd ms   peak MB   fwd vs ours   fwd+bwd vs ours`);
+  console.log(`  ${'implementation'.padEnd(44)}   fwd ms   fwd+bwd ms   peak MB    RSS MB   fwd vs ours   fwd+bwd vs ours`);
+  console.log(`  (peak MB: memory()'s accounted peak above inputs and weights; RSS MB: process peak RSS over one training step)`);
+  const mb = (b: number | null | undefined) => (b == null ? '     n/a' : (b / 2 ** 20).toFixed(1).padStart(8));
   for (const r of rs) {
     const name = { quadrablock: 'QuadraBlock', convblock: 'ConvNeXt block', horblock: 'HorNet block (g^4)', swinblock: 'Swin block', skipblock: 'Skip block' }[r.op] ?? r.op;
-    console.log(`  ${(name + ' (quadra-core)').padEnd(34)} ${fmt(r.fwd_ms)}   ${fmt(r.fwdbwd_ms)}  ${(r.peak_bytes / 2 ** 20).toFixed(1).padStart(8)}`);
+    console.log(`  ${(name + ' (quadra-core)').padEnd(44)} ${fmt(r.fwd_ms)}   ${fmt(r.fwdbwd_ms)}  ${mb(r.peak_bytes)}  ${mb(r.peak_rss_bytes)}`);
     for (const [peer, p] of Object.entries(r.peers)) {
       const rf = p.fwd_ms === null ? '     n/a' : `${(p.fwd_ms / r.fwd_ms).toFixed(1)}x`.padStart(8);
       const rb = p.fwdbwd_ms === null ? '     n/a' : `${(p.fwdbwd_ms / r.fwdbwd_ms).toFixed(1)}x`.padStart(8);
-      console.log(`  ${(name + ' ' + peer + (p.runs === 1 ? ' (1 run)' : '')).padEnd(34)} ${fmt(p.fwd_ms)}   ${fmt(p.fwdbwd_ms)}       n/a      ${rf}       ${rb}`);
+      console.log(`  ${(name + ' ' + peerLabel(peer) + (p.runs === 1 ? ' (1 run)' : '')).padEnd(44)} ${fmt(p.fwd_ms)}   ${fmt(p.fwdbwd_ms)}       n/a  ${mb(p.peak_rss_bytes)}      ${rf}       ${rb}`);
+      printPeerNotes({ ...p, peak_rss_bytes: undefined }, 44);
+      if (p.peak_rss_bytes && r.peak_rss_bytes) console.log(`  ${''.padEnd(44)}  (process peak RSS ours / ${peer}: ${(r.peak_rss_bytes / p.peak_rss_bytes).toFixed(2)})`);
     }
-    console.log(`  ${'  floor at ' + m.peakGflops.toFixed(0) + ' GFLOP/s'.padEnd(10)}`.padEnd(36) + ` ${fmt(r.floor_fwd_ms)}   ${fmt(r.floor_fwdbwd_ms)}      (ours at ${(100 * r.floor_fwd_ms / r.fwd_ms).toFixed(0)} % / ${(100 * r.floor_fwdbwd_ms / r.fwdbwd_ms).toFixed(0)} % of peak)`);
+    console.log(`  ${'  floor at ' + m.peakGflops.toFixed(0) + ' GFLOP/s'.padEnd(10)}`.padEnd(46) + ` ${fmt(r.floor_fwd_ms)}   ${fmt(r.floor_fwdbwd_ms)}      (ours at ${(100 * r.floor_fwd_ms / r.fwd_ms).toFixed(0)} % / ${(100 * r.floor_fwdbwd_ms / r.fwdbwd_ms).toFixed(0)} % of peak)`);
   }
   const qb = rs.find((r) => r.op === 'quadrablock');
   if (qb) {
@@ -73,7 +103,7 @@ const program = new Command('bench').description('QuadraNet.ts benchmarks');
 
 program
   .command('quadconv')
-  .description('fused quadratic depthwise conv vs unfused path and TensorFlow.js')
+  .description('fused quadratic depthwise conv vs unfused path, TensorFlow.js and PyTorch (each checked against ours first)')
   .option('--json', 'one JSON object per configuration')
   .option('--configs <list>', 'NxHxWxCkK,...', shapes('--configs'), shapes('--configs')(DEFAULT_QUAD_CONFIGS))
   .option('--runs <n>', 'timed runs per measurement (>= 20)', intAtLeast('--runs', 20), 30)
@@ -82,20 +112,23 @@ program
   .option('--peer-budget <ms>', 'time budget per slow-peer measurement (one run when a call takes over a quarter of it)', positiveNumber('--peer-budget'), 8000)
   .action(async (opts: { json?: boolean; configs: BenchShape[]; runs: number; warmup: number; peers: string[]; peerBudget: number }) => {
     const machine = describeMachine();
-    if (!opts.json) {
-      console.log(`machine: ${machine.cpu}, ${machine.cores} cores; QuadraLib ${machine.simd}, ${machine.threads} threads; ` +
-        `measured fp32 FMA peak ${machine.peakGflops.toFixed(0)} GFLOP/s`);
-    }
+    const results: QuadBenchResult[] = [];
     for (const { s, k } of opts.configs) {
-      const r = await benchQuadConv(s, k, { runs: opts.runs, warmup: opts.warmup, peers: opts.peers, peerBudgetMs: opts.peerBudget }, machine);
-      if (opts.json) console.log(JSON.stringify(r));
+      results.push(await benchQuadConv(s, k, { runs: opts.runs, warmup: opts.warmup, peers: opts.peers, peerBudgetMs: opts.peerBudget, threads: machine.threads }, machine));
+      machine.probe();
+    }
+    if (!opts.json) console.log(`machine: ${machine.cpu}, ${machine.cores} cores; QuadraLib ${machine.simd}, ${machine.threads} threads; ${peakText(machine)}`);
+    for (const r of results) {
+      withQuadFloor(r, machine.peakGflops);
+      if (opts.json) console.log(JSON.stringify({ ...r, peak_readings: machine.peakReadings }));
       else printQuad(r, machine);
+      failOnBadPeer(r.peers);
     }
   });
 
 program
   .command('quadrablock')
-  .description('one QuadraBlock and one ConvNeXt block, forward and forward+backward, vs TensorFlow.js, with peak memory')
+  .description('one QuadraBlock and one ConvNeXt block, forward and forward+backward, vs TensorFlow.js and PyTorch (each checked against ours first), with peak memory')
   .option('--json', 'one JSON line per block: op, n, h, w, c, fwd_ms, fwdbwd_ms, peak_bytes, ...')
   .option('--shape <NxHxWxCkK>', 'input shape and kernel size (default 8x56x56x64k7)', shape('--shape'), shape('--shape')('8x56x56x64k7'))
   .option('--runs <n>', 'timed runs per measurement (>= 5)', intAtLeast('--runs', 5), 20)
@@ -106,17 +139,40 @@ program
   .action(async (opts: { json?: boolean; shape: BenchShape; runs: number; warmup: number; peers: string[]; blocks: BlockKind[]; peerBudget: number }) => {
     const machine = describeMachine();
     const { s, k } = opts.shape;
-    if (!opts.json) {
-      console.log(`machine: ${machine.cpu}, ${machine.cores} cores; QuadraLib ${machine.simd}, ${machine.threads} threads; ` +
-        `measured fp32 FMA peak ${machine.peakGflops.toFixed(0)} GFLOP/s`);
-    }
     const results: BlockBenchResult[] = [];
     for (const kind of opts.blocks) {
-      const r = await benchBlock(kind, s.n, s.h, s.w, s.c, k, { runs: opts.runs, warmup: opts.warmup, peers: opts.peers, peerBudgetMs: opts.peerBudget }, machine);
-      if (opts.json) console.log(JSON.stringify(r));
-      results.push(r);
+      results.push(await benchBlock(kind, s.n, s.h, s.w, s.c, k, { runs: opts.runs, warmup: opts.warmup, peers: opts.peers, peerBudgetMs: opts.peerBudget, threads: machine.threads }, machine));
+      machine.probe();
+    }
+    if (!opts.json) console.log(`machine: ${machine.cpu}, ${machine.cores} cores; QuadraLib ${machine.simd}, ${machine.threads} threads; ${peakText(machine)}`);
+    for (const r of results) {
+      withBlockFloor(r, machine.peakGflops);
+      if (opts.json) console.log(JSON.stringify({ ...r, peak_gflops: machine.peakGflops, peak_readings: machine.peakReadings }));
+      failOnBadPeer(r.peers);
     }
     if (!opts.json) printBlocks(results, machine);
+  });
+
+program
+  .command('train-speed')
+  .description('training images/s of the Fashion-MNIST net of issue 18 (quadra train\'s step: AdamW, label smoothing, clipping, drop path) vs the same model in PyTorch, ' +
+    'with CPU utilisation (process CPU time / wall time) and peak RSS; PyTorch\'s logits for our weights are checked first')
+  .option('--json', 'one JSON object: ours.{images_per_s, step_ms, cpu_utilisation, peak_rss_bytes}, peers.pytorch.{... , ours_vs_peer, fair, blas, rel_err}')
+  .option('--model <name>', 'zoo name the network starts from (as quadra train --model)', 'quadranet25_xxs')
+  .option('--depths <list>', 'blocks per stage', intList('--depths', 0), [2, 2, 6, 2])
+  .option('--width <C>', 'base width (stages C, 2C, 4C, 8C)', positiveInt('--width'), 24)
+  .option('--stem <name>', 'small | patch2 | patch4 (as quadra train --stem)', oneOf('--stem', STEM_NAMES), 'patch2')
+  .option('--size <px>', 'input height and width', positiveInt('--size'), 28)
+  .option('--batch <n>', 'batch size', positiveInt('--batch'), 128)
+  .option('--steps <n>', 'timed training steps', positiveInt('--steps'), 20)
+  .option('--warmup <n>', 'warm-up steps', nonNegativeInt('--warmup'), 3)
+  .option('--peers <list>', `${TRAIN_PEERS.join(',')} (or none)`, listOf('--peers', TRAIN_PEERS, { none: true }), [...TRAIN_PEERS])
+  .action((o: Omit<TrainSpeedOptions, 'threads' | 'classes'> & { json?: boolean }) => {
+    const machine = describeMachine();
+    const r = benchTrainSpeed({ ...o, classes: 10, threads: machine.threads });
+    if (o.json) console.log(JSON.stringify({ ...r, cpu: machine.cpu, simd: machine.simd }));
+    else printTrainSpeed(r, machine.cpu);
+    if (Object.values(r.peers).some((p) => p.status === 'failed')) process.exitCode = 1;
   });
 
 program
@@ -239,6 +295,25 @@ program
       printLeaks(rs, opts);
     }
     if (!rs.every((r) => r.ok)) process.exitCode = 1;
+  });
+
+program
+  .command('crash')
+  .description('issue 15: SIGKILL `quadra train` at random points and during checkpoint writes; every run must resume from a complete checkpoint with the reference losses')
+  .option('--trials <n>', 'kills (and resumes)', intAtLeast('--trials', 1), CRASH_DEFAULTS.trials)
+  .option('--seed <n>', 'seed for the kill times and write choices', nonNegativeInt('--seed'), CRASH_DEFAULTS.seed)
+  .option('--write-every <n>', 'every n-th trial is killed during a checkpoint write (1: all)', positiveInt('--write-every'), CRASH_DEFAULTS.writeEvery)
+  .option('--epochs <n>', 'epochs of the tiny run (8 steps each)', positiveInt('--epochs'), CRASH_DEFAULTS.epochs)
+  .option('--checkpoint-every <n>', 'the run\'s --checkpoint-every', positiveInt('--checkpoint-every'), CRASH_DEFAULTS.checkpointEvery)
+  .option('--pause-ms <ms>', 'how long the test hook holds each checkpoint write in the write-timed trials', positiveInt('--pause-ms'), CRASH_DEFAULTS.pauseMs)
+  .option('--tolerance <x>', 'largest allowed loss difference after resume (0: bit-exact)', nonNegativeNumber('--tolerance'), CRASH_DEFAULTS.tolerance)
+  .option('--json', 'the summary as one JSON object')
+  .action(async (o: CrashOptions & { json?: boolean }) => {
+    const opts: CrashOptions = { trials: o.trials, seed: o.seed, writeEvery: o.writeEvery, epochs: o.epochs, checkpointEvery: o.checkpointEvery, pauseMs: o.pauseMs, tolerance: o.tolerance };
+    const s = await runCrashTest(opts, o.json ? undefined : (line) => console.log(line));
+    if (o.json) console.log(JSON.stringify({ options: opts, ...s }));
+    else printCrash(s, opts);
+    if (s.failures.length > 0) process.exitCode = 1;
   });
 
 // A bad flag is one line naming it (the shared parsers throw an ArgumentError), exit 1.

@@ -1,22 +1,29 @@
 /**
  * `pnpm bench quadconv`: the fused quadratic depthwise conv against our own unfused path (three
- * dwconv2d calls + multiply + add) and TensorFlow.js (wasm and cpu backends), with GFLOP/s and
- * the fraction of this machine's measured FMA peak.
+ * dwconv2d calls + multiply + add), TensorFlow.js (wasm and cpu backends, tf.fused.depthwiseConv2d
+ * with bias) and PyTorch (three depthwise Conv2d + mul + add, channels_last, bench/python), with
+ * GFLOP/s and the fraction of this machine's measured FMA peak. Every peer's output is checked
+ * against ours (relative L2 ≤ 1e-4; PyTorch's dx too) before it is timed.
  */
 import {
   allocFloat32, dwconv2d, dwconv2dBackward, quadconv2d, quadconv2dBackward, type ConvShape, type QuadWeights,
 } from '@quadranet/lib';
+import { relErr } from '@quadranet/models';
 
 import { quadFlops } from './flops.js';
 import type { Machine } from './machine.js';
+import { torchPeer, type PeerResult } from './peer-result.js';
 import { tfQuadConv, useBackend } from './tfjs.js';
 import { timeIt, timeSlow, type TimeOptions, type Timing } from './timing.js';
+import { PEER_TOLERANCE } from './torch-peer.js';
 
 export interface QuadBenchOptions {
   runs: number;
   warmup: number;
   peers: string[];
   peerBudgetMs: number;
+  /** Threads of our kernels, given to the PyTorch peer too. */
+  threads: number;
 }
 
 export interface QuadBenchResult {
@@ -33,7 +40,7 @@ export interface QuadBenchResult {
   floor_fwdbwd_ms: number;
   peak_gflops: number;
   runs: number;
-  peers: Record<string, { fwd_ms: number | null; fwdbwd_ms: number | null; runs: number; fwdbwd_runs?: number; note?: string }>;
+  peers: Record<string, PeerResult>;
 }
 
 function seeded(seed: number) {
@@ -81,6 +88,13 @@ export async function benchQuadConv(s: ConvShape, k: number, o: QuadBenchOptions
     if (!o.peers.includes(`tfjs-${backend}`)) continue;
     await useBackend(backend);
     const t = tfQuadConv({ x, dy, ...w }, s.n, s.h, s.w, s.c, k);
+    // The same numbers first: a peer whose output differs from ours is not timed.
+    const err = relErr(t.output(), y);
+    if (!(err <= PEER_TOLERANCE)) {
+      t.dispose();
+      peers[`tfjs-${backend}`] = { fwd_ms: null, fwdbwd_ms: null, runs: 0, status: 'failed', rel_err: { y: err }, note: `FAILED numerics check: y relative L2 ${err.toExponential(2)} > ${PEER_TOLERANCE}; not timed` };
+      continue;
+    }
     const f = timeSlow(t.forward, o.peerBudgetMs, o.runs);
     let fb: Timing | null = null;
     let note: string | undefined;
@@ -90,20 +104,54 @@ export async function benchQuadConv(s: ConvShape, k: number, o: QuadBenchOptions
       note = `no backward: ${(err instanceof Error ? err.message : String(err)).split('\n')[0].slice(0, 100)}`;
     }
     t.dispose();
-    peers[`tfjs-${backend}`] = { fwd_ms: f.median, fwdbwd_ms: fb?.median ?? null, runs: f.runs, fwdbwd_runs: fb?.runs ?? 0, note };
+    peers[`tfjs-${backend}`] = { fwd_ms: f.median, fwdbwd_ms: fb?.median ?? null, runs: f.runs, fwdbwd_runs: fb?.runs ?? 0, note, status: 'ok', rel_err: { y: err } };
+  }
+  if (o.peers.includes('pytorch')) {
+    // ours' y and dx for these inputs, to check PyTorch's against
+    quadconv2d(x, s, w, k, { out: y });
+    quadconv2dBackward(x, s, w, k, dy, { out: grads });
+    const nhwc = [s.n, s.h, s.w, s.c], filt = [k, k, s.c], bias = [s.c];
+    peers.pytorch = torchPeer({
+      script: 'peer_quadconv.py', threads: o.threads,
+      args: ['--n', s.n, '--h', s.h, '--w', s.w, '--c', s.c, '--k', k, '--runs', o.runs, '--warmup', o.warmup],
+      tensors: {
+        x: { data: x, shape: nhwc }, dy: { data: dy, shape: nhwc },
+        wa: { data: w.wa, shape: filt }, wb: { data: w.wb, shape: filt }, wc: { data: w.wc, shape: filt },
+        ba: { data: w.ba, shape: bias }, bb: { data: w.bb, shape: bias }, bc: { data: w.bc, shape: bias },
+      },
+      expect: { 'y.f32': y, 'dx.f32': grads.dx },
+    });
+  }
+  const best = Math.min(fwdbwd.median, fwdbwdSaved.median);
+  for (const p of Object.values(peers)) {
+    if (p.fwd_ms !== null) p.fwd_vs_ours = p.fwd_ms / fwd.median;
+    if (p.fwdbwd_ms !== null) p.fwdbwd_vs_ours = p.fwdbwd_ms / best;
   }
 
   const flops = quadFlops(s, k);
   const gf = (fl: number, ms: number) => fl / ms / 1e6;
-  return {
+  return withQuadFloor({
     op: 'quadconv2d', ...s, k,
     fwd_ms: fwd.median, fwdbwd_ms: fwdbwd.median, fwdbwd_saved_ms: fwdbwdSaved.median,
-    fwd_gflops: gf(flops.fwd, fwd.median), fwd_peak_frac: gf(flops.fwd, fwd.median) / machine.peakGflops,
+    fwd_gflops: gf(flops.fwd, fwd.median), fwd_peak_frac: NaN,
     fwdbwd_gflops: gf(flops.fwdbwd, Math.min(fwdbwd.median, fwdbwdSaved.median)),
-    fwdbwd_peak_frac: gf(flops.fwdbwd, Math.min(fwdbwd.median, fwdbwdSaved.median)) / machine.peakGflops,
-    floor_fwd_ms: flops.fwd / machine.peakGflops / 1e6, floor_fwdbwd_ms: flops.fwdbwd / machine.peakGflops / 1e6,
-    peak_gflops: machine.peakGflops, runs: fwd.runs, peers,
-  };
+    fwdbwd_peak_frac: NaN, floor_fwd_ms: NaN, floor_fwdbwd_ms: NaN,
+    peak_gflops: NaN, runs: fwd.runs, peers,
+  }, machine.peakGflops);
+}
+
+/**
+ * Sets the floor fields of `r` from the FMA peak `peak` (GFLOP/s): the bench calls it again with
+ * the highest probe reading of the whole run before it prints.
+ */
+export function withQuadFloor(r: QuadBenchResult, peak: number): QuadBenchResult {
+  const flops = quadFlops(r, r.k);
+  r.peak_gflops = peak;
+  r.floor_fwd_ms = flops.fwd / peak / 1e6;
+  r.floor_fwdbwd_ms = flops.fwdbwd / peak / 1e6;
+  r.fwd_peak_frac = r.fwd_gflops / peak;
+  r.fwdbwd_peak_frac = r.fwdbwd_gflops / peak;
+  return r;
 }
 
 /** Our own unfused path: three dwconv2d calls, then y = A . B + C elementwise in TypeScript. */

@@ -1,10 +1,13 @@
 /**
- * TensorFlow.js peers for one block (NHWC): QuadraBlock and the ConvNeXt block written with
- * tfjs ops (layer norm from moments, erf GELU, matMul over [N·H·W, C]).
+ * TensorFlow.js peers for one block (NHWC): QuadraBlock and the ConvNeXt block written the fastest
+ * way a tfjs user would: tf.fused.depthwiseConv2d and tf.fused.matMul with their biases in the
+ * kernel (tfjs has no fused GELU or layer norm: GELU in erf form and layer norm from moments are
+ * tf ops), weights uploaded once. They take our block's weights, so their output can be checked
+ * against ours.
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { tfGelu as gelu, tfLayerNorm } from './tfjs.js';
+import { tfDepthwise, tfGelu as gelu, tfLayerNorm } from './tfjs.js';
 
 export type BlockKind = 'quadra' | 'conv';
 
@@ -12,56 +15,86 @@ interface Weights {
   [name: string]: tf.Tensor;
 }
 
-const layerNorm = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor => tfLayerNorm(x, g, b, 1e-6);
-
-function mlp(h: tf.Tensor, w: Weights, c: number, r: number): tf.Tensor {
-  const rows = h.size / c;
-  const a = tf.add(tf.matMul(tf.reshape(h, [rows, c]), w.w1), w.b1);
-  return tf.reshape(tf.add(tf.matMul(gelu(a), w.w2), w.b2), h.shape);
+/** A parameter of our block: its values and our shape. */
+export interface OurParam {
+  data: Float32Array;
+  shape: readonly number[];
 }
 
-function dw(x: tf.Tensor4D, f: tf.Tensor, b: tf.Tensor): tf.Tensor4D {
-  return tf.add(tf.depthwiseConv2d(x, f as tf.Tensor4D, 1, 'same'), b);
+const layerNorm = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor => tfLayerNorm(x, g, b, 1e-6);
+
+function mlp(h: tf.Tensor, w: Weights, c: number): tf.Tensor {
+  const rows = h.size / c;
+  const a = tf.fused.matMul({ a: tf.reshape(h, [rows, c]) as tf.Tensor2D, b: w.w1 as tf.Tensor2D, bias: w.b1 });
+  return tf.reshape(tf.fused.matMul({ a: gelu(a), b: w.w2 as tf.Tensor2D, bias: w.b2 }), h.shape);
 }
 
 /** Forward of one block with the given weights. */
-function block(kind: BlockKind, x: tf.Tensor4D, w: Weights, c: number, r: number): tf.Tensor {
+function block(kind: BlockKind, x: tf.Tensor4D, w: Weights, c: number): tf.Tensor {
   if (kind === 'quadra') {
     const h = layerNorm(x, w.g1, w.be1) as tf.Tensor4D;
-    const q = tf.add(tf.mul(dw(h, w.fa, w.ba), dw(h, w.fb, w.bb)), dw(h, w.fc, w.bc));
+    const q = tf.add(tf.mul(tfDepthwise(h, w.fa as tf.Tensor4D, w.ba), tfDepthwise(h, w.fb as tf.Tensor4D, w.bb)), tfDepthwise(h, w.fc as tf.Tensor4D, w.bc));
     const x1 = tf.add(x, tf.mul(q, w.gamma1));
-    return tf.add(x1, tf.mul(mlp(layerNorm(x1, w.g2, w.be2), w, c, r), w.gamma2));
+    return tf.add(x1, tf.mul(mlp(layerNorm(x1, w.g2, w.be2), w, c), w.gamma2));
   }
-  const h = layerNorm(dw(x, w.fa, w.ba), w.g1, w.be1);
-  return tf.add(x, tf.mul(mlp(h, w, c, r), w.gamma1));
+  const h = layerNorm(tfDepthwise(x, w.fa as tf.Tensor4D, w.ba), w.g1, w.be1);
+  return tf.add(x, tf.mul(mlp(h, w, c), w.gamma1));
 }
 
-/** Forward and forward+backward closures; results are read with dataSync() inside the timing. */
-export function tfBlock(kind: BlockKind, n: number, h: number, wd: number, c: number, k: number, r = 4) {
-  const x = tf.randomNormal([n, h, wd, c], 0, 1, 'float32', 1) as tf.Tensor4D;
-  const dy = tf.randomNormal([n, h, wd, c], 0, 1, 'float32', 2);
-  const t = (shape: number[], s: number) => tf.randomNormal(shape, 0, 0.02, 'float32', s);
-  const w: Weights = {
-    g1: tf.ones([c]), be1: tf.zeros([c]), g2: tf.ones([c]), be2: tf.zeros([c]),
-    fa: t([k, k, c, 1], 3), fb: t([k, k, c, 1], 4), fc: t([k, k, c, 1], 5),
-    ba: tf.zeros([c]), bb: tf.zeros([c]), bc: tf.zeros([c]),
-    w1: t([c, r * c], 6), b1: tf.zeros([r * c]), w2: t([r * c, c], 7), b2: tf.zeros([c]),
-    gamma1: tf.fill([c], 0.5), gamma2: tf.fill([c], 0.5),
-  };
-  // tf.grads needs every argument on the path to the output: the ConvNeXt block uses a subset.
-  const names = kind === 'quadra' ? Object.keys(w) : ['fa', 'ba', 'g1', 'be1', 'w1', 'b1', 'w2', 'b2', 'gamma1'];
+/** tfjs weight name → our parameter name, per block kind. */
+const NAMES: Record<BlockKind, Record<string, string>> = {
+  quadra: {
+    g1: 'norm1.weight', be1: 'norm1.bias', fa: 'QuadraConv.conv1.weight', ba: 'QuadraConv.conv1.bias', fb: 'QuadraConv.conv2.weight',
+    bb: 'QuadraConv.conv2.bias', fc: 'QuadraConv.conv3.weight', bc: 'QuadraConv.conv3.bias', g2: 'norm2.weight', be2: 'norm2.bias',
+    w1: 'pwconv1.weight', b1: 'pwconv1.bias', w2: 'pwconv2.weight', b2: 'pwconv2.bias', gamma1: 'gamma1', gamma2: 'gamma2',
+  },
+  conv: {
+    fa: 'dwconv.weight', ba: 'dwconv.bias', g1: 'norm.weight', be1: 'norm.bias',
+    w1: 'pwconv1.weight', b1: 'pwconv1.bias', w2: 'pwconv2.weight', b2: 'pwconv2.bias', gamma1: 'gamma',
+  },
+};
+
+/** Uploads our block's parameters in tfjs's layouts: depthwise [k,k,C] → [k,k,C,1], Linear [out,in] → [in,out]. */
+function upload(kind: BlockKind, params: Map<string, OurParam>): Weights {
+  const w: Weights = {};
+  for (const [tfName, ours] of Object.entries(NAMES[kind])) {
+    const p = params.get(ours);
+    if (!p) throw new Error(`tfjs ${kind} block: our block has no parameter '${ours}'`);
+    const t = tf.tensor(p.data, [...p.shape]);
+    if (tfName.startsWith('f')) w[tfName] = tf.reshape(t, [...p.shape, 1]);
+    else if (tfName === 'w1' || tfName === 'w2') w[tfName] = tf.transpose(t);
+    else {
+      w[tfName] = t;
+      continue;
+    }
+    t.dispose();
+  }
+  return w;
+}
+
+/**
+ * Forward and forward+backward closures (results read with dataSync() inside the timing) and the
+ * forward's output for the numerics check, on x and dy [n, h, w, c].
+ */
+export function tfBlock(kind: BlockKind, n: number, h: number, wd: number, c: number, params: Map<string, OurParam>, xs: Float32Array, dys: Float32Array) {
+  const x = tf.tensor4d(xs, [n, h, wd, c]);
+  const dy = tf.tensor4d(dys, [n, h, wd, c]);
+  const w = upload(kind, params);
+  // Gradients of the weights only, as ours and PyTorch's training step (x needs none)
+  const names = Object.keys(w);
   const forward = () => {
-    tf.tidy(() => block(kind, x, w, c, r).dataSync());
+    tf.tidy(() => block(kind, x, w, c).dataSync());
   };
+  const output = () => tf.tidy(() => block(kind, x, w, c).dataSync() as Float32Array);
   const gradFn = tf.grads((...args: tf.Tensor[]) => {
-    const ws: Weights = Object.fromEntries(names.map((nm, i) => [nm, args[i + 1]]));
-    return tf.sum(tf.mul(block(kind, args[0] as tf.Tensor4D, ws, c, r), dy));
+    const ws: Weights = Object.fromEntries(names.map((nm, i) => [nm, args[i]]));
+    return tf.sum(tf.mul(block(kind, x, ws, c), dy));
   });
   const forwardBackward = () => {
     tf.tidy(() => {
-      for (const g of gradFn([x, ...names.map((nm) => w[nm])])) g.dataSync();
+      for (const g of gradFn(names.map((nm) => w[nm]))) g.dataSync();
     });
   };
   const dispose = () => tf.dispose([x, dy, ...Object.values(w)]);
-  return { forward, forwardBackward, dispose };
+  return { forward, forwardBackward, output, dispose };
 }

@@ -88,7 +88,7 @@ describe('tfjs QuadraNet on the wasm backend', () => {
   });
 });
 
-const MACHINE: Machine = { cpu: 'test cpu', cores: 2, simd: 'AVX3', threads: 2, peakGflops: 400 };
+const MACHINE: Machine = { cpu: 'test cpu', cores: 2, simd: 'AVX3', threads: 2, peakGflops: 400, peakReadings: [400], probe: () => 400 };
 
 function result(batch: number): InferBenchResult {
   const s = (ms: number, threads: number) => ({
@@ -96,7 +96,7 @@ function result(batch: number): InferBenchResult {
   });
   return {
     model: 'quadranet36_t', batch, size: 224, gmacs_per_image: 4.5,
-    ours: { ...s(100, 2), memory_live_mb: 100, memory_peak_mb: 150, profile: { total_ms: 100, outside_kernels_ms: 5, kernels: [{ kernel: 'LinearPacked', calls: 72, ms: 60 }] } },
+    ours: { ...s(100, 2), memory_live_mb: 100, memory_peak_mb: 150, profile: { total_ms: 100, outside_kernels_ms: 5, kernels: [{ kernel: 'LinearPacked', calls: 72, ms: 60, flops: 0, bytes: 0 }] } },
     peers: {
       onnxruntime: { ...s(120, 2), ratio: 1.2, rel_l2: 3e-7 },
       'tfjs-wasm': { ...s(900, 1), ratio: 9, rel_l2: 2e-7, tf_mb: 95, note: 'wasm' },

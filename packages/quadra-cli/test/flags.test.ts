@@ -53,16 +53,26 @@ describe.skipIf(!existsSync(CLI))('quadra: bad flags and environment', () => {
 describe.skipIf(!existsSync(BENCH))('bench: bad flags', () => {
   it('each flag is checked up front: one line, exit 1', () => {
     expectOneLine(run(BENCH, ['quadrablock', '--runs', 'abc']), '--runs must be an integer ≥ 5, got "abc"');
-    expectOneLine(run(BENCH, ['quadrablock', '--peers', 'foo']), '--peers takes a comma-separated list of tfjs-wasm, tfjs-cpu (or none); got "foo"');
+    expectOneLine(run(BENCH, ['quadrablock', '--peers', 'foo']), '--peers takes a comma-separated list of tfjs-wasm, tfjs-cpu, pytorch (or none); got "foo"');
     expectOneLine(run(BENCH, ['quadrablock', '--blocks', 'quadra,resnet']), /^--blocks takes a comma-separated list of quadra, conv, hor, swin, skip; got "resnet"/);
     expectOneLine(run(BENCH, ['quadrablock', '--shape', '2x28x28x64k6']), /^--shape: the kernel size must be odd/);
     expectOneLine(run(BENCH, ['quadrablock', '--warmup', '-1']), '--warmup must be ≥ 0, got -1');
     expectOneLine(run(BENCH, ['quadrablock', '--peer-budget', '0']), '--peer-budget must be > 0, got 0');
     expectOneLine(run(BENCH, ['quadconv', '--runs', '5']), '--runs must be ≥ 20, got 5');
-    expectOneLine(run(BENCH, ['quadconv', '--peers', 'unfused,torch']), /^--peers takes a comma-separated list of unfused, tfjs-wasm, tfjs-cpu \(or none\); got "torch"/);
+    expectOneLine(run(BENCH, ['quadconv', '--peers', 'unfused,torch']), /^--peers takes a comma-separated list of unfused, tfjs-wasm, tfjs-cpu, pytorch \(or none\); got "torch"/);
     expectOneLine(run(BENCH, ['quadconv', '--configs', '8x56x56x64k7,big']), /^--configs takes NxHxWxCkK items/);
     expectOneLine(run(BENCH, ['infer', '--peers', 'tfjs']), /^--peers takes a comma-separated list of onnxruntime, tfjs-wasm, tfjs-cpu \(or none\); got "tfjs"/);
     expectOneLine(run(BENCH, ['infer', '--models', 'resnet50']), /^--models takes a comma-separated list of .*; got "resnet50"/);
     expectOneLine(run(BENCH, ['infer', '--batches', '1,0']), /^--batches/);
+  });
+
+  // a test of its own: spawnSync blocks the worker, and one long test starves vitest's RPC
+  it('train-speed checks its flags the same way', () => {
+    expectOneLine(run(BENCH, ['train-speed', '--peers', 'tfjs-cpu']), /^--peers takes a comma-separated list of pytorch \(or none\); got "tfjs-cpu"/);
+    expectOneLine(run(BENCH, ['train-speed', '--stem', 'patch3']), /^--stem must be one of small, patch2, patch4, got "patch3"/);
+    expectOneLine(run(BENCH, ['train-speed', '--steps', '0']), '--steps must be ≥ 1, got 0');
+    expectOneLine(run(BENCH, ['train-speed', '--warmup', '-1']), '--warmup must be ≥ 0, got -1');
+    expectOneLine(run(BENCH, ['train-speed', '--depths', '2,x']), /^--depths must be a comma-separated list of integers/);
+    expectOneLine(run(BENCH, ['train-speed', '--width', '0']), '--width must be ≥ 1, got 0');
   });
 });

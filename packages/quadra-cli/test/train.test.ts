@@ -38,7 +38,7 @@ describe.skipIf(!existsSync(CLI))('quadra train', () => {
     const r = quadra('train', '--model', 'convnext25_xxs', '--resume', '--out', out);
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^--resume: --model convnext25_xxs \(the checkpoint has quadranet25_xxs\) conflicts with .*checkpoint.safetensors; .*only --epochs, --data-dir, --workers, --patience, --skip-nonfinite, --threads, --device and --json may change/);
+    expect(r.stderr).toMatch(/^--resume: --model convnext25_xxs \(the checkpoint has quadranet25_xxs\) conflicts with .*checkpoint.safetensors; .*only --epochs, --data-dir, --workers, --patience, --skip-nonfinite, --checkpoint-every, --threads, --device and --json may change/);
     // a default that differs is not a choice: --lr is not given, so the checkpoint's lr stands
     const ok = quadra('train', '--model', 'quadranet25_xxs', '--resume', '--workers', '0', '--out', out);
     expect(ok.status, ok.stderr).toBe(0);
@@ -92,6 +92,6 @@ describe.skipIf(!existsSync(CLI))('quadra train', () => {
   it('--help says which flags may change on resume', () => {
     const r = quadra('train', '--help');
     expect(r.stdout).toMatch(/--resume \[auto\]/);
-    expect(r.stdout).toMatch(/Only\s+--epochs, --data-dir, --workers, --patience, --skip-nonfinite, --threads, --device and --json may change/);
+    expect(r.stdout).toMatch(/Only\s+--epochs, --data-dir, --workers, --patience, --skip-nonfinite,\s+--checkpoint-every, --threads, --device and --json may change/);
   });
 });

@@ -15,7 +15,7 @@ export { Generator, defaultGenerator, manualSeed, type GeneratorState } from './
 export {
   setBackend, getBackend, supportMatrix, kernels, kernelBackend, deviceAvailability, requireDevice, synchronize, type BackendName, type KernelSupport,
 } from './backends/dispatch.js';
-export { profileKernels, type KernelProfile, type KernelTime } from './backends/profile.js';
+export { formatProfile, profileKernels, profileReport, type KernelProfile, type KernelRow, type KernelTime, type ProfileReport } from './backends/profile.js';
 export { KERNEL_NAMES, type KernelName, type KernelTable, type AnyKernelTable } from './kernels/names.js';
 export * from './ops/index.js';
 export {

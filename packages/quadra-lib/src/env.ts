@@ -4,6 +4,8 @@
  * They are read when first needed (the native module's load, the first cpu kernel, the first CUDA
  * use), not at import, so the error reaches the caller's error handling.
  */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { EnvironmentError } from './errors.js';
 
 /** Every variable the packages read, with its accepted values (README's table says the same). */
@@ -13,6 +15,8 @@ export const ENV_VARIABLES = {
   QUADRA_CUDA: 'on | off: off never loads the CUDA module (default on: used when built and a GPU is present)',
   QUADRA_CUDA_DEVICE: 'a non-negative integer: the GPU used (default 0)',
   QUADRA_POOL_MB: 'a non-negative number: MB of released cpu buffers kept for reuse (default 2048)',
+  QUADRA_PROFILE: '1 | a path ending in .json: profile every kernel call of the process; 1 prints the table to stderr at exit, a path gets it as JSON',
+  QUADRA_NATIVE_BUILD: 'a folder holding quadra.node (and cuda/quadra_cuda.node): load these instead of the package\'s build or prebuild (the sanitizer tests use it)',
 } as const;
 
 export type EnvVariable = keyof typeof ENV_VARIABLES;
@@ -69,6 +73,27 @@ export function envPoolMb(): number | undefined {
   return n;
 }
 
+/**
+ * QUADRA_NATIVE_BUILD: an existing folder to load the native modules from, or undefined for the
+ * package's own build/Release or prebuilds. Only the folder's existence is checked here; a missing
+ * quadra.node in it is the loader's error (it names the file).
+ */
+export function envNativeBuild(): string | undefined {
+  const v = raw('QUADRA_NATIVE_BUILD');
+  if (v === undefined) return undefined;
+  if (!existsSync(v) || !statSync(v).isDirectory()) fail('QUADRA_NATIVE_BUILD', v);
+  return resolve(v);
+}
+
+/** QUADRA_PROFILE: 'stderr' for 1, the JSON file's absolute path, or undefined when unset or 0. */
+export function envProfile(): 'stderr' | string | undefined {
+  const v = raw('QUADRA_PROFILE');
+  if (v === undefined || v === '0') return undefined;
+  if (v === '1') return 'stderr';
+  if (!v.endsWith('.json')) fail('QUADRA_PROFILE', v);
+  return resolve(v);
+}
+
 /** Checks every QUADRA_* variable at once (what `quadra info` and the CLI do up front). */
 export function checkEnv(): void {
   envBackend();
@@ -76,4 +101,6 @@ export function checkEnv(): void {
   envCuda();
   envCudaDevice();
   envPoolMb();
+  envNativeBuild();
+  envProfile();
 }

@@ -34,7 +34,7 @@ export {
   QuadraError, ArgumentError, ShapeError, DTypeError, NativeLoadError, CudaUnavailableError, EnvironmentError,
 } from './errors.js';
 export {
-  ENV_VARIABLES, checkEnv, envBackend, envThreads, envCuda, envCudaDevice, envPoolMb, type EnvVariable,
+  ENV_VARIABLES, checkEnv, envBackend, envThreads, envCuda, envCudaDevice, envPoolMb, envNativeBuild, envProfile, type EnvVariable,
 } from './env.js';
 export { checkOptionKeys, checkOptions, optionKeys } from './options.js';
 export { loadCuda, cudaStatus, cudaModulePaths } from './cuda/load.js';

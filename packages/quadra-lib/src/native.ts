@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { checkEnv, envBackend } from './env.js';
+import { checkEnv, envBackend, envNativeBuild } from './env.js';
 import { NativeLoadError } from './errors.js';
 import type { KernelSignatures } from './kernel-table.js';
 
@@ -33,9 +33,10 @@ export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
  */
 export function loadNative(root: string = packageRoot): NativeModule {
   const nodeGypBuild = require('node-gyp-build') as { path(dir: string): string };
+  const own = envNativeBuild();
   let file: string;
   try {
-    file = nodeGypBuild.path(root);
+    file = own === undefined ? nodeGypBuild.path(root) : ownBuild(own);
   } catch (err) {
     throw new NativeLoadError(explain(root, 'no binary found', err), { cause: err });
   }
@@ -45,6 +46,13 @@ export function loadNative(root: string = packageRoot): NativeModule {
   } catch (err) {
     throw new NativeLoadError(explain(root, `loading ${file} failed`, err), { cause: err });
   }
+}
+
+/** QUADRA_NATIVE_BUILD's quadra.node (a sanitizer build, say); its absence is the loader's error. */
+function ownBuild(dir: string): string {
+  const file = join(dir, 'quadra.node');
+  if (!existsSync(file)) throw new Error(`QUADRA_NATIVE_BUILD=${dir} holds no quadra.node`);
+  return file;
 }
 
 /**

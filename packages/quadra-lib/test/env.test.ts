@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import {
-  checkEnv, EnvironmentError, envBackend, envCuda, envCudaDevice, envPoolMb, envThreads, ENV_VARIABLES, cudaStatus,
+  checkEnv, EnvironmentError, envBackend, envCuda, envCudaDevice, envNativeBuild, envPoolMb, envThreads, ENV_VARIABLES, cudaStatus,
 } from '../src/index.js';
 import { packageRoot } from '../src/native.js';
 import { thrown } from './helpers.js';
@@ -65,6 +65,17 @@ describe('environment variables', () => {
     delete process.env.QUADRA_CUDA_DEVICE;
     process.env.QUADRA_POOL_MB = 'lots';
     expectEnvError(envPoolMb, 'QUADRA_POOL_MB', /non-negative number/);
+    delete process.env.QUADRA_POOL_MB;
+    process.env.QUADRA_NATIVE_BUILD = join(packageRoot, 'no-such-build');
+    expectEnvError(envNativeBuild, 'QUADRA_NATIVE_BUILD', /folder holding quadra\.node/);
+    process.env.QUADRA_NATIVE_BUILD = packageRoot;
+    expect(envNativeBuild()).toBe(packageRoot);
+  });
+
+  it('a QUADRA_NATIVE_BUILD folder without quadra.node is a load error naming the file', () => {
+    const script = `import('${join(packageRoot, 'dist', 'index.js')}').then((l) => { try { l.gelu(new Float32Array(4)); console.log('ran'); } catch (e) { console.log(e.name + ': ' + e.message.split('\\n')[1]); } })`;
+    const out = execFileSync(process.execPath, ['-e', script], { env: { ...process.env, QUADRA_NATIVE_BUILD: packageRoot }, encoding: 'utf8' }).trim();
+    expect(out).toMatch(/^NativeLoadError: .*holds no quadra\.node/);
   });
 
   it('a process with a bad QUADRA_NUM_THREADS or QUADRA_BACKEND gets the error from its first kernel call', () => {

@@ -55,6 +55,25 @@ describe('training recipe', () => {
     for (const h of full.history) expect(h.ema_test_acc).toBeTypeOf('number');
   });
 
+  it('with --checkpoint-every, a run killed mid-epoch resumes exactly too (EMA and mixing included)', async () => {
+    const c = cfg({ checkpointEvery: 2, batchSize: 16 }); // 6 steps per epoch
+    const ref = new Map<number, number>();
+    const full = await train(c, join(root, 'mid-full'), false, { onStep: (s) => ref.set(s.step, s.loss) });
+    const ctl = new AbortController();
+    await expect(train(c, join(root, 'mid'), false, { onStep: (s) => s.step === 3 && ctl.abort() }, { signal: ctl.signal })).rejects.toThrow(/interrupted/);
+    const state = JSON.parse(q.loadTensors(join(root, 'mid', 'checkpoint.safetensors')).metadata.state!) as { step: number; ema: { updates: number }; partial?: unknown };
+    expect(state).toMatchObject({ step: 2, ema: { updates: 2 } }); // the --checkpoint-every one; step 3 is redone
+    expect(state.partial).toBeDefined();
+    const after = new Map<number, number>();
+    const r = await train(c, join(root, 'mid'), true, { onStep: (s) => after.set(s.step, s.loss) });
+    expect([...after.keys()]).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    for (const [k, v] of after) expect(v, `step ${k}`).toBe(ref.get(k));
+    expect(strip(r.history)).toEqual(strip(full.history));
+    const a = tensorsOf(full.checkpoint);
+    const b = tensorsOf(r.checkpoint);
+    for (const [k, v] of a) expect(b.get(k), k).toEqual(v);
+  });
+
   it('metrics.json records every option; metrics.csv gains the EMA columns; evaluateCheckpoint reprints raw and EMA scores', async () => {
     const out = join(root, 'report');
     const r = await train(cfg({ epochs: 1 }), out, false);

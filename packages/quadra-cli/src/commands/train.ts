@@ -17,7 +17,7 @@ interface TrainFlags extends RecipeFlags {
   model?: string; arch?: string; dataset: string; dataDir?: string;
   epochs: number; batchSize: number; lr: number; weightDecay: number; warmup: number; labelSmoothing: number;
   dropPath: number; clipGrad: number; seed: number; stem: string; kernelSize?: number; depths?: number[]; width?: number;
-  cropPad: number; limit: number; workers: number; valSplit: number; patience: number; skipNonfinite: number;
+  cropPad: number; limit: number; workers: number; valSplit: number; patience: number; skipNonfinite: number; checkpointEvery: number;
   threads?: number; device?: string; out: string; resume?: boolean | string; json?: boolean;
 }
 
@@ -29,7 +29,14 @@ raising --epochs extends a run (finished or not) and recomputes the learning-rat
 new length. --resume without a checkpoint is an error; --resume auto starts a new run then.
 
 Ctrl-C stops after the current step, writes metrics.json, metrics.csv and curves.svg for the
-completed epochs, keeps the last epoch's checkpoint and exits 130 (press it twice to quit at once).
+completed epochs, keeps the last checkpoint and exits 130 (press it twice to quit at once).
+
+Crash safety: every file is written to a temporary file, fsynced and renamed, so a run killed at any
+point (power loss, SIGKILL, out of memory) leaves the previous checkpoint or the new one, never a
+mix; --resume continues from it, exactly as the uninterrupted run would have (with
+--checkpoint-every N, from the step it was written at) and removes the temporary files of a write
+that did not finish. A full disk or a read-only --out stops the run with one line naming the file
+and the cause; the previous checkpoint is left as it was.
 `;
 
 export function addTrainCommand(program: Command): void {
@@ -58,6 +65,7 @@ export function addTrainCommand(program: Command): void {
     .option('--val-split <x>', 'hold out this fraction of the training images for validation (chosen by --seed); best.safetensors keeps the best epoch', numberIn('--val-split', { min: 0, max: 1, maxExclusive: true }), TRAIN_DEFAULTS.valSplit)
     .option('--patience <n>', 'stop after n epochs without a better validation accuracy (0: never; needs --val-split)', nonNegativeInt('--patience'), TRAIN_DEFAULTS.patience)
     .option('--skip-nonfinite <n>', 'skip up to n steps with a NaN/infinite loss or gradient norm (0: stop at the first)', nonNegativeInt('--skip-nonfinite'), TRAIN_DEFAULTS.skipNonfinite)
+    .option('--checkpoint-every <steps>', 'also write the checkpoint every n steps, mid-epoch, so a killed run loses at most n steps (0: after each epoch only)', nonNegativeInt('--checkpoint-every'), TRAIN_DEFAULTS.checkpointEvery)
     .option('--workers <n>', 'batch-preparation worker threads (0: main thread)', nonNegativeInt('--workers'), TRAIN_DEFAULTS.workers);
   addEvalRecipeOptions(addDataRecipeOptions(command))
     .option('--threads <n>', 'native compute threads (default: one per core)', positiveInt('--threads'))
@@ -85,7 +93,7 @@ export function addTrainCommand(program: Command): void {
         warmup: o.warmup, labelSmoothing: o.labelSmoothing, dropPath: o.dropPath,
         clipGrad: o.clipGrad, seed: o.seed, stem: o.stem as StemName,
         kernelSize: o.kernelSize, depths: o.depths, width: o.width, cropPad: o.cropPad, workers: o.workers, limit: o.limit,
-        valSplit: o.valSplit, patience: o.patience, skipNonfinite: o.skipNonfinite, ...recipeFromFlags(o),
+        valSplit: o.valSplit, patience: o.patience, skipNonfinite: o.skipNonfinite, checkpointEvery: o.checkpointEvery, ...recipeFromFlags(o),
       };
       // on resume only the flags given are checked against the checkpoint (defaults are not choices)
       const explicit = (Object.keys(CONFIG_FLAGS) as (keyof TrainConfig)[]).filter((k) => cmd.getOptionValueSource(k) === 'cli');

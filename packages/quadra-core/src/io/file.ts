@@ -11,6 +11,7 @@ import {
   type SafetensorsFile,
   type TensorsInput,
 } from './safetensors.js';
+import { injectWriteFault, pauseMidWrite } from './write-faults.js';
 
 export interface ReadOptions {
   /** Copy F32 data out of the file buffer instead of returning views into it. Default false. */
@@ -86,9 +87,11 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 export function writeAtomic(path: string, write: (fd: number) => void): void {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  injectWriteFault(tmp, path, 'open');
   const fd = fs.openSync(tmp, 'wx', 0o644);
   let open = true;
   try {
+    injectWriteFault(tmp, path, 'write');
     write(fd);
     fs.fsyncSync(fd);
     open = false;
@@ -112,6 +115,43 @@ export function writeAtomic(path: string, write: (fd: number) => void): void {
   syncDir(dir);
 }
 
+const TEMP_NAME = /^\.(.+)\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+/** For the name of a temporary file writeAtomic writes (`.<name>.<pid>.<hex>.tmp`), the target's name; null for any other name. */
+export function atomicTempTarget(name: string): string | null {
+  return TEMP_NAME.exec(name)?.[1] ?? null;
+}
+
+/**
+ * Removes the temporary files writeAtomic left in `dir` (a process killed mid-write leaves
+ * `.<name>.<pid>.<hex>.tmp`) whose writer no longer runs; returns their paths. Such a file is never
+ * read as the target: the target is only ever replaced by a complete, fsynced file.
+ */
+export function removeStaleTemps(dir: string): string[] {
+  const removed: string[] = [];
+  for (const name of fs.readdirSync(dir)) {
+    const m = TEMP_NAME.exec(name);
+    if (!m || processRuns(Number(m[2]))) continue;
+    try {
+      fs.unlinkSync(join(dir, name));
+      removed.push(join(dir, name));
+    } catch {
+      // gone already, or not ours to remove: leave it
+    }
+  }
+  return removed;
+}
+
+function processRuns(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, but another user's
+  }
+}
+
 /** A text or binary file written atomically (see writeAtomic). */
 export function writeFileAtomic(path: string, content: string | Uint8Array): void {
   writeAtomic(path, (fd) => {
@@ -123,6 +163,7 @@ export function writeSafetensors(path: string, tensors: TensorsInput, metadata?:
   const plan = planSafetensors(tensors, metadata);
   writeAtomic(path, (fd) => {
     writeAll(fd, plan.prefix);
+    pauseMidWrite();
     for (const p of plan.tensors) writeAll(fd, float32LeBytes(p.tensor.data));
   });
 }

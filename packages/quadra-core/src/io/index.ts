@@ -13,7 +13,7 @@ export {
   type SafetensorsPlan,
   type PlannedTensor,
 } from './safetensors.js';
-export { readSafetensors, writeSafetensors, writeAtomic, writeFileAtomic, type ReadOptions } from './file.js';
+export { readSafetensors, writeSafetensors, writeAtomic, writeFileAtomic, removeStaleTemps, atomicTempTarget, type ReadOptions } from './file.js';
 export { halfToFloat, bfloat16ToFloat, decodeF16, decodeBF16 } from './half.js';
 export {
   nchwToNhwc,

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
-import { envCuda, envCudaDevice } from '../env.js';
+import { envCuda, envCudaDevice, envNativeBuild } from '../env.js';
 import { ArgumentError, CudaUnavailableError, EnvironmentError } from '../errors.js';
 import { packageRoot } from '../native.js';
 import type { CudaBackend, CudaKernelTable, CudaMemory, CudaStatus, DeviceArray } from './api.js';
@@ -39,6 +39,8 @@ const require = createRequire(import.meta.url);
 export function cudaModulePaths(root: string = packageRoot): string[] {
   if (envCuda() === 'off') return [];
   envCudaDevice();
+  const own = envNativeBuild();
+  if (own !== undefined) return [join(own, 'cuda', 'quadra_cuda.node')];
   return [
     join(root, 'build', 'Release', 'cuda', 'quadra_cuda.node'),
     join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'cuda', 'quadra_cuda.node'),

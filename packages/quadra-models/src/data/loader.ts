@@ -25,6 +25,8 @@ export interface EpochOptions {
   erase?: RandomErasingOptions | null;
   /** Batches to prepare ahead. */
   prefetch?: number;
+  /** The first batch to yield (a run resumed partway through an epoch); the batches are the same as the whole pass's from there. */
+  start?: number;
 }
 
 const WORKER = new URL('./worker.js', import.meta.url);
@@ -85,8 +87,9 @@ export class BatchLoader {
     });
     const ahead: Promise<Float32Array>[] = [];
     const depth = Math.max(1, o.prefetch ?? 2);
-    for (let b = 0; b < Math.min(depth, count); b++) ahead.push(this.request(specOf(b)));
-    for (let b = 0; b < count; b++) {
+    const start = Math.min(count, Math.max(0, o.start ?? 0));
+    for (let b = start; b < Math.min(start + depth, count); b++) ahead.push(this.request(specOf(b)));
+    for (let b = start; b < count; b++) {
       const spec = specOf(b);
       const x = await ahead.shift()!;
       if (b + depth < count) ahead.push(this.request(specOf(b + depth)));

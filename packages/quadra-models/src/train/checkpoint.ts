@@ -30,6 +30,20 @@ export interface TrainState<C = unknown> {
   model?: ModelSpec;
   /** The weight EMA's update count, when the checkpoint holds `ema.<name>` tensors. */
   ema?: { updates: number };
+  /** Only in a checkpoint written partway through epoch `epoch + 1` (--checkpoint-every): where, and the epoch's sums so far. */
+  partial?: PartialEpoch;
+}
+
+/** Partway through an epoch: the batches consumed (steps taken, skipped ones included) and the running sums its metrics need. */
+export interface PartialEpoch {
+  batches: number;
+  /** Sum of loss × batch size over the steps that updated the weights. */
+  lossSum: number;
+  correct: number;
+  seen: number;
+  skipped: number;
+  /** Training seconds spent in the epoch so far. */
+  seconds: number;
 }
 
 /** Which weights loadCheckpoint puts into the model, and where the EMA's go. */
@@ -96,6 +110,16 @@ function badStateField(s: unknown): string | null {
   if (t.config === null || typeof t.config !== 'object') return 'config is missing or not an object';
   const e = t.ema as { updates?: unknown } | undefined;
   if (e !== undefined && (e === null || typeof e !== 'object' || !count(e.updates))) return 'ema is not an object with an integer updates >= 0';
+  if (t.partial !== undefined) return badPartial(t.partial);
+  return null;
+}
+
+function badPartial(p: unknown): string | null {
+  if (p === null || typeof p !== 'object' || Array.isArray(p)) return 'partial is not an object';
+  const q = p as Partial<Record<keyof PartialEpoch, unknown>>;
+  if (!count(q.batches) || (q.batches as number) < 1) return 'partial.batches is not an integer >= 1';
+  for (const k of ['correct', 'seen', 'skipped'] as const) if (!count(q[k])) return `partial.${k} is not an integer >= 0`;
+  for (const k of ['lossSum', 'seconds'] as const) if (typeof q[k] !== 'number' || !Number.isFinite(q[k])) return `partial.${k} is not a finite number`;
   return null;
 }
 

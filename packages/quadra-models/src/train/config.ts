@@ -44,11 +44,13 @@ export interface TrainConfig extends RecipeOptions {
   patience?: number;
   /** Steps with a non-finite loss or gradient norm to skip before stopping (0 or absent: stop at the first). */
   skipNonfinite?: number;
+  /** Also write the checkpoint every this many optimizer steps, mid-epoch (0 or absent: after each epoch only). */
+  checkpointEvery?: number;
 }
 
 export const DEFAULTS: Omit<TrainConfig, 'model' | 'dataset'> = {
   epochs: 10, batchSize: 128, lr: 2e-3, weightDecay: 0.05, warmup: 1, labelSmoothing: 0.1, dropPath: 0.1,
-  clipGrad: 5, seed: 0, stem: 'patch2', cropPad: 2, workers: 1, limit: 0, valSplit: 0, patience: 0, skipNonfinite: 0,
+  clipGrad: 5, seed: 0, stem: 'patch2', cropPad: 2, workers: 1, limit: 0, valSplit: 0, patience: 0, skipNonfinite: 0, checkpointEvery: 0,
   ...RECIPE_DEFAULTS,
 };
 
@@ -87,6 +89,8 @@ export function checkConfig(c: TrainConfig): TrainConfig {
   if (patience > 0 && !(val > 0)) throw new ArgumentError(`--patience ${patience} needs a validation set: pass --val-split (e.g. 0.1)`);
   const skip = c.skipNonfinite ?? 0;
   if (!Number.isInteger(skip) || skip < 0) throw new ArgumentError(`--skip-nonfinite must be a non-negative integer, got ${skip}`);
+  const every = c.checkpointEvery ?? 0;
+  if (!Number.isInteger(every) || every < 0) throw new ArgumentError(`--checkpoint-every must be a non-negative integer (steps; 0: after each epoch only), got ${every}`);
   if (c.dataset !== 'fashion-mnist' && c.dataset !== 'synthetic') throw new ArgumentError(`--dataset must be fashion-mnist or synthetic, got ${c.dataset}`);
   const full = withRecipeDefaults(c);
   checkRecipe(full);

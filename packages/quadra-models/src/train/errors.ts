@@ -28,3 +28,11 @@ export class TrainingInterruptedError extends QuadraError {
     super('QUADRA_INTERRUPTED', message);
   }
 }
+
+/** A run's file could not be written (disk full, read-only directory...); the message names the file, the cause and the checkpoint kept. */
+export class OutputWriteError extends QuadraError {
+  constructor(message: string, readonly path: string, readonly errno: string | undefined, options?: { cause?: unknown }) {
+    super('QUADRA_OUTPUT_WRITE', message);
+    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
+  }
+}

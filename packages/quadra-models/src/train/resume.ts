@@ -16,13 +16,13 @@ export const CONFIG_FLAGS: Record<keyof TrainConfig, string> = {
   weightDecay: '--weight-decay', warmup: '--warmup', labelSmoothing: '--label-smoothing', dropPath: '--drop-path',
   clipGrad: '--clip-grad', seed: '--seed', stem: '--stem', kernelSize: '--kernel-size', depths: '--depths', width: '--width',
   cropPad: '--crop-pad', workers: '--workers', limit: '--limit', valSplit: '--val-split', patience: '--patience',
-  skipNonfinite: '--skip-nonfinite', ...RECIPE_FLAGS,
+  skipNonfinite: '--skip-nonfinite', checkpointEvery: '--checkpoint-every', ...RECIPE_FLAGS,
 };
 
 /** Fields a resumed run may change; the CLI's --threads, --device, --json and --out are not configuration and may change too. */
-export const RESUMABLE: readonly (keyof TrainConfig)[] = ['epochs', 'dataDir', 'workers', 'patience', 'skipNonfinite'];
+export const RESUMABLE: readonly (keyof TrainConfig)[] = ['epochs', 'dataDir', 'workers', 'patience', 'skipNonfinite', 'checkpointEvery'];
 
-const ZERO_WHEN_ABSENT: readonly (keyof TrainConfig)[] = ['valSplit', 'patience', 'skipNonfinite'];
+const ZERO_WHEN_ABSENT: readonly (keyof TrainConfig)[] = ['valSplit', 'patience', 'skipNonfinite', 'checkpointEvery'];
 
 function shown(v: unknown): string {
   if (v === undefined) return 'unset (the zoo default)';
@@ -75,6 +75,9 @@ export function runConfig(config: TrainConfig, ckpt: string, resume: boolean | '
   if (!found) return { c: checkConfig(config), saved: null };
   const saved = readCheckpointState<TrainConfig>(ckpt).state;
   const c = checkConfig(resumeConfig(saved.config, config, ckpt, explicit));
+  if (saved.partial && c.epochs <= saved.epoch) {
+    throw new ArgumentError(`--epochs ${c.epochs}: ${ckpt} was written partway through epoch ${saved.epoch + 1}; pass --epochs ${saved.epoch + 1} or more`);
+  }
   if (c.epochs < saved.epoch) throw new ArgumentError(`--epochs ${c.epochs} is below the ${saved.epoch} epochs ${ckpt} has already trained`);
   return { c, saved };
 }

@@ -8,18 +8,19 @@
  * gradient norm never reaches the weights: the step is skipped (up to skipNonfinite) or the run
  * stops, keeping the last good checkpoint.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { crossEntropy, defaultGenerator, manualSeed, noGrad, optim, requireDevice, scope, tensor, writeFileAtomic, type Device, type nn } from '@quadranet/core';
+import { crossEntropy, defaultGenerator, manualSeed, noGrad, optim, removeStaleTemps, requireDevice, scope, tensor, type Device, type nn } from '@quadranet/core';
 import { BatchLoader, permutation } from '../data/loader.js';
 import { loadFashionMnist, syntheticDataset, type Dataset, type ImageSet } from '../data/dataset.js';
 
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint, type PartialEpoch, type TrainState } from './checkpoint.js';
 import { buildModel, type TrainConfig } from './config.js';
 import type { EpochMetrics } from './curves.js';
 import { TrainingDivergedError, TrainingInterruptedError, type StopPoint } from './errors.js';
 import { describeModel } from './model-spec.js';
 import { NonFiniteGuard, paramsFinite } from './nonfinite.js';
+import { guardWrite } from './output-write.js';
 import { bestEpoch, writeCsv, writeReport, type RunEnd } from './report.js';
 import { runConfig } from './resume.js';
 import { splitValidation } from './split.js';
@@ -150,7 +151,8 @@ export function countCorrect(logits: ArrayLike<number>, labels: Int32Array, clas
 
 /**
  * Trains (or resumes) a model; writes `checkpoint.safetensors` and `metrics.csv` every epoch
- * (`best.safetensors` too when the validation accuracy improves), and `metrics.json` and
+ * (`best.safetensors` too when the validation accuracy improves; the checkpoint also every
+ * `checkpointEvery` steps mid-epoch, resumed exactly at that step), and `metrics.json` and
  * `curves.svg` when the run ends, into `outDir`. `resume`: true continues the checkpoint in
  * `outDir` (an error when there is none), 'auto' continues it when there is one. A resumed run
  * keeps its configuration except the fields in RESUMABLE: raising `epochs` extends it, with the
@@ -161,9 +163,11 @@ export function countCorrect(logits: ArrayLike<number>, labels: Int32Array, clas
 export async function train(config: TrainConfig, outDir: string, resume: boolean | 'auto', hooks: TrainHooks = {}, run: RunOptions = {}): Promise<TrainResult> {
   const device = run.device ?? 'cpu';
   requireDevice(device); // fail before any data is read
-  mkdirSync(outDir, { recursive: true });
   const ckpt = join(outDir, 'checkpoint.safetensors');
   const bestFile = join(outDir, 'best.safetensors');
+  guardWrite(outDir, () => 'nothing was written', () => mkdirSync(outDir, { recursive: true }));
+  // a run killed while writing leaves a temporary file beside the target: never read, removed here
+  const stale = removeStaleTemps(outDir);
   const { c, saved } = runConfig(config, ckpt, resume, run.explicit);
   manualSeed(c.seed);
   const data = loadDataset(c);
@@ -180,6 +184,7 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
   let history: EpochMetrics[] = [];
   let step = 0;
   let startEpoch = 0;
+  let partial: PartialEpoch | undefined;
   if (saved) {
     const state = loadCheckpoint<TrainConfig>(ckpt, model, opt, { ema: ema?.module });
     if (ema) ema.updates = state.ema?.updates ?? 0;
@@ -187,6 +192,7 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
     history = state.history as EpochMetrics[];
     step = state.step;
     startEpoch = state.epoch;
+    partial = state.partial;
   }
   const norm = { mean: data.mean, std: data.std };
   const size = inputSize(c, trainSet);
@@ -199,16 +205,22 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
     model: c.model, params: model.numParameters(), startEpoch, epochs: c.epochs, stepsPerEpoch, trainSize: trainSet.n, valSize: valSet?.n ?? 0, testSize: data.test.n,
     usesWorker: trainLoader.usesWorker, plannedEpochs: saved?.config.epochs,
   });
+  if (stale.length > 0) hooks.onWarning?.(`removed ${stale.length} temporary file${stale.length === 1 ? '' : 's'} left by a write that did not finish: ${stale.join(', ')}`);
   if (warmupSteps > totalSteps) {
     hooks.onWarning?.(`--warmup ${c.warmup} epochs is longer than the run (${c.epochs} epoch${c.epochs === 1 ? '' : 's'}): the warm-up is cut to the run's length, so the learning rate rises to --lr ${c.lr} over the whole run and never decays`);
   }
-  const guard = new NonFiniteGuard(c.skipNonfinite ?? 0, history.reduce((a, h) => a + (h.skipped_steps ?? 0), 0));
+  const guard = new NonFiniteGuard(c.skipNonfinite ?? 0, history.reduce((a, h) => a + (h.skipped_steps ?? 0), 0) + (partial?.skipped ?? 0));
   let best = bestEpoch(history);
-  let savedEpoch = saved ? saved.epoch : 0;
+  let savedAt = saved ? checkpointPlace(saved, stepsPerEpoch) : '';
+  const every = c.checkpointEvery ?? 0;
   let end: RunEnd = { reason: 'complete' };
   let stop: { kind: 'interrupted' | 'diverged'; at: StopPoint; message: string } | null = null;
   let killed = false;
-  const kept = () => (savedEpoch > 0 ? `the last good checkpoint, ${ckpt} (epoch ${savedEpoch}), is kept` : 'no epoch completed, so this run wrote no checkpoint');
+  const kept = () => (savedAt ? `the last good checkpoint, ${ckpt} (${savedAt}), is kept` : 'no epoch completed, so this run wrote no checkpoint');
+  // metrics.csv holds the checkpoint's epochs, whatever a killed run left there
+  if (saved) guardWrite(join(outDir, 'metrics.csv'), () => kept(), () => writeCsv(outDir, history));
+  const save = (file: string, state: TrainState<TrainConfig>) => guardWrite(file, () => kept(), () => saveCheckpoint(file, model, opt, state, ema?.module));
+  const emaState = () => (ema ? { ema: { updates: ema.updates } } : {});
   const diverged = (at: StopPoint, what: string) => {
     const where = `epoch ${at.epoch}, step ${at.stepInEpoch} of ${stepsPerEpoch} (step ${at.step} of the run)`;
     const skip = guard.limit > 0 ? ` after skipping ${guard.skipped} such steps (--skip-nonfinite ${guard.limit})` : '';
@@ -228,14 +240,24 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
         end = { reason: 'early-stop', bestEpoch: best.epoch, patience };
         break;
       }
-      const t0 = performance.now();
-      let lossSum = 0;
-      let correct = 0;
-      let seen = 0;
-      let inEpoch = 0;
-      let skipped = 0;
+      // a checkpoint written mid-epoch continues this epoch at its batch, with its sums
+      const at = epoch === startEpoch ? partial : undefined;
+      const t0 = performance.now() - (at?.seconds ?? 0) * 1000;
+      let lossSum = at?.lossSum ?? 0;
+      let correct = at?.correct ?? 0;
+      let seen = at?.seen ?? 0;
+      let inEpoch = at?.batches ?? 0;
+      let skipped = at?.skipped ?? 0;
       const order = permutation(trainSet.n, mix(c.seed, epoch, 1));
-      const batches = trainLoader.epoch(order, { batchSize: c.batchSize, seed: mix(c.seed, epoch, 2), pad: c.cropPad, flip: data.flip, erase: erasingOf(recipe) });
+      // every `every` steps (a skipped one too), unless the epoch ends here and writes its own
+      const midEpochCheckpoint = () => {
+        if (!(every > 0 && step % every === 0 && inEpoch < stepsPerEpoch)) return;
+        const p: PartialEpoch = { batches: inEpoch, lossSum, correct, seen, skipped, seconds: (performance.now() - t0) / 1000 };
+        const state = { epoch, step, config: c, rng: defaultGenerator.getState(), optimizer: { step: opt.stepCount, lr: opt.lr }, history, model: spec, partial: p, ...emaState() };
+        save(ckpt, state);
+        savedAt = checkpointPlace(state, stepsPerEpoch);
+      };
+      const batches = trainLoader.epoch(order, { batchSize: c.batchSize, seed: mix(c.seed, epoch, 2), pad: c.cropPad, flip: data.flip, erase: erasingOf(recipe), start: inEpoch });
       for await (const b of batches) {
         // a turn of the event loop per step, so a signal handler (Ctrl-C) can run between steps
         if (run.signal) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -264,6 +286,7 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
           }
           skipped++;
           hooks.onWarning?.(`epoch ${epoch + 1}, step ${inEpoch} of ${stepsPerEpoch}: ${v.what}; step skipped (${guard.skipped} of --skip-nonfinite ${guard.limit})`);
+          midEpochCheckpoint();
           continue;
         }
         opt.step();
@@ -276,6 +299,7 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
           epoch: epoch + 1, step, stepInEpoch: inEpoch, stepsPerEpoch, loss: lv, acc: hits / b.size, lr,
           imagesPerSecond: seen / ((performance.now() - t0) / 1000),
         });
+        midEpochCheckpoint();
       }
       if (!stop && run.signal?.aborted && inEpoch < stepsPerEpoch) {
         stop = { kind: 'interrupted', at: { epoch: epoch + 1, stepInEpoch: inEpoch, step }, message: '' };
@@ -297,13 +321,15 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
         ...(emaVal ? { ema_val_loss: emaVal.loss, ema_val_acc: emaVal.acc } : {}), ...(emaTest ? { ema_test_loss: emaTest.loss, ema_test_acc: emaTest.acc } : {}),
       };
       history.push(m);
-      saveCheckpoint(ckpt, model, opt, { epoch: epoch + 1, step, config: c, rng: defaultGenerator.getState(), optimizer: { step: opt.stepCount, lr: opt.lr }, history, model: spec, ...(ema ? { ema: { updates: ema.updates } } : {}) }, ema?.module);
-      savedEpoch = epoch + 1;
+      const state = { epoch: epoch + 1, step, config: c, rng: defaultGenerator.getState(), optimizer: { step: opt.stepCount, lr: opt.lr }, history, model: spec, ...emaState() };
+      // best before the checkpoint: a run killed between the two redoes this epoch and writes the same best again
       if (val && (best === null || val.acc > best.val_acc!)) {
-        writeFileAtomic(bestFile, readFileSync(ckpt));
+        save(bestFile, state);
         best = m;
       }
-      writeCsv(outDir, history);
+      save(ckpt, state);
+      savedAt = checkpointPlace(state, stepsPerEpoch);
+      guardWrite(join(outDir, 'metrics.csv'), () => kept(), () => writeCsv(outDir, history));
       hooks.onEpoch?.(m);
       if (run.signal?.aborted && epoch + 1 < c.epochs) {
         stop = { kind: 'interrupted', at: { epoch: epoch + 2, stepInEpoch: 0, step }, message: '' };
@@ -323,10 +349,15 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
   if (s) {
     const message = s.kind === 'diverged' ? s.message
       : `interrupted at epoch ${s.at.epoch}, step ${s.at.stepInEpoch} of ${stepsPerEpoch}: metrics.json and curves.svg hold the ${history.length} completed epoch${history.length === 1 ? '' : 's'}; ${kept()}; continue with --resume`;
-    writeReport(outDir, c, params, history, { reason: s.kind, ...s.at, message });
+    guardWrite(join(outDir, 'metrics.json'), () => kept(), () => writeReport(outDir, c, params, history, { reason: s.kind, ...s.at, message }));
     throw s.kind === 'diverged' ? new TrainingDivergedError(message, s.at) : new TrainingInterruptedError(message, s.at);
   }
-  if (!killed) writeReport(outDir, c, params, history, end);
+  if (!killed) guardWrite(join(outDir, 'metrics.json'), () => kept(), () => writeReport(outDir, c, params, history, end));
   const final = history[history.length - 1];
   return { history, final, params, checkpoint: ckpt, end, ...(best ? { best: { epoch: best, checkpoint: bestFile } } : {}) };
+}
+
+/** Where a checkpoint was written, for messages: "epoch 3" or "epoch 3, step 40 of 100". */
+function checkpointPlace(s: TrainState, stepsPerEpoch: number): string {
+  return s.partial ? `epoch ${s.epoch + 1}, step ${s.partial.batches} of ${stepsPerEpoch}` : `epoch ${s.epoch}`;
 }
