@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { addEvalCommand } from './commands/eval.js';
 import { addExportCommand } from './commands/export.js';
 import { addInferCommand } from './commands/infer.js';
+import { addLrFindCommand } from './commands/lr-find.js';
 import { addInfoCommand } from './commands/info.js';
 import { addModelsCommand } from './commands/models.js';
 import { addProfileCommand } from './commands/profile.js';
@@ -33,6 +34,7 @@ program.option('-V, --version', 'print the versions of quadra and the packages u
 addInfoCommand(program);
 addTrainCommand(program);
 addEvalCommand(program);
+addLrFindCommand(program);
 addInferCommand(program);
 addExportCommand(program);
 addModelsCommand(program);

@@ -75,7 +75,8 @@ export function trainProgress(config: TrainConfig, device: Device, json: boolean
       bar = null;
       const val = m.val_acc !== undefined ? `, val loss ${m.val_loss!.toFixed(4)} acc ${(100 * m.val_acc).toFixed(2)}%` : '';
       const skipped = m.skipped_steps ? `, ${m.skipped_steps} non-finite steps skipped` : '';
-      console.log(`epoch ${m.epoch}: train loss ${m.train_loss.toFixed(4)} acc ${(100 * m.train_acc).toFixed(2)}%${val}, test loss ${m.test_loss.toFixed(4)} acc ${(100 * m.test_acc).toFixed(2)}%, ${m.images_per_s.toFixed(0)} img/s, ${m.seconds.toFixed(1)} s${skipped}`);
+      const ema = m.ema_test_acc !== undefined ? `, EMA test acc ${(100 * m.ema_test_acc).toFixed(2)}%` : '';
+      console.log(`epoch ${m.epoch}: train loss ${m.train_loss.toFixed(4)} acc ${(100 * m.train_acc).toFixed(2)}%${val}, test loss ${m.test_loss.toFixed(4)} acc ${(100 * m.test_acc).toFixed(2)}%${ema}, ${m.images_per_s.toFixed(0)} img/s, ${m.seconds.toFixed(1)} s${skipped}`);
     },
   };
 }

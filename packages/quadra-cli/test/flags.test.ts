@@ -29,7 +29,7 @@ describe.skipIf(!existsSync(CLI))('quadra: bad flags and environment', () => {
     expectOneLine(train('--limit', '-5'), '--limit must be ≥ 0, got -5');
     expectOneLine(train('--epochs', 'abc'), '--epochs must be an integer ≥ 1, got "abc"');
     expectOneLine(train('--lr', '0'), '--lr must be > 0, got 0');
-    expectOneLine(train('--stem', 'patch3'), '--stem must be one of small, patch2, patch4, got "patch3"');
+    expectOneLine(train('--stem', 'patch3'), '--stem must be one of small, patch1, patch2, patch4, conv2, got "patch3"');
     expectOneLine(train('--drop-path', '1'), '--drop-path must be in [0, 1), got 1');
     expectOneLine(train('--depths', '2,x'), /^--depths must be a comma-separated list/);
     expectOneLine(run(CLI, ['xor', '--steps', '0']), '--steps must be ≥ 1, got 0');

@@ -35,6 +35,7 @@ const cases: Case[] = [
   ['softmax', () => gradcheck(([x]) => q.softmax(x), [r(3, 6)])],
   ['logSoftmax', () => gradcheck(([x]) => q.logSoftmax(x), [r(3, 6)])],
   ['crossEntropy smoothed', () => gradcheck(([x]) => q.crossEntropy(x, [0, 5, 2], { labelSmoothing: 0.1 }), [r(3, 6)])],
+  ['softCrossEntropy (mixed targets)', () => gradcheck(([x]) => q.softCrossEntropy(x, [0.7, 0.3, 0, 0, 0, 0, 0, 0.2, 0.2, 0.2, 0.2, 0.2, 0.05, 0.05, 0.6, 0.05, 0.2, 0.05]), [r(3, 6)])],
   ['dropout (fixed mask)', () => gradcheck(([x]) => q.dropout(x, 0.4, true, new q.Generator(7)), [r(4, 5)])],
   ['dropPath (fixed mask)', () => gradcheck(([x]) => q.dropPath(x, 0.5, true, new q.Generator(3)), [r(6, 2, 3)])],
   ['roll', () => gradcheck(([x]) => q.roll(x, [1, -2], [1, 2]), [r(2, 3, 4, 2)])],

@@ -118,6 +118,43 @@ describe('optimizers', () => {
     expect(stepWith(b, p2, -0.2)).toBe(stepWith(a, p, -0.2));
   });
 
+  it('param groups: each group steps at lrScale × lr, exactly as an optimizer with that lr', () => {
+    for (const make of [
+      (ps: q.optim.ParamGroup[] | q.nn.Parameter[], lr: number) => new optim.AdamW(ps, { lr, weightDecay: 0.05 }),
+      (ps: q.optim.ParamGroup[] | q.nn.Parameter[], lr: number) => new optim.SGD(ps, { lr, momentum: 0.9, weightDecay: 0.1 }),
+    ]) {
+      const [a, b] = [param(1), param(-2)];
+      const grouped = make([{ params: [a], lrScale: 0.25 }, { params: [b] }], 0.1);
+      const [a1, b1] = [param(1), param(-2)];
+      const alone = [make([a1], 0.025), make([b1], 0.1)];
+      for (const g of [0.5, -0.3, 0.2]) {
+        a.grad = q.tensor([g]);
+        b.grad = q.tensor([2 * g]);
+        grouped.step();
+        expect(stepWith(alone[0], a1, g)).toBe(a.data()[0]);
+        expect(stepWith(alone[1], b1, 2 * g)).toBe(b.data()[0]);
+      }
+      expect(grouped.params).toEqual([a, b]);
+      expect(grouped.lrFor(a)).toBeCloseTo(0.025, 12);
+    }
+  });
+
+  it('param groups: a bad lrScale or a parameter given twice is an ArgumentError', () => {
+    const p = param(1);
+    expect(() => new optim.AdamW([{ params: [p], lrScale: -1 }])).toThrow(/param group 0's lrScale must be a finite number >= 0, got -1/);
+    expect(() => new optim.AdamW([{ params: [p] }, { params: [p] }])).toThrow(/appears twice \(again in param group 1\)/);
+  });
+
+  it('softCrossEntropy equals crossEntropy for one-hot and label-smoothed targets', () => {
+    const logits = q.tensor([0.3, -1.2, 2, 0.5, 0.1, -0.4], [2, 3]);
+    const eps = 0.1;
+    const smooth = [0, 2].flatMap((y) => [0, 1, 2].map((k) => (k === y ? 1 - eps : 0) + eps / 3));
+    expect(q.softCrossEntropy(logits, smooth).item()).toBeCloseTo(q.crossEntropy(logits, [0, 2], { labelSmoothing: eps }).item(), 6);
+    expect(q.softCrossEntropy(logits, [1, 0, 0, 0, 0, 1]).item()).toBeCloseTo(q.crossEntropy(logits, [0, 2]).item(), 6);
+    expect(() => q.softCrossEntropy(logits, [1, 0, 0])).toThrow(/targets must have 6 values \(2 rows × 3 classes\), got 3/);
+    expect(() => q.softCrossEntropy(logits, [1, 0, 0, 0, NaN, 1])).toThrow(/targets\[4\] must be a finite number >= 0, got NaN/);
+  });
+
   it('warm-up + cosine schedule', () => {
     const s = new optim.WarmupCosine({ baseLr: 1, totalSteps: 10, warmupSteps: 2 });
     expect([0, 1, 2, 6, 10].map((i) => s.lrAt(i))).toEqual([0, 0.5, 1, expect.closeTo(0.5, 12), 0]);

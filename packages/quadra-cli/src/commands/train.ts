@@ -2,7 +2,7 @@
 import { ArgumentError } from '@quadranet/core';
 import { setThreads } from '@quadranet/lib';
 import { basename } from 'node:path';
-import { CONFIG_FLAGS, readArchitecture, RESUMABLE, train, TRAIN_DEFAULTS, TrainingDivergedError, TrainingInterruptedError, type StemName, type TrainConfig } from '@quadranet/models';
+import { CONFIG_FLAGS, readArchitecture, RESUMABLE, STEMS, train, TRAIN_DEFAULTS, TrainingDivergedError, TrainingInterruptedError, type StemName, type TrainConfig } from '@quadranet/models';
 import type { Command } from 'commander';
 import { DEVICE_FLAG, DEVICE_HELP, deviceFromFlag } from '../device-option.js';
 import { trainProgress } from '../train-progress.js';
@@ -11,9 +11,10 @@ import {
 } from '../arg-parsers.js';
 import { argvHas, errorObject } from '../report-error.js';
 import { isTrainChild, parentInterrupt, superviseTraining } from '../train-supervisor.js';
+import { addDataRecipeOptions, addEvalRecipeOptions, recipeFromFlags, type RecipeFlags } from '../recipe-options.js';
 
 /** The options commander hands the action (names are the flags in camelCase). */
-interface TrainFlags {
+interface TrainFlags extends RecipeFlags {
   model?: string; arch?: string; dataset: string; dataDir?: string;
   epochs: number; batchSize: number; lr: number; weightDecay: number; warmup: number; labelSmoothing: number;
   dropPath: number; clipGrad: number; seed: number; stem: string; kernelSize?: number; depths?: number[]; width?: number;
@@ -40,7 +41,7 @@ and the cause; the previous checkpoint is left as it was.
 `;
 
 export function addTrainCommand(program: Command): void {
-  program
+  const command = program
     .command('train')
     .description('train a zoo model on Fashion-MNIST (Debian dataset-fashion-mnist) or synthetic data')
     .option('--model <name>', 'zoo name, e.g. quadranet25_xxs, convnext25_xxs (required unless resuming)')
@@ -56,7 +57,7 @@ export function addTrainCommand(program: Command): void {
     .option('--drop-path <x>', 'stochastic depth rate (rises linearly over blocks)', numberIn('--drop-path', { min: 0, max: 1, maxExclusive: true }), TRAIN_DEFAULTS.dropPath)
     .option('--clip-grad <x>', 'max gradient norm (0: off)', nonNegativeNumber('--clip-grad'), TRAIN_DEFAULTS.clipGrad)
     .option('--seed <n>', 'seed for init, shuffling, augmentation, drop path and the validation split', nonNegativeInt('--seed'), TRAIN_DEFAULTS.seed)
-    .option('--stem <kind>', 'small (3x3/1) | patch2 (2x2/2) | patch4 (4x4/4)', oneOf('--stem', ['small', 'patch2', 'patch4']), TRAIN_DEFAULTS.stem)
+    .option('--stem <kind>', 'small (3x3/1 conv) | patch1 (1x1/1) | patch2 (2x2/2) | patch4 (4x4/4) | conv2 (3x3/2 conv)', oneOf('--stem', Object.keys(STEMS) as StemName[]), TRAIN_DEFAULTS.stem)
     .option('--kernel-size <k>', 'depthwise kernel size for every stage (default 7)', oddInt('--kernel-size', LIMITS.kernelSize))
     .option('--depths <list>', "override the model's depths (1-4 stages, widths C, 2C, ...), e.g. 2,2,6,2", intList('--depths', 0, 1024))
     .option('--width <C>', "override the model's base width C (stages C, 2C, 4C, 8C)", positiveInt('--width', LIMITS.width))
@@ -66,7 +67,8 @@ export function addTrainCommand(program: Command): void {
     .option('--patience <n>', 'stop after n epochs without a better validation accuracy (0: never; needs --val-split)', nonNegativeInt('--patience'), TRAIN_DEFAULTS.patience)
     .option('--skip-nonfinite <n>', 'skip up to n steps with a NaN/infinite loss or gradient norm (0: stop at the first)', nonNegativeInt('--skip-nonfinite'), TRAIN_DEFAULTS.skipNonfinite)
     .option('--checkpoint-every <steps>', 'also write the checkpoint every n steps, mid-epoch, so a killed run loses at most n steps (0: after each epoch only)', nonNegativeInt('--checkpoint-every'), TRAIN_DEFAULTS.checkpointEvery)
-    .option('--workers <n>', 'batch-preparation worker threads (0: main thread)', nonNegativeInt('--workers', LIMITS.workers), TRAIN_DEFAULTS.workers)
+    .option('--workers <n>', 'batch-preparation worker threads (0: main thread)', nonNegativeInt('--workers', LIMITS.workers), TRAIN_DEFAULTS.workers);
+  addEvalRecipeOptions(addDataRecipeOptions(command))
     .option('--threads <n>', 'native compute threads (default: one per core)', positiveInt('--threads', LIMITS.threads))
     .option(DEVICE_FLAG, DEVICE_HELP, 'cpu')
     .option('--out <dir>', 'checkpoint, metrics.json, metrics.csv and curves.svg go here', outputDir('--out'), 'runs/latest')
@@ -92,7 +94,7 @@ export function addTrainCommand(program: Command): void {
         warmup: o.warmup, labelSmoothing: o.labelSmoothing, dropPath: o.dropPath,
         clipGrad: o.clipGrad, seed: o.seed, stem: o.stem as StemName,
         kernelSize: o.kernelSize, depths: o.depths, width: o.width, cropPad: o.cropPad, workers: o.workers, limit: o.limit,
-        valSplit: o.valSplit, patience: o.patience, skipNonfinite: o.skipNonfinite, checkpointEvery: o.checkpointEvery,
+        valSplit: o.valSplit, patience: o.patience, skipNonfinite: o.skipNonfinite, checkpointEvery: o.checkpointEvery, ...recipeFromFlags(o),
       };
       // on resume only the flags given are checked against the checkpoint (defaults are not choices)
       const explicit = (Object.keys(CONFIG_FLAGS) as (keyof TrainConfig)[]).filter((k) => cmd.getOptionValueSource(k) === 'cli');

@@ -7,7 +7,7 @@ export { layerNorm } from './layer-norm.js';
 export { gelu } from './activation.js';
 export { scaleAdd, channelScale } from './scale.js';
 export { globalAvgPool } from './pool.js';
-export { softmax, logSoftmax, crossEntropy, type CrossEntropyOptions } from './softmax.js';
+export { softmax, logSoftmax, crossEntropy, softCrossEntropy, type CrossEntropyOptions } from './softmax.js';
 export { dropout, dropPath } from './dropout.js';
 export { roll, pad, gather } from './movement.js';
 export { conv2d, quadConv2d, dwConv2d, type Conv2dOptions, type QuadConvParams, type QuadConvOptions } from './conv.js';

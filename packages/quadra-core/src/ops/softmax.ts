@@ -4,6 +4,9 @@ import { kernels } from '../backends/dispatch.js';
 import { ArgumentError, checkOptionKeys } from '../errors.js';
 import { emptyLike, type Tensor } from '../tensor.js';
 import { fillTensor } from '../transfer.js';
+import { mul } from './binary.js';
+import { tensor } from './creation.js';
+import { sum } from './reduce.js';
 import { checkRank, checkTensor, rowsCols } from './util.js';
 
 function softmaxOp(x: Tensor, log: boolean): Tensor {
@@ -75,5 +78,35 @@ export function crossEntropy(logits: Tensor, labels: ArrayLike<number>, opts: Cr
     return [dx];
   });
   probs.dispose();
+  return loss;
+}
+
+/**
+ * Mean cross-entropy of logits [N, classes] against soft targets (one probability row per sample,
+ * N × classes values, row-major): −(1/N) Σᵢ Σₖ targets[i,k] · logSoftmax(logits)[i,k], timm's
+ * SoftTargetCrossEntropy (the loss of mixup/cutmix's mixed labels). Composed of logSoftmax, mul and
+ * sum, so it runs and differentiates on every backend; the targets are constants (no gradient).
+ *
+ * @example
+ * const loss = softCrossEntropy(logits, [0.9, 0.1, 0, 0.3, 0.7, 0]); // 2 rows, 3 classes
+ */
+export function softCrossEntropy(logits: Tensor, targets: ArrayLike<number>): Tensor {
+  checkTensor('softCrossEntropy: logits', logits);
+  checkRank('softCrossEntropy', 'logits', logits, 2);
+  const [rows, cols] = logits.shape;
+  if (!targets || typeof targets.length !== 'number') throw new ArgumentError('softCrossEntropy: targets must be an array of N × classes probabilities');
+  if (targets.length !== rows * cols) throw new ArgumentError(`softCrossEntropy: targets must have ${rows * cols} values (${rows} rows × ${cols} classes), got ${targets.length}`);
+  const t = logits.dtype === 'float64' ? new Float64Array(rows * cols) : new Float32Array(rows * cols);
+  for (let i = 0; i < t.length; i++) {
+    const v = targets[i];
+    if (!(Number.isFinite(v) && v >= 0)) throw new ArgumentError(`softCrossEntropy: targets[${i}] must be a finite number >= 0, got ${v}`);
+    t[i] = v;
+  }
+  const target = tensor(t, [rows, cols], { device: logits.device });
+  const logp = logSoftmax(logits);
+  const weighted = mul(logp, target);
+  const total = sum(weighted);
+  const loss = mul(total, -1 / rows);
+  for (const x of [target, logp, weighted, total]) x.dispose();
   return loss;
 }

@@ -2,7 +2,7 @@
 import { ArgumentError, checkOptionKeys, optionKeys } from '../errors.js';
 import type { Parameter } from '../nn/parameter.js';
 import type { Tensor } from '../tensor.js';
-import { kernels, Optimizer } from './optimizer.js';
+import { kernels, Optimizer, type ParamGroup } from './optimizer.js';
 
 export interface AdamWOptions {
   lr?: number;
@@ -26,7 +26,7 @@ export class AdamW extends Optimizer {
   readonly weightDecay: number;
   readonly noDecay1d: boolean;
 
-  constructor(params: Iterable<Parameter>, opts: AdamWOptions = {}) {
+  constructor(params: Iterable<Parameter | ParamGroup>, opts: AdamWOptions = {}) {
     checkOptionKeys('AdamW', opts, KEYS);
     super(params, opts.lr ?? 1e-3);
     this.betas = opts.betas ?? [0.9, 0.999];
@@ -42,7 +42,7 @@ export class AdamW extends Optimizer {
   protected update(p: Parameter, g: Tensor): void {
     const wd = this.noDecay1d && p.ndim <= 1 ? 0 : this.weightDecay;
     kernels(p).AdamW(p.buf(), g.buf(), this.buffer(p, 'm').buf(), this.buffer(p, 'v').buf(), {
-      lr: this.lr, beta1: this.betas[0], beta2: this.betas[1], eps: this.eps, weightDecay: wd, step: this.stepCount,
+      lr: this.lrFor(p), beta1: this.betas[0], beta2: this.betas[1], eps: this.eps, weightDecay: wd, step: this.stepCount,
     });
   }
 }

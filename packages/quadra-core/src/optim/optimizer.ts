@@ -14,17 +14,52 @@ export interface OptimizerState {
   buffers: Record<string, Float32Array | Float64Array>[];
 }
 
+/**
+ * Parameters that learn at `lrScale` × the optimizer's lr (PyTorch's param groups as timm uses them
+ * for layer-wise lr decay: the schedule sets the optimizer's lr, each group scales it).
+ */
+export interface ParamGroup {
+  params: Iterable<Parameter>;
+  /** Multiplies the optimizer's lr for these parameters (default 1). */
+  lrScale?: number;
+}
+
+function isGroup(x: Parameter | ParamGroup): x is ParamGroup {
+  return typeof x === 'object' && x !== null && !('shape' in x) && 'params' in x;
+}
+
 export abstract class Optimizer {
+  /** Every parameter in order (groups flattened); state dicts index buffers by this order. */
   readonly params: Parameter[];
   lr: number;
   stepCount = 0;
   protected buffers: Map<Parameter, Record<string, Tensor>> = new Map();
+  private readonly scales = new Map<Parameter, number>();
 
-  constructor(params: Iterable<Parameter>, lr: number) {
-    this.params = [...params];
+  /** `params`: parameters, or param groups with their lr scale (a parameter may appear once). */
+  constructor(params: Iterable<Parameter | ParamGroup>, lr: number) {
+    this.params = [];
+    let g = 0;
+    for (const item of params) {
+      const group = isGroup(item);
+      const members = group ? [...item.params] : [item];
+      const scale = group ? item.lrScale ?? 1 : 1;
+      if (!(Number.isFinite(scale) && scale >= 0)) throw new ArgumentError(`optimizer: param group ${g}'s lrScale must be a finite number >= 0, got ${scale}`);
+      for (const p of members) {
+        if (this.scales.has(p)) throw new ArgumentError(`optimizer: a parameter [${p.shape.join(', ')}] appears twice${group ? ` (again in param group ${g})` : ''}`);
+        this.scales.set(p, scale);
+        this.params.push(p);
+      }
+      if (group) g++;
+    }
     if (this.params.length === 0) throw new ArgumentError('optimizer: params must not be empty');
     if (!(lr >= 0)) throw new ArgumentError(`optimizer: lr must be >= 0, got ${lr}`);
     this.lr = lr;
+  }
+
+  /** The lr a parameter's update uses: the optimizer's lr times its group's lrScale. */
+  lrFor(p: Parameter): number {
+    return this.lr * (this.scales.get(p) ?? 1);
   }
 
   /** A zeroed state buffer shaped like the parameter, created on first use. */

@@ -2,7 +2,7 @@
 import { ArgumentError, checkOptionKeys, optionKeys } from '../errors.js';
 import type { Parameter } from '../nn/parameter.js';
 import type { Tensor } from '../tensor.js';
-import { kernels, Optimizer } from './optimizer.js';
+import { kernels, Optimizer, type ParamGroup } from './optimizer.js';
 
 export interface SGDOptions {
   lr: number;
@@ -20,7 +20,7 @@ export class SGD extends Optimizer {
   readonly weightDecay: number;
   readonly nesterov: boolean;
 
-  constructor(params: Iterable<Parameter>, opts: SGDOptions) {
+  constructor(params: Iterable<Parameter | ParamGroup>, opts: SGDOptions) {
     checkOptionKeys('SGD', opts, KEYS);
     super(params, opts.lr);
     this.momentum = opts.momentum ?? 0;
@@ -36,7 +36,7 @@ export class SGD extends Optimizer {
     const first = !this.hasBuffer(p, 'momentum');
     const buf = this.momentum > 0 ? this.buffer(p, 'momentum').buf() : null;
     kernels(p).Sgd(p.buf(), g.buf(), buf, {
-      lr: this.lr, momentum: this.momentum, dampening: this.dampening, weightDecay: this.weightDecay, nesterov: this.nesterov, step: first ? 1 : 2,
+      lr: this.lrFor(p), momentum: this.momentum, dampening: this.dampening, weightDecay: this.weightDecay, nesterov: this.nesterov, step: first ? 1 : 2,
     });
   }
 }

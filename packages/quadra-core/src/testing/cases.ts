@@ -62,6 +62,10 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
   c_('softmax', 1e-5, (g, c) => ({ inputs: [r([6, c], g, 4)], f: ([x]) => q.softmax(x) })),
   c_('logSoftmax', 1e-5, (g, c) => ({ inputs: [r([6, c], g, 4)], f: ([x]) => q.logSoftmax(x) })),
   c_('crossEntropy', 1e-5, (g, c) => ({ inputs: [r([4, c], g, 3)], f: ([x]) => q.crossEntropy(x, [0, c - 1, Math.floor(c / 2), 0], { labelSmoothing: 0.1 }) })),
+  c_('softCrossEntropy (mixed targets)', 1e-5, (g, c) => ({
+    inputs: [r([4, c], g, 3)],
+    f: ([x]) => q.softCrossEntropy(x, Array.from({ length: 4 * c }, (_, i) => ((i % c) === (Math.floor(i / c) % c) ? 0.6 : 0) + ((i % c) === c - 1 ? 0.4 : 0))),
+  })),
   c_('add broadcast (leading + middle axes)', 1e-6, (g, c) => ({ inputs: [r([3, 2, 4, c], g), r([2, 1, c], g)], f: ([a, b]) => q.add(a, b) })),
   c_('mul/div broadcast (a broadcasts)', 1e-6, (g, c) => ({ inputs: [r([1, 3, c], g), q.add(r([2, 3, 1], g), q.tensor([3], [1]))], f: ([a, b]) => q.add(q.mul(a, b), q.div(a, b)) })),
   c_('sum over middle axis', 1e-6, (g, c) => ({ inputs: [r([3, 5, c], g)], f: ([a]) => q.sum(a, 1) })),

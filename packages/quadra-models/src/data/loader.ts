@@ -5,7 +5,8 @@
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { prepareBatch, type BatchSpec, type SetView } from './batch.js';
+import { outSize, prepareBatch, type BatchSpec, type SetView } from './batch.js';
+import type { RandomErasingOptions } from './random-erasing.js';
 import type { ImageSet } from './dataset.js';
 
 export interface Batch {
@@ -20,6 +21,8 @@ export interface EpochOptions {
   seed: number | null;
   pad?: number;
   flip?: boolean;
+  /** Random erasing after normalisation (training batches only). */
+  erase?: RandomErasingOptions | null;
   /** Batches to prepare ahead. */
   prefetch?: number;
   /** The first batch to yield (a run resumed partway through an epoch); the batches are the same as the whole pass's from there. */
@@ -35,10 +38,11 @@ export class BatchLoader {
   private pending = new Map<number, (out: Float32Array) => void>();
   private failure: Error | null = null;
 
-  constructor(private readonly set: ImageSet, norm: { mean: number; std: number }, workers = 1) {
+  /** `size`: the batches' [H, W] when it differs from the set's (resampled as inference does; see resampleImage). */
+  constructor(private readonly set: ImageSet, norm: { mean: number; std: number }, workers = 1, size?: [number, number]) {
     const shared = new Uint8Array(new SharedArrayBuffer(set.images.length));
     shared.set(set.images);
-    this.view = { images: shared, h: set.h, w: set.w, c: set.c, mean: norm.mean, std: norm.std };
+    this.view = { images: shared, h: set.h, w: set.w, c: set.c, mean: norm.mean, std: norm.std, ...(size && (size[0] !== set.h || size[1] !== set.w) ? { out: size } : {}) };
     // Under a TypeScript test runner the compiled worker may not exist: prepare inline then.
     if (workers > 0 && existsSync(fileURLToPath(WORKER))) {
       this.worker = new Worker(WORKER, { workerData: this.view });
@@ -59,7 +63,8 @@ export class BatchLoader {
   private request(spec: BatchSpec): Promise<Float32Array> {
     if (this.failure) return Promise.reject(this.failure);
     if (!this.worker) {
-      const out = new Float32Array(spec.indices.length * this.set.h * this.set.w * this.set.c);
+      const [h, w] = outSize(this.view);
+      const out = new Float32Array(spec.indices.length * h * w * this.set.c);
       prepareBatch(this.view, spec, out);
       return Promise.resolve(out);
     }
@@ -78,6 +83,7 @@ export class BatchLoader {
       seed: o.seed === null ? null : o.seed + b,
       pad: o.pad ?? 0,
       flip: o.flip ?? false,
+      erase: o.erase ?? null,
     });
     const ahead: Promise<Float32Array>[] = [];
     const depth = Math.max(1, o.prefetch ?? 2);

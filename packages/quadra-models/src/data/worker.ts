@@ -1,10 +1,11 @@
 /** Worker thread: prepares training batches off the main thread (see loader.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
-import { prepareBatch, type BatchSpec, type SetView } from './batch.js';
+import { outSize, prepareBatch, type BatchSpec, type SetView } from './batch.js';
 
 const set = workerData as SetView;
 parentPort!.on('message', (msg: { id: number; spec: BatchSpec }) => {
-  const out = new Float32Array(msg.spec.indices.length * set.h * set.w * set.c);
+  const [h, w] = outSize(set);
+  const out = new Float32Array(msg.spec.indices.length * h * w * set.c);
   prepareBatch(set, msg.spec, out);
   parentPort!.postMessage({ id: msg.id, out }, [out.buffer]);
 });

@@ -22,8 +22,8 @@ export function readModelSpec(file: string): { spec: ModelSpec; state: TrainStat
   return { spec, state };
 }
 
-/** The trained model in eval mode on `device` (default cpu). */
-export function loadCheckpointModel(file: string, device: Device = 'cpu'): CheckpointModel {
+/** The trained model in eval mode on `device` (default cpu); `weights` 'ema' loads the run's weight EMA instead of its raw weights. */
+export function loadCheckpointModel(file: string, device: Device = 'cpu', weights: 'model' | 'ema' = 'model'): CheckpointModel {
   const { spec, state } = readModelSpec(file);
   let model: QuadraNet;
   try {
@@ -32,7 +32,7 @@ export function loadCheckpointModel(file: string, device: Device = 'cpu'): Check
     throw new CheckpointError(`${file}: the model spec does not build: ${(err as Error).message}`);
   }
   try {
-    loadCheckpoint(file, model, null);
+    loadCheckpoint(file, model, null, { weights });
   } catch (err) {
     model.dispose();
     throw err;

@@ -1,6 +1,6 @@
 /**
  * Checkpoints: one safetensors file with the model's tensors (`model.<name>`), the optimizer's
- * buffers (`optim.<i>.<buffer>`) and, in its metadata, the training state as JSON (epoch, step,
+ * buffers (`optim.<i>.<buffer>`), the weight EMA's tensors when the run keeps one (`ema.<name>`) and, in its metadata, the training state as JSON (epoch, step,
  * scheduler position, RNG state, configuration, history, and the model's spec: architecture, input
  * size, normalisation, class names). Written atomically by writeSafetensors.
  */
@@ -28,6 +28,8 @@ export interface TrainState<C = unknown> {
   history: unknown[];
   /** Everything needed to rebuild and run the model (absent in checkpoints from before it was saved). */
   model?: ModelSpec;
+  /** The weight EMA's update count, when the checkpoint holds `ema.<name>` tensors. */
+  ema?: { updates: number };
   /** Only in a checkpoint written partway through epoch `epoch + 1` (--checkpoint-every): where, and the epoch's sums so far. */
   partial?: PartialEpoch;
 }
@@ -44,9 +46,19 @@ export interface PartialEpoch {
   seconds: number;
 }
 
-export function saveCheckpoint<C>(path: string, model: nn.Module, opt: optim.Optimizer, state: TrainState<C>): void {
+/** Which weights loadCheckpoint puts into the model, and where the EMA's go. */
+export interface LoadOptions {
+  /** 'ema': load the EMA weights into `model` (a CheckpointError when the checkpoint has none). Default 'model'. */
+  weights?: 'model' | 'ema';
+  /** Load the EMA weights into this module too (resuming a run with an EMA). */
+  ema?: nn.Module | null;
+}
+
+/** Writes the checkpoint; `ema`, when given, is saved as `ema.<name>` tensors. */
+export function saveCheckpoint<C>(path: string, model: nn.Module, opt: optim.Optimizer, state: TrainState<C>, ema?: nn.Module | null): void {
   const tensors = new Map<string, Tensor>();
   for (const [k, p] of model.stateDict()) tensors.set(`model.${k}`, p);
+  if (ema) for (const [k, p] of ema.stateDict()) tensors.set(`ema.${k}`, p);
   const os = opt.stateDict();
   const temps: Tensor[] = [];
   os.buffers.forEach((bufs, i) => {
@@ -96,6 +108,8 @@ function badStateField(s: unknown): string | null {
   if (!o || typeof o !== 'object' || !count(o.step) || typeof o.lr !== 'number' || !Number.isFinite(o.lr)) return 'optimizer is missing or lacks an integer step >= 0 and a finite lr';
   if (!Array.isArray(t.history)) return 'history is missing or not an array';
   if (t.config === null || typeof t.config !== 'object') return 'config is missing or not an object';
+  const e = t.ema as { updates?: unknown } | undefined;
+  if (e !== undefined && (e === null || typeof e !== 'object' || !count(e.updates))) return 'ema is not an object with an integer updates >= 0';
   if (t.partial !== undefined) return badPartial(t.partial);
   return null;
 }
@@ -110,10 +124,10 @@ function badPartial(p: unknown): string | null {
 }
 
 /** Loads weights and optimizer buffers from a checkpoint into `model` and `opt`; returns the state. */
-export function loadCheckpoint<C>(path: string, model: nn.Module, opt: optim.Optimizer | null): TrainState<C> {
+export function loadCheckpoint<C>(path: string, model: nn.Module, opt: optim.Optimizer | null, opts: LoadOptions = {}): TrainState<C> {
   const { state, tensors } = readCheckpointState<C>(path);
   try {
-    loadInto(path, tensors, state, model, opt);
+    loadInto(path, tensors, state, model, opt, opts);
   } finally {
     // the values were copied into the model and the optimizer (fromArray wraps the file's arrays)
     for (const t of tensors.values()) t.dispose();
@@ -121,11 +135,13 @@ export function loadCheckpoint<C>(path: string, model: nn.Module, opt: optim.Opt
   return state;
 }
 
-function loadInto(path: string, tensors: Map<string, Tensor>, state: TrainState<unknown>, model: nn.Module, opt: optim.Optimizer | null): void {
+function loadInto(path: string, tensors: Map<string, Tensor>, state: TrainState<unknown>, model: nn.Module, opt: optim.Optimizer | null, opts: LoadOptions): void {
   const weights = new Map<string, Tensor>();
+  const averaged = new Map<string, Tensor>();
   const buffers: Record<string, Float32Array>[] = opt ? opt.params.map(() => ({})) : [];
   for (const [k, t] of tensors) {
     if (k.startsWith('model.')) weights.set(k.slice(6), t);
+    else if (k.startsWith('ema.')) averaged.set(k.slice(4), t);
     else if (k.startsWith('optim.')) {
       const m = /^optim\.(\d+)\.(\w+)$/.exec(k);
       if (!m) throw new CheckpointError(`${path}: unexpected tensor '${k}'`);
@@ -138,8 +154,11 @@ function loadInto(path: string, tensors: Map<string, Tensor>, state: TrainState<
       throw new CheckpointError(`${path}: unexpected tensor '${k}'`);
     }
   }
+  const wantEma = opts.weights === 'ema' || !!opts.ema;
+  if (wantEma && averaged.size === 0) throw new CheckpointError(`${path}: holds no EMA weights (ema.<name> tensors): the run was trained without --model-ema`);
   try {
-    model.loadStateDict(weights);
+    model.loadStateDict(opts.weights === 'ema' ? averaged : weights);
+    opts.ema?.loadStateDict(averaged);
     opt?.loadStateDict({ step: state.optimizer.step, lr: state.optimizer.lr, buffers });
   } catch (err) {
     if (err instanceof FileFormatError) throw err;

@@ -3,10 +3,11 @@ import { ArgumentError } from '@quadranet/core';
 import { createModel } from '../model/zoo.js';
 import { PATCH4_STEM, QuadraNet, SMALL_IMAGE_STEM, type StemOptions } from '../model/quadranet.js';
 import type { ArchitectureSpec } from './model-spec.js';
+import { checkRecipe, RECIPE_DEFAULTS, withRecipeDefaults, type RecipeOptions } from './recipe-config.js';
 
-export type StemName = 'small' | 'patch2' | 'patch4';
+export type StemName = 'small' | 'patch1' | 'patch2' | 'patch4' | 'conv2';
 
-export interface TrainConfig {
+export interface TrainConfig extends RecipeOptions {
   /** A zoo name, or with `arch` the name the run reports (e.g. the architecture file's). */
   model: string;
   /** An architecture to train instead of a zoo model (`quadra train --arch FILE`): its stem, depths, widths and per-block choices; --stem, --kernel-size, --depths and --width do not apply. */
@@ -50,10 +51,16 @@ export interface TrainConfig {
 export const DEFAULTS: Omit<TrainConfig, 'model' | 'dataset'> = {
   epochs: 10, batchSize: 128, lr: 2e-3, weightDecay: 0.05, warmup: 1, labelSmoothing: 0.1, dropPath: 0.1,
   clipGrad: 5, seed: 0, stem: 'patch2', cropPad: 2, workers: 1, limit: 0, valSplit: 0, patience: 0, skipNonfinite: 0, checkpointEvery: 0,
+  ...RECIPE_DEFAULTS,
 };
 
-const STEMS: Record<StemName, StemOptions> = { small: SMALL_IMAGE_STEM, patch2: { kernel: 2, stride: 2, padding: 0 }, patch4: PATCH4_STEM };
+/** The stems --stem names: the 3×3/1 small-image conv, k×k/k patchify with k = 1, 2, 4, and a 3×3/2 overlapping conv. */
+export const STEMS: Record<StemName, StemOptions> = {
+  small: SMALL_IMAGE_STEM, patch1: { kernel: 1, stride: 1, padding: 0 }, patch2: { kernel: 2, stride: 2, padding: 0 }, patch4: PATCH4_STEM,
+  conv2: { kernel: 3, stride: 2, padding: 1 },
+};
 
+/** Checks every field (naming the flag of a bad one); returns the configuration with the recipe options' defaults filled in. */
 export function checkConfig(c: TrainConfig): TrainConfig {
   const pos = (name: string, v: number) => {
     if (!(Number.isFinite(v) && v > 0)) throw new ArgumentError(`--${name} must be a positive number, got ${v}`);
@@ -85,7 +92,9 @@ export function checkConfig(c: TrainConfig): TrainConfig {
   const every = c.checkpointEvery ?? 0;
   if (!Number.isInteger(every) || every < 0) throw new ArgumentError(`--checkpoint-every must be a non-negative integer (steps; 0: after each epoch only), got ${every}`);
   if (c.dataset !== 'fashion-mnist' && c.dataset !== 'synthetic') throw new ArgumentError(`--dataset must be fashion-mnist or synthetic, got ${c.dataset}`);
-  return c;
+  const full = withRecipeDefaults(c);
+  checkRecipe(full);
+  return full;
 }
 
 /** The zoo model for a 1-channel, 10-class image set with the configured stem. */

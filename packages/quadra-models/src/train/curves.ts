@@ -17,15 +17,29 @@ export interface EpochMetrics {
   seconds: number;
   /** Steps skipped this epoch for a non-finite loss or gradient norm (see skipNonfinite). */
   skipped_steps?: number;
+  /** The weight EMA's scores (runs with --model-ema). */
+  ema_val_loss?: number;
+  ema_val_acc?: number;
+  ema_test_loss?: number;
+  ema_test_acc?: number;
 }
 
-interface Series {
+export interface Series {
   name: string;
   color: string;
   values: (number | undefined)[];
 }
 
-function panel(x0: number, title: string, series: Series[], epochs: number[]): string {
+/** The x axis of a panel: its label and how a tick value is written. */
+export interface XAxis {
+  label: string;
+  format(x: number): string;
+}
+
+const EPOCH_AXIS: XAxis = { label: 'epoch', format: String };
+
+/** One chart panel 420×260 at x offset `x0`: the series over the x values `epochs`, a marker per point. */
+export function panel(x0: number, title: string, series: Series[], epochs: number[], axis: XAxis = EPOCH_AXIS): string {
   const W = 420;
   const H = 260;
   const m = { l: 50, r: 10, t: 30, b: 35 };
@@ -46,9 +60,9 @@ function panel(x0: number, title: string, series: Series[], epochs: number[]): s
     const v = lo + ((hi - lo) * i) / 4;
     out.push(`<text x="${x0 + m.l - 4}" y="${ys(v) + 4}" text-anchor="end" font-size="10">${v.toFixed(3)}</text>`);
   }
-  out.push(`<text x="${x0 + W / 2}" y="${H - 5}" text-anchor="middle" font-size="11">epoch</text>`);
+  out.push(`<text x="${x0 + W / 2}" y="${H - 5}" text-anchor="middle" font-size="11">${axis.label}</text>`);
   const every = Math.ceil(epochs.length / 10);
-  for (const e of epochs.filter((_, i) => i % every === 0)) out.push(`<text x="${xs(e).toFixed(1)}" y="${H - m.b + 12}" text-anchor="middle" font-size="10">${e}</text>`);
+  for (const e of epochs.filter((_, i) => i % every === 0)) out.push(`<text x="${xs(e).toFixed(1)}" y="${H - m.b + 12}" text-anchor="middle" font-size="10">${axis.format(e)}</text>`);
   series.filter((s) => s.values.some((v) => Number.isFinite(v))).forEach((s, k) => {
     const pts = s.values.flatMap((v, i) => (Number.isFinite(v) ? [[xs(epochs[i]), ys(v!)]] : []));
     out.push(`<polyline points="${pts.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ')}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
@@ -65,11 +79,13 @@ export function curvesSvg(history: EpochMetrics[], title: string): string {
     { name: 'train', color: '#1f77b4', values: history.map((h) => h.train_loss) },
     { name: 'val', color: '#2ca02c', values: history.map((h) => h.val_loss) },
     { name: 'test', color: '#d62728', values: history.map((h) => h.test_loss) },
+    { name: 'EMA test', color: '#9467bd', values: history.map((h) => h.ema_test_loss) },
   ], epochs);
   const acc = panel(430, `${title}: accuracy`, [
     { name: 'train', color: '#1f77b4', values: history.map((h) => h.train_acc) },
     { name: 'val', color: '#2ca02c', values: history.map((h) => h.val_acc) },
     { name: 'test', color: '#d62728', values: history.map((h) => h.test_acc) },
+    { name: 'EMA test', color: '#9467bd', values: history.map((h) => h.ema_test_acc) },
   ], epochs);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="860" height="260" font-family="sans-serif">\n${loss}\n${acc}\n</svg>\n`;
 }

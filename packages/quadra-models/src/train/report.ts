@@ -17,10 +17,14 @@ export type RunEnd =
   | { reason: 'early-stop'; bestEpoch: number; patience: number }
   | { reason: 'interrupted' | 'diverged'; epoch: number; stepInEpoch: number; step: number; message: string };
 
+/** Columns a run with a weight EMA (--model-ema) adds after CSV_COLUMNS. */
+export const EMA_CSV_COLUMNS = ['ema_val_loss', 'ema_val_acc', 'ema_test_loss', 'ema_test_acc'] as const;
+
 export function metricsCsv(history: EpochMetrics[]): string {
   const cell = (v: number | undefined) => (v === undefined ? '' : String(v));
-  const rows = history.map((h) => CSV_COLUMNS.map((k) => cell(h[k] ?? (k === 'skipped_steps' ? 0 : undefined))).join(','));
-  return [CSV_COLUMNS.join(','), ...rows].join('\n') + '\n';
+  const columns = history.some((h) => h.ema_test_acc !== undefined) ? [...CSV_COLUMNS, ...EMA_CSV_COLUMNS] : CSV_COLUMNS;
+  const rows = history.map((h) => columns.map((k) => cell(h[k] ?? (k === 'skipped_steps' ? 0 : undefined))).join(','));
+  return [columns.join(','), ...rows].join('\n') + '\n';
 }
 
 export function writeCsv(outDir: string, history: EpochMetrics[]): void {

@@ -8,6 +8,7 @@ import { ArgumentError } from '@quadranet/core';
 import { readCheckpointState, type TrainState } from './checkpoint.js';
 import { checkConfig, type TrainConfig } from './config.js';
 import { ResumeConflictError } from './errors.js';
+import { RECIPE_DEFAULTS, RECIPE_FLAGS, type RecipeOptions } from './recipe-config.js';
 
 /** The CLI flag of each configuration field (for messages). */
 export const CONFIG_FLAGS: Record<keyof TrainConfig, string> = {
@@ -15,7 +16,7 @@ export const CONFIG_FLAGS: Record<keyof TrainConfig, string> = {
   weightDecay: '--weight-decay', warmup: '--warmup', labelSmoothing: '--label-smoothing', dropPath: '--drop-path',
   clipGrad: '--clip-grad', seed: '--seed', stem: '--stem', kernelSize: '--kernel-size', depths: '--depths', width: '--width',
   cropPad: '--crop-pad', workers: '--workers', limit: '--limit', valSplit: '--val-split', patience: '--patience',
-  skipNonfinite: '--skip-nonfinite', checkpointEvery: '--checkpoint-every',
+  skipNonfinite: '--skip-nonfinite', checkpointEvery: '--checkpoint-every', ...RECIPE_FLAGS,
 };
 
 /** Fields a resumed run may change; the CLI's --threads, --device, --json and --out are not configuration and may change too. */
@@ -32,6 +33,7 @@ function shown(v: unknown): string {
 
 function value(c: TrainConfig, key: keyof TrainConfig): unknown {
   const v = c[key];
+  if (v === undefined && key in RECIPE_DEFAULTS) return RECIPE_DEFAULTS[key as keyof RecipeOptions]; // checkpoints from before the recipe options
   return v === undefined && ZERO_WHEN_ABSENT.includes(key) ? 0 : v;
 }
 

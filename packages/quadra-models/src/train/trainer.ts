@@ -1,7 +1,9 @@
 /**
- * The training loop: AdamW (no decay on 1-D parameters) with linear warm-up + cosine schedule,
- * label-smoothed cross-entropy, gradient clipping, an evaluation pass and an atomic checkpoint
- * after every epoch. Every source of randomness is seeded per epoch or saved in the checkpoint,
+ * The training loop: AdamW (no decay on 1-D parameters; per-stage lr groups under --layer-decay)
+ * with linear warm-up + cosine schedule, label-smoothed cross-entropy (soft-target under
+ * mixup/CutMix, see recipe.ts), gradient clipping, an optional weight EMA updated after each
+ * optimizer step, an evaluation pass (raw weights and EMA, optionally with flip TTA) and an atomic
+ * checkpoint after every epoch. Every source of randomness is seeded per epoch or saved in the checkpoint,
  * so a resumed run continues exactly as the uninterrupted one would have. A non-finite loss or
  * gradient norm never reaches the weights: the step is skipped (up to skipNonfinite) or the run
  * stops, keeping the last good checkpoint.
@@ -22,6 +24,10 @@ import { guardWrite } from './output-write.js';
 import { bestEpoch, writeCsv, writeReport, type RunEnd } from './report.js';
 import { runConfig } from './resume.js';
 import { splitValidation } from './split.js';
+import { erasingOf, inputSize, withRecipeDefaults } from './recipe-config.js';
+import { createEma, mixTargets, paramGroups, trainLoss } from './recipe.js';
+import type { TtaMode } from './recipe-config.js';
+import { ttaLogits } from './tta.js';
 
 export interface StepInfo {
   epoch: number;
@@ -97,18 +103,19 @@ export function loadDataset(c: TrainConfig): Dataset {
   return c.dataset === 'synthetic' ? syntheticDataset(2048, 512, 28, c.seed) : loadFashionMnist(c.dataDir);
 }
 
-function limited(set: ImageSet, limit: number): ImageSet {
+/** The first `limit` images of a set (all when limit is 0). */
+export function limited(set: ImageSet, limit: number): ImageSet {
   if (!limit || limit >= set.n) return set;
   const px = set.h * set.w * set.c;
   return { ...set, n: limit, images: set.images.subarray(0, limit * px), labels: set.labels.subarray(0, limit) };
 }
 
 /**
- * Test-set loss and accuracy (no augmentation, no tape), on the device the model's parameters are
- * on: each batch is uploaded there, and only the logits come back.
+ * Test-set loss and accuracy (no augmentation but `tta`'s, no tape), on the device the model's
+ * parameters are on: each batch is uploaded there, and only the logits come back.
  */
 export async function evaluate(
-  model: nn.Module, loader: BatchLoader, n: number, batchSize: number, shape: number[], onBatch?: (images: number, total: number) => void,
+  model: nn.Module, loader: BatchLoader, n: number, batchSize: number, shape: number[], onBatch?: (images: number, total: number) => void, tta: TtaMode = 'none',
 ): Promise<{ loss: number; acc: number }> {
   model.eval();
   const device = model.parameters()[0]?.device ?? 'cpu';
@@ -119,7 +126,7 @@ export async function evaluate(
   for await (const b of loader.epoch(order, { batchSize, seed: null })) {
     noGrad(() => scope(() => {
       const x = tensor(b.x, [b.size, ...shape], { device });
-      const logits = model.forward(x);
+      const logits = ttaLogits(model, x, b.x, [b.size, ...shape], tta, (d) => tensor(d, [b.size, ...shape], { device }));
       loss += crossEntropy(logits, b.labels).item() * b.size;
       correct += countCorrect(logits.dataSync(), b.labels, logits.shape[1]);
     }));
@@ -167,7 +174,9 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
   const all = limited(data.train, c.limit);
   const { train: trainSet, val: valSet } = c.valSplit ? splitValidation(all, c.valSplit, mix(c.seed, 0, 3)) : { train: all, val: null };
   const model = buildModel(c, trainSet.c, trainSet.classes).to(device);
-  const opt = new optim.AdamW(model.parameters(), { lr: c.lr, weightDecay: c.weightDecay, noDecay1d: true });
+  const opt = new optim.AdamW(paramGroups(c, model), { lr: c.lr, weightDecay: c.weightDecay, noDecay1d: true });
+  const recipe = withRecipeDefaults(c);
+  const ema = createEma(c, model, trainSet.c, trainSet.classes, device);
   const stepsPerEpoch = Math.ceil(trainSet.n / c.batchSize);
   const totalSteps = c.epochs * stepsPerEpoch;
   const warmupSteps = Math.round(c.warmup * stepsPerEpoch);
@@ -177,7 +186,8 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
   let startEpoch = 0;
   let partial: PartialEpoch | undefined;
   if (saved) {
-    const state = loadCheckpoint<TrainConfig>(ckpt, model, opt);
+    const state = loadCheckpoint<TrainConfig>(ckpt, model, opt, { ema: ema?.module });
+    if (ema) ema.updates = state.ema?.updates ?? 0;
     defaultGenerator.setState(state.rng);
     history = state.history as EpochMetrics[];
     step = state.step;
@@ -185,11 +195,12 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
     partial = state.partial;
   }
   const norm = { mean: data.mean, std: data.std };
-  const trainLoader = new BatchLoader(trainSet, norm, c.workers);
-  const valLoader = valSet ? new BatchLoader(valSet, norm, 0) : null;
-  const testLoader = new BatchLoader(data.test, norm, 0);
-  const shape = [trainSet.h, trainSet.w, trainSet.c];
-  const spec = describeModel(c.model, model, { input: [trainSet.h, trainSet.w, trainSet.c], mean: data.mean, std: data.std, classNames: data.classNames });
+  const size = inputSize(c, trainSet);
+  const trainLoader = new BatchLoader(trainSet, norm, c.workers, size);
+  const valLoader = valSet ? new BatchLoader(valSet, norm, 0, size) : null;
+  const testLoader = new BatchLoader(data.test, norm, 0, size);
+  const shape: [number, number, number] = [...size, trainSet.c];
+  const spec = describeModel(c.model, model, { input: shape, mean: data.mean, std: data.std, classNames: data.classNames });
   hooks.onStart?.({
     model: c.model, params: model.numParameters(), startEpoch, epochs: c.epochs, stepsPerEpoch, trainSize: trainSet.n, valSize: valSet?.n ?? 0, testSize: data.test.n,
     usesWorker: trainLoader.usesWorker, plannedEpochs: saved?.config.epochs,
@@ -208,7 +219,8 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
   const kept = () => (savedAt ? `the last good checkpoint, ${ckpt} (${savedAt}), is kept` : 'no epoch completed, so this run wrote no checkpoint');
   // metrics.csv holds the checkpoint's epochs, whatever a killed run left there
   if (saved) guardWrite(join(outDir, 'metrics.csv'), () => kept(), () => writeCsv(outDir, history));
-  const save = (file: string, state: TrainState<TrainConfig>) => guardWrite(file, () => kept(), () => saveCheckpoint(file, model, opt, state));
+  const save = (file: string, state: TrainState<TrainConfig>) => guardWrite(file, () => kept(), () => saveCheckpoint(file, model, opt, state, ema?.module));
+  const emaState = () => (ema ? { ema: { updates: ema.updates } } : {});
   const diverged = (at: StopPoint, what: string) => {
     const where = `epoch ${at.epoch}, step ${at.stepInEpoch} of ${stepsPerEpoch} (step ${at.step} of the run)`;
     const skip = guard.limit > 0 ? ` after skipping ${guard.skipped} such steps (--skip-nonfinite ${guard.limit})` : '';
@@ -241,20 +253,21 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
       const midEpochCheckpoint = () => {
         if (!(every > 0 && step % every === 0 && inEpoch < stepsPerEpoch)) return;
         const p: PartialEpoch = { batches: inEpoch, lossSum, correct, seen, skipped, seconds: (performance.now() - t0) / 1000 };
-        const state = { epoch, step, config: c, rng: defaultGenerator.getState(), optimizer: { step: opt.stepCount, lr: opt.lr }, history, model: spec, partial: p };
+        const state = { epoch, step, config: c, rng: defaultGenerator.getState(), optimizer: { step: opt.stepCount, lr: opt.lr }, history, model: spec, partial: p, ...emaState() };
         save(ckpt, state);
         savedAt = checkpointPlace(state, stepsPerEpoch);
       };
-      const batches = trainLoader.epoch(order, { batchSize: c.batchSize, seed: mix(c.seed, epoch, 2), pad: c.cropPad, flip: data.flip, start: inEpoch });
+      const batches = trainLoader.epoch(order, { batchSize: c.batchSize, seed: mix(c.seed, epoch, 2), pad: c.cropPad, flip: data.flip, erase: erasingOf(recipe), start: inEpoch });
       for await (const b of batches) {
         // a turn of the event loop per step, so a signal handler (Ctrl-C) can run between steps
         if (run.signal) await new Promise<void>((resolve) => setImmediate(resolve));
         if (run.signal?.aborted) break;
         const lr = sched.apply(opt, step);
+        const targets = mixTargets(c, b.x, b.labels, shape, trainSet.classes, (mix(c.seed, epoch, 4) + inEpoch) >>> 0);
         const { loss, hits } = scope(() => {
           const x = tensor(b.x, [b.size, ...shape], { device });
           const logits = model.forward(x);
-          const l = crossEntropy(logits, b.labels, { labelSmoothing: c.labelSmoothing });
+          const l = trainLoss(logits, b.labels, targets, c.labelSmoothing);
           return { loss: l, hits: countCorrect(logits.dataSync(), b.labels, logits.shape[1]) };
         });
         loss.backward();
@@ -278,6 +291,7 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
         }
         opt.step();
         opt.zeroGrad();
+        ema?.update(model);
         lossSum += lv * b.size;
         correct += hits;
         seen += b.size;
@@ -292,8 +306,10 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
       }
       if (stop) break;
       const trainSeconds = (performance.now() - t0) / 1000;
-      const val = valLoader && valSet ? await evaluate(model, valLoader, valSet.n, 500, shape) : null;
-      const test = await evaluate(model, testLoader, data.test.n, 500, shape);
+      const val = valLoader && valSet ? await evaluate(model, valLoader, valSet.n, 500, shape, undefined, recipe.tta) : null;
+      const test = await evaluate(model, testLoader, data.test.n, 500, shape, undefined, recipe.tta);
+      const emaVal = ema && valLoader && valSet ? await evaluate(ema.module, valLoader, valSet.n, 500, shape, undefined, recipe.tta) : null;
+      const emaTest = ema ? await evaluate(ema.module, testLoader, data.test.n, 500, shape, undefined, recipe.tta) : null;
       const weightsOk = paramsFinite(model);
       if (!weightsOk || !Number.isFinite(test.loss)) {
         diverged({ epoch: epoch + 1, stepInEpoch: inEpoch, step }, weightsOk ? `the test loss after the epoch is ${test.loss}` : 'the weights after the epoch are not finite');
@@ -302,9 +318,10 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
       const m: EpochMetrics = {
         epoch: epoch + 1, train_loss: lossSum / seen, train_acc: correct / seen, ...(val ? { val_loss: val.loss, val_acc: val.acc } : {}),
         test_loss: test.loss, test_acc: test.acc, lr: opt.lr, images_per_s: seen / trainSeconds, seconds: (performance.now() - t0) / 1000, skipped_steps: skipped,
+        ...(emaVal ? { ema_val_loss: emaVal.loss, ema_val_acc: emaVal.acc } : {}), ...(emaTest ? { ema_test_loss: emaTest.loss, ema_test_acc: emaTest.acc } : {}),
       };
       history.push(m);
-      const state = { epoch: epoch + 1, step, config: c, rng: defaultGenerator.getState(), optimizer: { step: opt.stepCount, lr: opt.lr }, history, model: spec };
+      const state = { epoch: epoch + 1, step, config: c, rng: defaultGenerator.getState(), optimizer: { step: opt.stepCount, lr: opt.lr }, history, model: spec, ...emaState() };
       // best before the checkpoint: a run killed between the two redoes this epoch and writes the same best again
       if (val && (best === null || val.acc > best.val_acc!)) {
         save(bestFile, state);
@@ -326,6 +343,7 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
   }
   const params = model.numParameters();
   model.dispose();
+  ema?.dispose();
   opt.dispose();
   const s = stop as { kind: 'interrupted' | 'diverged'; at: StopPoint; message: string } | null;
   if (s) {
