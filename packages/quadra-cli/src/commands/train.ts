@@ -2,22 +2,19 @@
 import { ArgumentError } from '@quadranet/core';
 import { setThreads } from '@quadranet/lib';
 import { basename } from 'node:path';
-import { CONFIG_FLAGS, readArchitecture, RESUMABLE, STEMS, train, TRAIN_DEFAULTS, TrainingDivergedError, TrainingInterruptedError, type StemName, type TrainConfig } from '@quadranet/models';
+import { CONFIG_FLAGS, readArchitecture, RESUMABLE, train, TRAIN_DEFAULTS, TrainingDivergedError, TrainingInterruptedError, type StemName, type TrainConfig } from '@quadranet/models';
 import type { Command } from 'commander';
 import { DEVICE_FLAG, DEVICE_HELP, deviceFromFlag } from '../device-option.js';
 import { trainProgress } from '../train-progress.js';
-import {
-  inputDir, inputFile, intList, LIMITS, nonNegativeInt, nonNegativeNumber, numberIn, oddInt, oneOf, outputDir, positiveInt, positiveNumber,
-} from '../arg-parsers.js';
+import { LIMITS, nonNegativeInt, nonNegativeNumber, numberIn, outputDir, positiveInt, positiveNumber } from '../arg-parsers.js';
+import { addModelOptions, type ModelDataFlags } from '../model-data-options.js';
 import { argvHas, errorObject } from '../report-error.js';
 import { isTrainChild, parentInterrupt, superviseTraining } from '../train-supervisor.js';
 import { addDataRecipeOptions, addEvalRecipeOptions, recipeFromFlags, type RecipeFlags } from '../recipe-options.js';
 
 /** The options commander hands the action (names are the flags in camelCase). */
-interface TrainFlags extends RecipeFlags {
-  model?: string; arch?: string; dataset: string; dataDir?: string;
-  epochs: number; batchSize: number; lr: number; weightDecay: number; warmup: number; labelSmoothing: number;
-  dropPath: number; clipGrad: number; seed: number; stem: string; kernelSize?: number; depths?: number[]; width?: number;
+interface TrainFlags extends RecipeFlags, ModelDataFlags {
+  epochs: number; lr: number; warmup: number;
   cropPad: number; limit: number; workers: number; valSplit: number; patience: number; skipNonfinite: number; checkpointEvery: number;
   threads?: number; device?: string; out: string; resume?: boolean | string; json?: boolean;
 }
@@ -43,31 +40,15 @@ and the cause; the previous checkpoint is left as it was.
 export function addTrainCommand(program: Command): void {
   const command = program
     .command('train')
-    .description('train a zoo model on Fashion-MNIST (Debian dataset-fashion-mnist) or synthetic data')
-    .option('--model <name>', 'zoo name, e.g. quadranet25_xxs, convnext25_xxs (required unless resuming)')
-    .option('--arch <file>', 'train this architecture (QuadraNet options as JSON, e.g. the arch.json of `quadra search`) instead of a zoo model', inputFile('--arch'))
-    .option('--dataset <name>', 'fashion-mnist | synthetic', oneOf('--dataset', ['fashion-mnist', 'synthetic']), 'fashion-mnist')
-    .option('--data-dir <dir>', 'IDX files (default /usr/share/datasets/fashion-mnist)', inputDir('--data-dir'))
+    .description('train a zoo model on Fashion-MNIST (Debian dataset-fashion-mnist) or synthetic data');
+  addModelOptions(command, 'zoo name, e.g. quadranet25_xxs, convnext25_xxs (required unless resuming)')
     .option('--epochs <n>', 'epochs', positiveInt('--epochs', LIMITS.epochs), TRAIN_DEFAULTS.epochs)
-    .option('--batch-size <n>', 'batch size', positiveInt('--batch-size', LIMITS.batchSize), TRAIN_DEFAULTS.batchSize)
     .option('--lr <x>', 'peak learning rate (AdamW)', positiveNumber('--lr'), TRAIN_DEFAULTS.lr)
-    .option('--weight-decay <x>', 'decoupled weight decay (not on 1-D parameters)', nonNegativeNumber('--weight-decay'), TRAIN_DEFAULTS.weightDecay)
     .option('--warmup <epochs>', 'linear warm-up length in epochs, then cosine decay', nonNegativeNumber('--warmup'), TRAIN_DEFAULTS.warmup)
-    .option('--label-smoothing <x>', 'label smoothing', numberIn('--label-smoothing', { min: 0, max: 1 }), TRAIN_DEFAULTS.labelSmoothing)
-    .option('--drop-path <x>', 'stochastic depth rate (rises linearly over blocks)', numberIn('--drop-path', { min: 0, max: 1, maxExclusive: true }), TRAIN_DEFAULTS.dropPath)
-    .option('--clip-grad <x>', 'max gradient norm (0: off)', nonNegativeNumber('--clip-grad'), TRAIN_DEFAULTS.clipGrad)
-    .option('--seed <n>', 'seed for init, shuffling, augmentation, drop path and the validation split', nonNegativeInt('--seed'), TRAIN_DEFAULTS.seed)
-    .option('--stem <kind>', 'small (3x3/1 conv) | patch1 (1x1/1) | patch2 (2x2/2) | patch4 (4x4/4) | conv2 (3x3/2 conv)', oneOf('--stem', Object.keys(STEMS) as StemName[]), TRAIN_DEFAULTS.stem)
-    .option('--kernel-size <k>', 'depthwise kernel size for every stage (default 7)', oddInt('--kernel-size', LIMITS.kernelSize))
-    .option('--depths <list>', "override the model's depths (1-4 stages, widths C, 2C, ...), e.g. 2,2,6,2", intList('--depths', 0, 1024))
-    .option('--width <C>', "override the model's base width C (stages C, 2C, 4C, 8C)", positiveInt('--width', LIMITS.width))
-    .option('--crop-pad <px>', 'random-crop padding', nonNegativeInt('--crop-pad', 1024), TRAIN_DEFAULTS.cropPad)
-    .option('--limit <n>', 'use only the first n training images (0: all)', nonNegativeInt('--limit'), TRAIN_DEFAULTS.limit)
     .option('--val-split <x>', 'hold out this fraction of the training images for validation (chosen by --seed); best.safetensors keeps the best epoch', numberIn('--val-split', { min: 0, max: 1, maxExclusive: true }), TRAIN_DEFAULTS.valSplit)
     .option('--patience <n>', 'stop after n epochs without a better validation accuracy (0: never; needs --val-split)', nonNegativeInt('--patience'), TRAIN_DEFAULTS.patience)
     .option('--skip-nonfinite <n>', 'skip up to n steps with a NaN/infinite loss or gradient norm (0: stop at the first)', nonNegativeInt('--skip-nonfinite'), TRAIN_DEFAULTS.skipNonfinite)
-    .option('--checkpoint-every <steps>', 'also write the checkpoint every n steps, mid-epoch, so a killed run loses at most n steps (0: after each epoch only)', nonNegativeInt('--checkpoint-every'), TRAIN_DEFAULTS.checkpointEvery)
-    .option('--workers <n>', 'batch-preparation worker threads (0: main thread)', nonNegativeInt('--workers', LIMITS.workers), TRAIN_DEFAULTS.workers);
+    .option('--checkpoint-every <steps>', 'also write the checkpoint every n steps, mid-epoch, so a killed run loses at most n steps (0: after each epoch only)', nonNegativeInt('--checkpoint-every'), TRAIN_DEFAULTS.checkpointEvery);
   addEvalRecipeOptions(addDataRecipeOptions(command))
     .option('--threads <n>', 'native compute threads (default: one per core)', positiveInt('--threads', LIMITS.threads))
     .option(DEVICE_FLAG, DEVICE_HELP, 'cpu')
