@@ -13,7 +13,7 @@ import * as ort from 'onnxruntime-node';
 
 import type { Machine } from './machine.js';
 import { tfjsQuadraNet } from './tfjs-model.js';
-import { useBackend, type TfBackend } from './tfjs.js';
+import { readResult, useBackend, type TfBackend } from './tfjs.js';
 import { timeIt, timeItAsync, type TimeOptions, type Timing } from './timing.js';
 import { exerciseWeights } from './weights.js';
 
@@ -166,7 +166,7 @@ async function runTfjs(backend: TfBackend, model: QuadraNet, inputs: BatchInput[
       try {
         const ref = ours.get(batch)!;
         // The check call doubles as the first warm-up.
-        const c = checked(tf.tidy(() => net.predict(x).dataSync()) as Float32Array, ref.logits);
+        const c = checked(readResult(() => net.predict(x)), ref.logits);
         if (c.error) {
           out.set(batch, { ips: null, error: c.error, rel_l2: c.rel });
           continue;

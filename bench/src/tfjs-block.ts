@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { tfDepthwise, tfGelu as gelu, tfLayerNorm } from './tfjs.js';
+import { readResult, tfDepthwise, tfGelu as gelu, tfLayerNorm } from './tfjs.js';
 
 export type BlockKind = 'quadra' | 'conv';
 
@@ -82,10 +82,10 @@ export function tfBlock(kind: BlockKind, n: number, h: number, wd: number, c: nu
   const w = upload(kind, params);
   // Gradients of the weights only, as ours and PyTorch's training step (x needs none)
   const names = Object.keys(w);
+  const output = () => readResult(() => block(kind, x, w, c));
   const forward = () => {
-    tf.tidy(() => block(kind, x, w, c).dataSync());
+    output();
   };
-  const output = () => tf.tidy(() => block(kind, x, w, c).dataSync() as Float32Array);
   const gradFn = tf.grads((...args: tf.Tensor[]) => {
     const ws: Weights = Object.fromEntries(names.map((nm, i) => [nm, args[i]]));
     return tf.sum(tf.mul(block(kind, x, ws, c), dy));

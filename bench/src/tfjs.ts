@@ -36,6 +36,18 @@ export function tfLayerNorm<T extends tf.Tensor>(x: T, g: tf.Tensor, b: tf.Tenso
 }
 
 /**
+ * Runs `fn` in a tidy scope and reads its result outside it. Never return the typed array from
+ * tf.tidy: tidy walks what it is given back for tensors, element by element, which cost 1.5 s on
+ * an 8×56×56×64 output and made the fused quadconv peer look 7× slower than it is (bench/RESULTS.md).
+ */
+export function readResult(fn: () => tf.Tensor): Float32Array {
+  const t = tf.tidy(fn);
+  const d = t.dataSync() as Float32Array;
+  t.dispose();
+  return d;
+}
+
+/**
  * A 'same' stride-1 depthwise conv with its bias, the fastest way tfjs offers: tf.fused's kernel
  * adds the bias in its epilogue instead of a second pass over the activations.
  */
@@ -70,11 +82,11 @@ export function tfQuadConv(inp: QuadInputs, n: number, h: number, w: number, c: 
     const C = tfDepthwise(xi, cc, cb);
     return tf.add(tf.mul(A, B), C) as tf.Tensor4D;
   };
+  /** The forward's output (read, so the timing covers the whole computation; the numerics check uses it). */
+  const output = () => readResult(() => quad(x, wa, wb, wc, ba, bb, bc));
   const forward = () => {
-    tf.tidy(() => quad(x, wa, wb, wc, ba, bb, bc).dataSync());
+    output();
   };
-  /** The forward's output, for the numerics check against ours. */
-  const output = () => tf.tidy(() => quad(x, wa, wb, wc, ba, bb, bc).dataSync() as Float32Array);
   const gradFn = tf.grads((...args: tf.Tensor[]) => {
     const [xi, a, b, cc, ab, bbias, cb] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
     return tf.sum(tf.mul(quad(xi, a, b, cc, ab, bbias, cb), dy));
