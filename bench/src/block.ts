@@ -6,7 +6,7 @@
  * against our output first; with peak memory from memory() and as process RSS (ours and PyTorch's)
  * and the arithmetic floor at the measured FMA peak.
  */
-import { memory, noGrad, randn, resetPeak, emptyCache, type Tensor } from '@quadranet/core';
+import { memory, noGrad, profileKernels, randn, resetPeak, emptyCache, type KernelTime, type Tensor } from '@quadranet/core';
 import { BLOCKS, moduleMacs, relErr, toPyTorchStateDict, type BlockKind } from '@quadranet/models';
 
 import type { Machine } from './machine.js';
@@ -25,6 +25,8 @@ export interface BlockBenchOptions {
   peerBudgetMs: number;
   /** Threads of our kernels, given to the PyTorch peer too. */
   threads: number;
+  /** Also profile `runs` steady-state training steps kernel by kernel (result.profile). */
+  profile?: boolean;
 }
 
 export type { PeerResult };
@@ -39,6 +41,8 @@ export interface BlockBenchResult {
   /** Process peak RSS over one training step (VmHWM after a reset; see rss.ts). */
   peak_rss_bytes: number | null;
   peak_rss_scope: RssScope;
+  /** With --profile: where `steps` training steps after the timed ones spent their time. */
+  profile?: { steps: number; totalMs: number; kernels: KernelTime[] };
   /** Forward FLOPs (2 × counted MACs); a training step counts 3×. */
   fwd_flops: number;
   floor_fwd_ms: number;
@@ -72,6 +76,10 @@ export async function benchBlock(kind: BlockKind, n: number, h: number, w: numbe
   const fwd: Timing = timeIt(fwdOnce, opts);
   block.train();
   const fb = timeIt(trainOnce, opts);
+  // steady state (after the timed steps): no first-touch page faults in the figures
+  const profile = o.profile ? profileKernels(() => {
+    for (let i = 0; i < o.runs; i++) trainOnce();
+  }) : null;
   emptyCache();
   const base = memory().cpu.live;
   resetPeak('cpu');
@@ -126,6 +134,7 @@ export async function benchBlock(kind: BlockKind, n: number, h: number, w: numbe
   return {
     op: BLOCK_NAMES[kind], n, h, w, c, k,
     fwd_ms: fwd.median, fwdbwd_ms: fb.median, peak_bytes: peak, ...rss,
+    ...(profile ? { profile: { steps: o.runs, totalMs: profile.totalMs, kernels: profile.kernels } } : {}),
     fwd_flops: flops, floor_fwd_ms: floorFwd, floor_fwdbwd_ms: 3 * floorFwd, runs: fwd.runs, peers,
   };
 }

@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 
 import { Command } from 'commander';
+import { formatProfile } from '@quadranet/core';
 
 import { describeMachine, peakText, type Machine } from './machine.js';
 import { modelNames, type BlockKind } from '@quadranet/models';
@@ -90,6 +91,11 @@ function printBlocks(rs: BlockBenchResult[], m: Machine) {
     }
     console.log(`  ${'  floor at ' + m.peakGflops.toFixed(0) + ' GFLOP/s'.padEnd(10)}`.padEnd(46) + ` ${fmt(r.floor_fwd_ms)}   ${fmt(r.floor_fwdbwd_ms)}      (ours at ${(100 * r.floor_fwd_ms / r.fwd_ms).toFixed(0)} % / ${(100 * r.floor_fwdbwd_ms / r.fwdbwd_ms).toFixed(0)} % of peak)`);
   }
+  for (const r of rs) {
+    if (!r.profile) continue;
+    console.log(`\n  ${r.op}: ${r.profile.steps} training steps after the timed ones, ${(r.profile.totalMs / r.profile.steps).toFixed(2)} ms per step`);
+    console.log(formatProfile(r.profile).split('\n').map((l) => `    ${l}`).join('\n'));
+  }
   const qb = rs.find((r) => r.op === 'quadrablock');
   if (qb) {
     for (const r of rs) {
@@ -136,12 +142,13 @@ program
   .option('--peers <list>', `${BLOCK_PEERS.join(',')} (or none)`, listOf('--peers', BLOCK_PEERS, { none: true }), [...BLOCK_PEERS])
   .option('--blocks <list>', `any of ${BLOCK_KINDS.join(',')}`, listOf('--blocks', BLOCK_KINDS), ['quadra', 'conv'])
   .option('--peer-budget <ms>', 'time budget per slow-peer measurement', positiveNumber('--peer-budget'), 8000)
-  .action(async (opts: { json?: boolean; shape: BenchShape; runs: number; warmup: number; peers: string[]; blocks: BlockKind[]; peerBudget: number }) => {
+  .option('--profile', 'also profile --runs steady-state training steps of each block kernel by kernel (printed; in --json as profile)')
+  .action(async (opts: { json?: boolean; shape: BenchShape; runs: number; warmup: number; peers: string[]; blocks: BlockKind[]; peerBudget: number; profile?: boolean }) => {
     const machine = describeMachine();
     const { s, k } = opts.shape;
     const results: BlockBenchResult[] = [];
     for (const kind of opts.blocks) {
-      results.push(await benchBlock(kind, s.n, s.h, s.w, s.c, k, { runs: opts.runs, warmup: opts.warmup, peers: opts.peers, peerBudgetMs: opts.peerBudget, threads: machine.threads }, machine));
+      results.push(await benchBlock(kind, s.n, s.h, s.w, s.c, k, { runs: opts.runs, warmup: opts.warmup, peers: opts.peers, peerBudgetMs: opts.peerBudget, threads: machine.threads, profile: opts.profile }, machine));
       machine.probe();
     }
     if (!opts.json) console.log(`machine: ${machine.cpu}, ${machine.cores} cores; QuadraLib ${machine.simd}, ${machine.threads} threads; ${peakText(machine)}`);
