@@ -6,7 +6,7 @@
 # and the slowdown of the pair against one process alone with the same setting.
 # Usage: bash bench/scripts/two-trainings.sh [steps]   (run from the repository root, machine quiet)
 set -euo pipefail
-steps=${1:-10}
+export steps=${1:-10}
 run() { node bench/dist/main.js train-speed --peers none --steps "$steps" --warmup 2 --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s.trim().split("\n").pop());console.log(r.ours.images_per_s.toFixed(1)+" "+r.ours.cpu_utilisation.toFixed(2))})'; }
 for setting in "OMP_WAIT_POLICY=passive" "GOMP_SPINCOUNT=20000" "GOMP_SPINCOUNT=300000" "QUADRA_NUM_THREADS=1"; do
   alone=$(env "$setting" bash -c "$(declare -f run); run")
