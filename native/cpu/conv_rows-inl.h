@@ -94,14 +94,20 @@ HWY_INLINE void WithCount(int n, F&& f) {
   }
 }
 
-// Calls f(d, c0) over the channels: full vectors, then 4-lane and 1-lane tails, so every C
-// works on every target without reading past the end of a buffer.
+// Calls f(d, c0) over the channels: full vectors, then 8-lane, 4-lane and 1-lane tails, so every
+// C works on every target without reading past the end of a buffer. The 8-lane tier matters on
+// AVX-512 for C = 24, 40, ... (the small Fashion-MNIST nets): 24 channels as 16 + 8 take two
+// passes over the taps instead of three (16 + 4 + 4).
 template <class F>
 HWY_INLINE void ForChannelBlocks(int64_t C, F&& f) {
   const hn::ScalableTag<float> d;
   const int64_t L = static_cast<int64_t>(hn::Lanes(d));
   int64_t c = 0;
   for (; c + L <= C; c += L) f(d, c);
+  if (L > 8) {
+    const hn::CappedTag<float, 8> d8;
+    for (; c + 8 <= C; c += 8) f(d8, c);
+  }
   if (L > 4) {
     const hn::CappedTag<float, 4> d4;
     for (; c + 4 <= C; c += 4) f(d4, c);

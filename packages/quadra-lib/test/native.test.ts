@@ -11,7 +11,7 @@ import type { ConvShape, QuadWeights } from '../src/types.js';
 import { pick, randomF32, relL2, rng } from './helpers.js';
 
 const SEED = Number(process.env.QUADRA_TEST_SEED ?? 7);
-const CS = [1, 3, 7, 8, 9, 16, 17, 63, 64, 65, 130];
+const CS = [1, 3, 7, 8, 9, 16, 17, 24, 40, 63, 64, 65, 130];
 const HWS = [1, 2, 5, 7, 14, 23];
 const KS = [1, 3, 5, 7, 9];
 const TOL = 1e-5;
