@@ -1,5 +1,6 @@
 // N-API glue for the elementwise family: Axpy, Scale, Binary, BroadcastBinary, RowScale, Gelu,
-// BiasGelu, GeluGrad, ScaleAdd, ScaleAddGrad.
+// BiasGelu, GeluGrad, BiasGeluGrad, ScaleAdd, ScaleAddGrad.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -215,6 +216,32 @@ Napi::Value BiasGeluJs(const Napi::CallbackInfo& info) {
       Gelu(h.size, h.data, out);
     }
   });
+  return env.Undefined();
+}
+
+// BiasGeluGrad(h, dy, cols, dh, db | null): dh = dy * gelu'(h), db = column sums of dh ([cols]),
+// one pass. dh may be h or dy exactly; db must not overlap them.
+Napi::Value BiasGeluGradJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const F32Span h = Float32Span(env, info[0], "h");
+  const int64_t cols = PositiveIntArg(env, info[2], "cols");
+  if (h.size % cols != 0) {
+    ThrowRange(env, "h: expected a multiple of cols = " + std::to_string(cols) + " elements, got " +
+                        std::to_string(h.size));
+  }
+  const float* dy = Float32Arg(env, info[1], "dy", h.size);
+  float* dh = Float32Arg(env, info[3], "dh", h.size);
+  float* db = Float32Arg(env, info[4], "db", cols, true);
+  CheckSameOrNoAlias(env, dh, h.size, "dh", h.data, h.size, "h");
+  CheckSameOrNoAlias(env, dh, h.size, "dh", dy, h.size, "dy");
+  CheckNoAlias(env, db, cols, "db", h.data, h.size, "h");
+  CheckNoAlias(env, db, cols, "db", dy, h.size, "dy");
+  CheckNoAlias(env, db, cols, "db", dh, h.size, "dh");
+  if (h.size == 0) {
+    if (db) std::fill(db, db + cols, 0.0f);
+    return env.Undefined();
+  }
+  RunKernel(env, [&] { BiasGeluGrad(h.size / cols, cols, h.data, dy, dh, db); });
   return env.Undefined();
 }
 

@@ -14,11 +14,13 @@
 #include <hwy/highway.h>
 #include <hwy/contrib/math/math-inl.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "quadra/dense.h"
 #include "quadra/errors.h"
 #include "quadra/parallel.h"
+#include "quadra/scratch.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace quadra {
@@ -170,6 +172,66 @@ void BiasGeluImpl(int64_t rows, int64_t cols, float* h, const float* bias, float
   }
 }
 
+// dh = dy * gelu'(h) row by row, and db = column sums of dh in the same pass (the MLP's first
+// layer: its bias gradient no longer reads dh again). Each thread sums its rows into a block
+// accumulator flushed into its partial every kSumBlockRows rows (bounded rounding growth); the
+// partials are added at the end.
+constexpr int64_t kSumBlockRows = 64;
+
+void BiasGeluBackwardImpl(int64_t rows, int64_t cols, const float* h, const float* dy, float* dh, float* db) {
+  const int threads = PlanThreads(rows * cols, int64_t(1) << 14);
+  float* partials = db ? Scratch(kScratchPartials, size_t(threads) * 2 * size_t(cols)) : nullptr;
+#pragma omp parallel num_threads(threads) if (threads > 1)
+  {
+    const D d;
+    const int64_t N = hn::Lanes(d);
+    const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+    float* mine = db ? partials + size_t(t) * 2 * size_t(cols) : nullptr;
+    float* blk = db ? mine + cols : nullptr;
+    if (db) std::fill(mine, mine + 2 * cols, 0.0f);
+    int64_t r0, r1;
+    ThreadRange(rows, 1, &r0, &r1);
+    for (int64_t r = r0; r < r1; ++r) {
+      const float* hr = h + r * cols;
+      const float* gr = dy + r * cols;
+      float* out = dh + r * cols;
+      int64_t c = 0;
+      for (; c + N <= cols; c += N) {
+        const V v = GeluGradV(d, hn::LoadU(d, hr + c), hn::LoadU(d, gr + c));
+        hn::StoreU(v, d, out + c);
+        if (db) hn::StoreU(hn::Add(hn::LoadU(d, blk + c), v), d, blk + c);
+      }
+      if (c < cols) {
+        HWY_ALIGN float bx[kMaxLanes] = {};
+        HWY_ALIGN float bd[kMaxLanes] = {};
+        const size_t rest = size_t(cols - c);
+        std::memcpy(bx, hr + c, rest * sizeof(float));
+        std::memcpy(bd, gr + c, rest * sizeof(float));
+        hn::Store(GeluGradV(d, hn::Load(d, bx), hn::Load(d, bd)), d, bx);
+        std::memcpy(out + c, bx, rest * sizeof(float));
+        if (db) {
+          for (size_t j = 0; j < rest; ++j) blk[c + int64_t(j)] += bx[j];
+        }
+      }
+      if (db && ((r - r0 + 1) % kSumBlockRows == 0 || r + 1 == r1)) {
+        for (int64_t j = 0; j < cols; ++j) {
+          mine[j] += blk[j];
+          blk[j] = 0.0f;
+        }
+      }
+    }
+    if (db) {
+#pragma omp barrier
+#pragma omp for schedule(static)
+      for (int64_t j = 0; j < cols; ++j) {
+        float acc = 0.0f;
+        for (int tt = 0; tt < nt; ++tt) acc += partials[size_t(tt) * 2 * size_t(cols) + size_t(j)];
+        db[j] = acc;
+      }
+    }
+  }
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace quadra
 HWY_AFTER_NAMESPACE();
@@ -180,6 +242,7 @@ namespace quadra {
 HWY_EXPORT(GeluImpl);
 HWY_EXPORT(GeluBackwardImpl);
 HWY_EXPORT(BiasGeluImpl);
+HWY_EXPORT(BiasGeluBackwardImpl);
 
 void Gelu(int64_t n, const float* x, float* y) {
   QUADRA_CHECK_ARG(n >= 0, "gelu: negative length");
@@ -194,6 +257,11 @@ void GeluGrad(int64_t n, const float* x, const float* dy, float* dx) {
 void BiasGelu(int64_t rows, int64_t cols, float* h, const float* bias, float* y) {
   QUADRA_CHECK_ARG(rows >= 1 && cols >= 1, "biasGelu: rows and cols must be positive");
   HWY_DYNAMIC_DISPATCH(BiasGeluImpl)(rows, cols, h, bias, y);
+}
+
+void BiasGeluGrad(int64_t rows, int64_t cols, const float* h, const float* dy, float* dh, float* db) {
+  QUADRA_CHECK_ARG(rows >= 1 && cols >= 1, "biasGeluBackward: rows and cols must be positive");
+  HWY_DYNAMIC_DISPATCH(BiasGeluBackwardImpl)(rows, cols, h, dy, dh, db);
 }
 
 }  // namespace quadra

@@ -134,6 +134,27 @@ Napi::Value GeluGradJs(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// BiasGeluGrad(h, dy, cols, dh, db | null): dh = dy * gelu'(h), db = column sums of dh. On the
+// GPU two stream-ordered kernels (GeluGrad, then SumRows over dh); the CPU module fuses them.
+Napi::Value BiasGeluGradJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  View h = DevArg(env, info[0], "h");
+  const int64_t cols = ColsArg(env, info[2], h.n);
+  View dy = DevArg(env, info[1], "dy", h.n);
+  View dh = DevArg(env, info[3], "dh", h.n);
+  View db = DevArg(env, info[4], "db", cols, true);
+  SameOrNoAlias(env, dh, "dh", h, "h");
+  SameOrNoAlias(env, dh, "dh", dy, "dy");
+  NoAlias(env, db, "db", h, "h");
+  NoAlias(env, db, "db", dy, "dy");
+  NoAlias(env, db, "db", dh, "dh");
+  RunOnStream(env, [&](cudaStream_t st) {
+    GeluGrad(h.p, dy.p, dh.p, h.n, st);
+    if (db.p) SumRows(dh.p, h.n / cols, cols, db.p, st);
+  });
+  return env.Undefined();
+}
+
 // ScaleAdd(x, z, gamma, cols, out): out = x + gamma ⊙ z
 Napi::Value ScaleAddJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

@@ -43,6 +43,9 @@ void Gelu(int64_t n, const float* x, float* y);
 void GeluGrad(int64_t n, const float* x, const float* dy, float* dx);
 // h[r, :] += bias (in place), y = gelu(h), in one pass.
 void BiasGelu(int64_t rows, int64_t cols, float* h, const float* bias, float* y);
+// dh = dy * gelu'(h) over [rows, cols], and db (may be null) = column sums of dh, in one pass.
+// dh may be h or dy exactly.
+void BiasGeluGrad(int64_t rows, int64_t cols, const float* h, const float* dy, float* dh, float* db);
 
 // ---- elementwise and broadcast (native/cpu/elementwise.cc) ----
 enum class BinaryOp { kAdd, kSub, kMul, kDiv };

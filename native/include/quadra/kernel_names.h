@@ -6,7 +6,7 @@
 
 #define QUADRA_KERNELS(X)                                                                          \
   X(Axpy) X(Scale) X(Binary) X(BroadcastBinary) X(RowScale) X(ReduceSum) X(SumRows) X(Gemm)      \
-  X(Linear) X(LinearGrad) X(LinearPackedLength) X(LinearPack) X(LinearPacked) X(LayerNorm) X(LayerNormGrad) X(Gelu) X(BiasGelu) X(GeluGrad)          \
+  X(Linear) X(LinearGrad) X(LinearPackedLength) X(LinearPack) X(LinearPacked) X(LayerNorm) X(LayerNormGrad) X(Gelu) X(BiasGelu) X(GeluGrad) X(BiasGeluGrad)          \
   X(ScaleAdd) X(ScaleAddGrad) X(QuadConv2d) X(QuadConv2dGrad) X(DwConv2d) X(DwConv2dGrad)        \
   X(Im2Col) X(Col2Im) X(Permute) X(CopyWindow) X(Roll) X(Gather) X(Softmax) X(SoftmaxGrad)       \
   X(CrossEntropy) X(CrossEntropyGrad) X(AdamW) X(Sgd)

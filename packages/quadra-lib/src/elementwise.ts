@@ -12,6 +12,7 @@ import { checkOptions, optionKeys } from './options.js';
 
 const OUT_KEYS = optionKeys<GeluOptions>()('out');
 const SCALE_ADD_BACKWARD_KEYS = optionKeys<ScaleAddBackwardOptions>()('dz', 'dgamma');
+const BIAS_GELU_BACKWARD_KEYS = optionKeys<BiasGeluBackwardOptions>()('dh', 'db');
 
 export type { BinaryOpName, BroadcastMode };
 
@@ -191,6 +192,36 @@ export function biasGelu(h: Float32Array, bias: Float32Array, cols: number, opts
   if (h.length === 0) return out;
   runKernel((k) => k.BiasGelu(h, bias, c, out));
   return out;
+}
+
+/** Output buffers of `biasGeluBackward`: a buffer, undefined (allocated) or null (db skipped). */
+export interface BiasGeluBackwardOptions {
+  /** [rows, cols]; may be h or dy itself. */
+  dh?: Float32Array;
+  /** [cols] */
+  db?: Float32Array | null;
+}
+
+/**
+ * The backward of `biasGelu` in one pass: dh = dy gelu'(h) and db = the column sums of dh (the
+ * bias gradient), so the following linear backward need not read dh again for it.
+ *
+ * @example
+ * const { dh, db } = biasGeluBackward(h, dy, dims.outFeatures);
+ */
+export function biasGeluBackward(h: Float32Array, dy: Float32Array, cols: number, opts: BiasGeluBackwardOptions = {}): { dh: Float32Array; db: Float32Array | null } {
+  checkF32Any('h', h);
+  const c = checkDim('cols', cols);
+  if (h.length % c !== 0) throw new ShapeError(`h: expected a multiple of cols = ${c} elements, got ${h.length}`);
+  checkF32('dy', dy, h.length);
+  const o = checkOptions<BiasGeluBackwardOptions>('biasGeluBackward', 'opts', opts, BIAS_GELU_BACKWARD_KEYS);
+  const dh = outOf('opts.dh', o.dh, h.length);
+  const db = o.db === null ? null : outOf('opts.db', o.db, c);
+  checkSameOrNoOverlap('opts.dh', dh, 'h', h);
+  checkSameOrNoOverlap('opts.dh', dh, 'dy', dy);
+  if (db) checkOutputsApart({ 'opts.db': db }, { h, dy, 'opts.dh': dh });
+  runKernel((k) => k.BiasGeluGrad(h, dy, c, dh, db));
+  return { dh, db };
 }
 
 /** Output buffers of `scaleAddBackward`: a buffer, undefined (allocated) or null (skipped). */

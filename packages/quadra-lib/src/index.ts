@@ -14,7 +14,7 @@ export {
   layerNorm, layerNormBackward, type LayerNormOptions, type LayerNormResult, type LayerNormBackwardOptions,
   type LayerNormGrads,
 } from './dense.js';
-export { gelu, geluBackward, biasGelu, type GeluOptions, type BiasGeluOptions } from './elementwise.js';
+export { gelu, geluBackward, biasGelu, biasGeluBackward, type GeluOptions, type BiasGeluOptions, type BiasGeluBackwardOptions } from './elementwise.js';
 export { binary, scale, axpy, rowScale, type BinaryOpName, type BroadcastMode } from './elementwise.js';
 export { scaleAdd, scaleAddBackward, type ScaleAddBackwardOptions, type ScaleAddGrads } from './elementwise.js';
 export { sumRows } from './reduce.js';

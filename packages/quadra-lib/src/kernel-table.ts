@@ -92,6 +92,7 @@ export interface KernelSignatures<B> {
   /** h += bias (row-broadcast, in place), y = gelu(h): the epilogue of linear → GELU. */
   BiasGelu(h: B, bias: B | null, cols: number, y: B): void;
   GeluGrad(x: B, dy: B, dx: B): void;
+  BiasGeluGrad(h: B, dy: B, cols: number, dh: B, db: B | null): void;
   /** out = x + gamma ⊙ z, gamma per last-axis channel. */
   ScaleAdd(x: B, z: B, gamma: B, cols: number, out: B): void;
   ScaleAddGrad(z: B, gamma: B, dy: B, cols: number, dz: B | null, dgamma: B | null): void;
@@ -126,7 +127,7 @@ export type KernelName = keyof KernelSignatures<unknown>;
 const NAMES = {
   Axpy: true, Scale: true, Binary: true, BroadcastBinary: true, RowScale: true, ReduceSum: true, SumRows: true,
   Gemm: true, Linear: true, LinearGrad: true, LinearPackedLength: true, LinearPack: true, LinearPacked: true, LayerNorm: true, LayerNormGrad: true, Gelu: true, BiasGelu: true,
-  GeluGrad: true, ScaleAdd: true, ScaleAddGrad: true, QuadConv2d: true, QuadConv2dGrad: true, DwConv2d: true,
+  GeluGrad: true, BiasGeluGrad: true, ScaleAdd: true, ScaleAddGrad: true, QuadConv2d: true, QuadConv2dGrad: true, DwConv2d: true,
   DwConv2dGrad: true, Im2Col: true, Col2Im: true, Permute: true, CopyWindow: true, Roll: true, Gather: true,
   Softmax: true, SoftmaxGrad: true, CrossEntropy: true, CrossEntropyGrad: true, AdamW: true, Sgd: true,
 } as const satisfies Record<KernelName, true>;

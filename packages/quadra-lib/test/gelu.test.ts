@@ -3,8 +3,8 @@
 // definition, and the reference derivative against finite differences.
 import { describe, expect, it } from 'vitest';
 
-import { biasGelu, gelu, geluBackward } from '../src/index.js';
-import { erf, geluBackwardRef, geluGradScalar, geluRef, geluScalar } from '../src/reference/index.js';
+import { ArgumentError, biasGelu, biasGeluBackward, gelu, geluBackward, ShapeError } from '../src/index.js';
+import { biasGeluBackwardRef, erf, geluBackwardRef, geluGradScalar, geluRef, geluScalar } from '../src/reference/index.js';
 import { randomF32, relL2, rng } from './helpers.js';
 import { forEachTarget, SEED, SIZES } from './targets.js';
 
@@ -95,4 +95,33 @@ forEachTarget('gelu native vs reference', (target, ti) => {
       expect(Array.from(out)).toEqual(Array.from(gelu(h)));
     });
   }
+
+  // rows straddle the 64-row flush of the block sums and the thread split; cols the SIMD widths
+  for (const [rows, cols] of [[1, 1], [3, 7], [7, 9], [17, 16], [65, 17], [9, 24], [130, 63], [300, 127], [64, 256], [513, 40]]) {
+    it(`biasGeluBackward rows ${rows} cols ${cols}`, () => {
+      const r = rng(SEED + rows * 13 + cols);
+      const h = randomF32(r, rows * cols, 3), dy = randomF32(r, rows * cols);
+      const dhRef = new Float64Array(rows * cols), dbRef = new Float64Array(cols);
+      biasGeluBackwardRef(h, dy, cols, dhRef, dbRef);
+      const { dh, db } = biasGeluBackward(h, dy, cols);
+      expect(relL2(dh, dhRef), 'dh').toBeLessThanOrEqual(TOL);
+      expect(relL2(db!, dbRef), 'db').toBeLessThanOrEqual(TOL);
+      // dh equals the unfused GeluGrad bit for bit; db skipped on request; dh may be dy itself
+      expect(Array.from(dh)).toEqual(Array.from(geluBackward(h, dy)));
+      const di = dy.slice();
+      const inPlace = biasGeluBackward(h, di, cols, { dh: di, db: null });
+      expect(inPlace.dh).toBe(di);
+      expect(inPlace.db).toBeNull();
+      expect(Array.from(di)).toEqual(Array.from(dh));
+    });
+  }
+
+  it('biasGeluBackward: typed errors name the argument', () => {
+    const h = new Float32Array(12), dy = new Float32Array(12);
+    expect(() => biasGeluBackward(h, dy, 5)).toThrow(ShapeError);
+    expect(() => biasGeluBackward(h, dy, 5)).toThrow(/^h: expected a multiple of cols = 5/);
+    expect(() => biasGeluBackward(h, new Float32Array(11), 4)).toThrow(/^dy/);
+    expect(() => biasGeluBackward(h, dy, 4, { db: h.subarray(0, 4) })).toThrow(/opts\.db/);
+    expect(() => biasGeluBackward(h, dy, 4, { bogus: 1 } as never)).toThrow(ArgumentError);
+  });
 });

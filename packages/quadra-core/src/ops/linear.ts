@@ -118,12 +118,13 @@ export function linearGelu(x: Tensor, w: Tensor, b?: Tensor | null): Tensor {
   const y = emptyLike(x, shape);
   K.BiasGelu(h.buf(), b ? b.buf() : null, outF, y.buf());
   record('LinearGelu', [x, w, b ?? null], [y], [x, w, h], ([g]) => {
+    // GELU's backward and the bias gradient in one pass (BiasGeluGrad), then the GEMMs
     const dh = emptyLike(h);
-    K.GeluGrad(h.buf(), g!.buf(), dh.buf());
+    const db = b?.requiresGrad ? emptyLike(b) : null;
+    K.BiasGeluGrad(h.buf(), g!.buf(), outF, dh.buf(), db?.buf() ?? null);
     const dx = x.requiresGrad ? emptyLike(x) : null;
     const dw = w.requiresGrad ? emptyLike(w) : null;
-    const db = b?.requiresGrad ? emptyLike(b) : null;
-    K.LinearGrad(x.buf(), w.buf(), dh.buf(), d, dx?.buf() ?? null, dw?.buf() ?? null, db?.buf() ?? null);
+    K.LinearGrad(x.buf(), w.buf(), dh.buf(), d, dx?.buf() ?? null, dw?.buf() ?? null, null);
     dh.dispose();
     return [dx, dw, db];
   });

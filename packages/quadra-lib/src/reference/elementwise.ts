@@ -128,6 +128,17 @@ export function geluBackwardRef(x: FloatArray, dy: FloatArray, out: FloatArray):
   for (let i = 0; i < x.length; i++) out[i] = dy[i] * geluGradScalar(x[i]);
 }
 
+/** dh = dy gelu'(h) over [rows, cols]; db (when given) = column sums of dh (float64 sums). dh may be h or dy. */
+export function biasGeluBackwardRef(h: FloatArray, dy: FloatArray, cols: number, dh: FloatArray, db: FloatArray | null): void {
+  const sums = new Float64Array(cols);
+  for (let i = 0; i < h.length; i++) {
+    const v = dy[i] * geluGradScalar(h[i]);
+    dh[i] = v;
+    sums[i % cols] += dh[i];
+  }
+  if (db) for (let c = 0; c < cols; c++) db[c] = sums[c];
+}
+
 /** h[r, :] += bias (in place), out = gelu(h). */
 export function biasGeluRef(h: FloatArray, bias: FloatArray, cols: number, out: FloatArray): void {
   for (let i = 0; i < h.length; i++) {
@@ -165,7 +176,7 @@ export function rowScaleRef(x: FloatArray, rows: number, cols: number, s: FloatA
 }
 
 export const elementwiseKernels: Pick<KernelSignatures<FloatArray>,
-  'Axpy' | 'Scale' | 'Binary' | 'BroadcastBinary' | 'RowScale' | 'Gelu' | 'BiasGelu' | 'GeluGrad' | 'ScaleAdd' | 'ScaleAddGrad'> = {
+  'Axpy' | 'Scale' | 'Binary' | 'BroadcastBinary' | 'RowScale' | 'Gelu' | 'BiasGelu' | 'GeluGrad' | 'BiasGeluGrad' | 'ScaleAdd' | 'ScaleAddGrad'> = {
   Axpy: axpyRef,
   Scale: scaleRef,
   Binary: binaryRef,
@@ -177,6 +188,7 @@ export const elementwiseKernels: Pick<KernelSignatures<FloatArray>,
     else geluRef(h, y);
   },
   GeluGrad: geluBackwardRef,
+  BiasGeluGrad: biasGeluBackwardRef,
   ScaleAdd: scaleAddRef,
   ScaleAddGrad: scaleAddBackwardRef,
 };

@@ -27,7 +27,7 @@ export {
 } from './dense.js';
 export {
   binaryRef, scaleRef, axpyRef, broadcastBinaryRef, rowScaleRef, erf, geluScalar, geluGradScalar, geluRef, geluBackwardRef,
-  biasGeluRef, scaleAddRef, scaleAddBackwardRef, type BinaryOpName, type BroadcastMode,
+  biasGeluRef, biasGeluBackwardRef, scaleAddRef, scaleAddBackwardRef, type BinaryOpName, type BroadcastMode,
 } from './elementwise.js';
 export { sumRowsRef, reduceSumRef } from './reduce.js';
 export { permuteRef, copyWindowRef, rollRef, gatherRef, scatterAddRef } from './layout.js';

@@ -66,6 +66,7 @@ export const VALID: Record<KernelName, (d: Dims) => Call> = {
   Gelu: (d) => call('x y', f(d.m), f(d.m)),
   BiasGelu: (d) => call('h bias cols y', f(d.r * d.q), f(d.q), i(d.q), f(d.r * d.q)),
   GeluGrad: (d) => call('x dy dx', f(d.m), f(d.m), f(d.m)),
+  BiasGeluGrad: (d) => call('h dy cols dh db', f(d.r * d.q), f(d.r * d.q), i(d.q), f(d.r * d.q), f(d.q)),
   ScaleAdd: (d) => call('x z gamma cols out', f(d.r * d.q), f(d.r * d.q), f(d.q), i(d.q), f(d.r * d.q)),
   ScaleAddGrad: (d) => call('z gamma dy cols dz dgamma', f(d.r * d.q), f(d.q), f(d.r * d.q), i(d.q), f(d.r * d.q), f(d.q)),
   QuadConv2d: (d) => {
