@@ -45,7 +45,7 @@ const info = lib.info();
 if (info.backend !== 'native') failures.push(`backend is ${info.backend}: ${info.nativeError}`);
 if (!binary.includes('/prebuilds/')) failures.push(`loaded ${binary}, not a prebuild`);
 
-for (const [c, k, h, w] of [[1, 3, 5, 4], [7, 5, 6, 7], [8, 7, 9, 5], [17, 7, 7, 8], [65, 3, 4, 6]]) {
+for (const [c, k, h, w] of [[1, 3, 5, 4], [7, 5, 6, 7], [8, 7, 9, 5], [17, 7, 7, 8], [24, 7, 6, 5], [65, 3, 4, 6]]) {
   const shape = { n: 2, h, w, c };
   const x = rand(2 * h * w * c, c * 7 + k);
   const wt = { wa: rand(k * k * c, 1 + c), ba: rand(c, 2 + c), wb: rand(k * k * c, 3 + c), bb: rand(c, 4 + c), wc: rand(k * k * c, 5 + c), bc: rand(c, 6 + c) };
@@ -66,6 +66,27 @@ for (const [m, n, kk] of [[1, 1, 1], [7, 9, 17], [33, 65, 15], [64, 48, 130]]) {
   const want = new Float32Array(x.length);
   ref.geluRef(x, want);
   expectClose('gelu', lib.gelu(x), want, 1e-5);
+}
+
+// GELU's backward with the bias gradient in one pass, and the packed inference linear with its
+// GELU (our pass after the GEMM on x86-64, a plain pass on arm64) and its residual.
+for (const [rows, cols] of [[37, 24], [70, 130]]) {
+  const h = rand(rows * cols, rows), dy = rand(rows * cols, cols);
+  const dh = new Float32Array(rows * cols), db = new Float32Array(cols);
+  ref.biasGeluBackwardRef(h, dy, cols, dh, db);
+  const got = lib.biasGeluBackward(h, dy, cols);
+  expectClose(`biasGeluBackward.dh ${rows}x${cols}`, got.dh, dh, 1e-5);
+  expectClose(`biasGeluBackward.db ${rows}x${cols}`, got.db, db, 1e-5);
+}
+for (const [rows, inF, outF] of [[5, 24, 96], [130, 40, 160]]) {
+  const d = { rows, inFeatures: inF, outFeatures: outF };
+  const x = rand(rows * inF, inF), w = rand(outF * inF, outF), b = rand(outF, 3), res = rand(rows * outF, 4);
+  const packed = lib.packLinear(w, d);
+  for (const [act, residual] of [['gelu', undefined], ['none', res], ['gelu', res]]) {
+    const want = new Float32Array(rows * outF);
+    ref.linearPackedRef(x, w, b, d, act, residual, want);
+    expectClose(`linearPacked ${rows}x${inF}->${outF} ${act}${residual ? ' +residual' : ''}`, lib.linearPacked(x, packed, b, d, { act, residual }), want, 1e-5);
+  }
 }
 
 // A small QuadraNet forward, native against the reference backend (layer scale 1 so the blocks count).
