@@ -194,15 +194,23 @@ Napi::Value GeluGradJs(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// BiasGelu(h, bias | null, cols, y): h[r, :] += bias in place, y = gelu(h). y must not overlap h.
-Napi::Value BiasGeluJs(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const F32Span h = Float32Span(env, info[0], "h");
-  const int64_t cols = PositiveIntArg(env, info[2], "cols");
+namespace {
+// The `cols` argument of a [rows, cols] buffer h: positive, and h's length a multiple of it.
+int64_t ColsOf(Napi::Env env, Napi::Value v, const F32Span& h) {
+  const int64_t cols = PositiveIntArg(env, v, "cols");
   if (h.size % cols != 0) {
     ThrowRange(env, "h: expected a multiple of cols = " + std::to_string(cols) + " elements, got " +
                         std::to_string(h.size));
   }
+  return cols;
+}
+}  // namespace
+
+// BiasGelu(h, bias | null, cols, y): h[r, :] += bias in place, y = gelu(h). y must not overlap h.
+Napi::Value BiasGeluJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const F32Span h = Float32Span(env, info[0], "h");
+  const int64_t cols = ColsOf(env, info[2], h);
   const float* bias = Float32Arg(env, info[1], "bias", cols, true);
   float* out = Float32Arg(env, info[3], "y", h.size);
   CheckNoAlias(env, h.data, h.size, "h", bias, cols, "bias");
@@ -224,11 +232,7 @@ Napi::Value BiasGeluJs(const Napi::CallbackInfo& info) {
 Napi::Value BiasGeluGradJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const F32Span h = Float32Span(env, info[0], "h");
-  const int64_t cols = PositiveIntArg(env, info[2], "cols");
-  if (h.size % cols != 0) {
-    ThrowRange(env, "h: expected a multiple of cols = " + std::to_string(cols) + " elements, got " +
-                        std::to_string(h.size));
-  }
+  const int64_t cols = ColsOf(env, info[2], h);
   const float* dy = Float32Arg(env, info[1], "dy", h.size);
   float* dh = Float32Arg(env, info[3], "dh", h.size);
   float* db = Float32Arg(env, info[4], "db", cols, true);

@@ -123,25 +123,30 @@ void GeluImpl(int64_t n, const float* x, float* y) {
   }
 }
 
+// dx = dy * gelu'(x) over [0, n): full vectors, then the tail through a padded vector.
+void GeluGradSpan(int64_t n, const float* x, const float* dy, float* dx) {
+  const D d;
+  const int64_t N = hn::Lanes(d);
+  int64_t i = 0;
+  for (; i + N <= n; i += N) hn::StoreU(GeluGradV(d, hn::LoadU(d, x + i), hn::LoadU(d, dy + i)), d, dx + i);
+  if (i < n) {
+    HWY_ALIGN float bx[kMaxLanes] = {};
+    HWY_ALIGN float bd[kMaxLanes] = {};
+    const size_t rest = size_t(n - i);
+    std::memcpy(bx, x + i, rest * sizeof(float));
+    std::memcpy(bd, dy + i, rest * sizeof(float));
+    hn::Store(GeluGradV(d, hn::Load(d, bx), hn::Load(d, bd)), d, bx);
+    std::memcpy(dx + i, bx, rest * sizeof(float));
+  }
+}
+
 void GeluBackwardImpl(int64_t n, const float* x, const float* dy, float* dx) {
   const int threads = PlanThreads(n, int64_t(1) << 14);
 #pragma omp parallel num_threads(threads) if (threads > 1)
   {
-    const D d;
-    const int64_t N = hn::Lanes(d);
     int64_t b, e;
     ThreadRange(n, 16, &b, &e);
-    int64_t i = b;
-    for (; i + N <= e; i += N) hn::StoreU(GeluGradV(d, hn::LoadU(d, x + i), hn::LoadU(d, dy + i)), d, dx + i);
-    if (i < e) {
-      HWY_ALIGN float bx[kMaxLanes] = {};
-      HWY_ALIGN float bd[kMaxLanes] = {};
-      const size_t rest = size_t(e - i);
-      std::memcpy(bx, x + i, rest * sizeof(float));
-      std::memcpy(bd, dy + i, rest * sizeof(float));
-      hn::Store(GeluGradV(d, hn::Load(d, bx), hn::Load(d, bd)), d, bx);
-      std::memcpy(dx + i, bx, rest * sizeof(float));
-    }
+    if (e > b) GeluGradSpan(e - b, x + b, dy + b, dx + b);
   }
 }
 
@@ -192,26 +197,13 @@ void BiasGeluBackwardImpl(int64_t rows, int64_t cols, const float* h, const floa
     int64_t r0, r1;
     ThreadRange(rows, 1, &r0, &r1);
     for (int64_t r = r0; r < r1; ++r) {
-      const float* hr = h + r * cols;
-      const float* gr = dy + r * cols;
       float* out = dh + r * cols;
-      int64_t c = 0;
-      for (; c + N <= cols; c += N) {
-        const V v = GeluGradV(d, hn::LoadU(d, hr + c), hn::LoadU(d, gr + c));
-        hn::StoreU(v, d, out + c);
-        if (db) hn::StoreU(hn::Add(hn::LoadU(d, blk + c), v), d, blk + c);
-      }
-      if (c < cols) {
-        HWY_ALIGN float bx[kMaxLanes] = {};
-        HWY_ALIGN float bd[kMaxLanes] = {};
-        const size_t rest = size_t(cols - c);
-        std::memcpy(bx, hr + c, rest * sizeof(float));
-        std::memcpy(bd, gr + c, rest * sizeof(float));
-        hn::Store(GeluGradV(d, hn::Load(d, bx), hn::Load(d, bd)), d, bx);
-        std::memcpy(out + c, bx, rest * sizeof(float));
-        if (db) {
-          for (size_t j = 0; j < rest; ++j) blk[c + int64_t(j)] += bx[j];
-        }
+      GeluGradSpan(cols, h + r * cols, dy + r * cols, out);
+      // the row just written is in L1: summing it here costs no extra pass over memory
+      if (db) {
+        int64_t c = 0;
+        for (; c + N <= cols; c += N) hn::StoreU(hn::Add(hn::LoadU(d, blk + c), hn::LoadU(d, out + c)), d, blk + c);
+        for (; c < cols; ++c) blk[c] += out[c];
       }
       if (db && ((r - r0 + 1) % kSumBlockRows == 0 || r + 1 == r1)) {
         for (int64_t j = 0; j < cols; ++j) {
