@@ -11,13 +11,13 @@
  * the process's peak RSS (VmHWM after a reset, rss.ts). Before PyTorch is timed its eval-mode logits
  * for our weights (seeded layer scales, biases and norms) must be within 1e-4 relative L2 of ours.
  */
-import { crossEntropy, noGrad, optim, scope, tensor } from '@quadranet/core';
-import { buildModel, checkConfig, countCorrect, TRAIN_DEFAULTS, type StemName, type TrainConfig } from '@quadranet/models';
+import { noGrad, optim, scope, tensor } from '@quadranet/core';
+import { buildModel, checkConfig, lossAndGradients, TRAIN_DEFAULTS, type StemName, type TrainConfig } from '@quadranet/models';
 
 import type { PeerResultBase } from './peer-result.js';
 import { peakRssBytes, resetPeakRss, type RssScope } from './rss.js';
 import { runTorchPeer, torchFairness, withTorchStateDict } from './torch-peer.js';
-import { exerciseWeights } from './weights.js';
+import { exerciseWeights, uniform } from './weights.js';
 
 export interface TrainSpeedOptions {
   model: string;
@@ -64,13 +64,10 @@ export interface TrainSpeedResult {
   peers: Record<string, TrainPeer>;
 }
 
-/** Seeded values in [-1, 1) (32-bit LCG). */
+/** a filled with seeded values in [-1, 1) (weights.ts's LCG). */
 function fillUniform(a: Float32Array, seed: number): Float32Array {
-  let s = seed >>> 0;
-  for (let i = 0; i < a.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 2 ** 31 - 1;
-  }
+  const r = uniform(seed);
+  for (let i = 0; i < a.length; i++) a[i] = r();
   return a;
 }
 
@@ -96,17 +93,9 @@ export function benchTrainSpeed(o: TrainSpeedOptions): TrainSpeedResult {
   const opt = new optim.AdamW(model.parameters(), { lr: config.lr, weightDecay: config.weightDecay, noDecay1d: true });
   const x = fillUniform(new Float32Array(o.batch * o.size * o.size), 12);
   const labels = Int32Array.from({ length: o.batch }, (_, i) => (i * 7 + 3) % o.classes);
+  const batch = { x, labels, size: o.batch };
   const step = () => {
-    const { loss } = scope(() => {
-      const logits = model.forward(tensor(x, [o.batch, ...shape]));
-      const l = crossEntropy(logits, labels, { labelSmoothing: config.labelSmoothing });
-      countCorrect(logits.dataSync(), labels, logits.shape[1]);
-      return { loss: l };
-    });
-    loss.backward();
-    loss.item();
-    loss.dispose();
-    optim.clipGradNorm(model.parameters(), config.clipGrad > 0 ? config.clipGrad : Infinity);
+    lossAndGradients(model, config, batch, shape, null, 'cpu');
     opt.step();
     opt.zeroGrad();
   };

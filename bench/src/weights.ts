@@ -7,7 +7,7 @@
 import type { nn } from '@quadranet/core';
 
 /** Seeded uniform values in [-1, 1) (a 32-bit LCG: reproducible, not for statistics). */
-function uniform(seed: number): () => number {
+export function uniform(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;

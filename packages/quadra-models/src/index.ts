@@ -24,7 +24,7 @@ export { layerDecayGroups, layerOf } from './train/param-groups.js';
 export { flipBatch } from './train/tta.js';
 export { RECIPE_DEFAULTS, RECIPE_FLAGS, TTA_MODES, withRecipeDefaults, type RecipeOptions, type TtaMode } from './train/recipe-config.js';
 export { lrFind, lrFindSvg, suggestLr, rampLr, checkLrFind, LR_FIND_DEFAULTS, type LrFindOptions, type LrFindResult, type LrFindHooks } from './train/lr-find.js';
-export { train, evaluate, countCorrect, loadDataset, type TrainHooks, type TrainResult, type StepInfo, type StartInfo, type RunOptions } from './train/trainer.js';
+export { train, evaluate, countCorrect, loadDataset, lossAndGradients, type TrainHooks, type TrainResult, type StepInfo, type StartInfo, type RunOptions } from './train/trainer.js';
 export { OutputWriteError, ResumeConflictError, TrainingDivergedError, TrainingInterruptedError, type StopPoint } from './train/errors.js';
 export { resumeConfig, CONFIG_FLAGS, RESUMABLE } from './train/resume.js';
 export { NonFiniteGuard, type StepVerdict } from './train/nonfinite.js';

@@ -6,13 +6,13 @@
  * loss falls fastest per decade (the steepest negative slope against log10 lr). Nothing is saved:
  * the weights are thrown away.
  */
-import { ArgumentError, manualSeed, optim, requireDevice, scope, tensor, type Device } from '@quadranet/core';
+import { ArgumentError, manualSeed, optim, requireDevice, type Device } from '@quadranet/core';
 import { BatchLoader, permutation } from '../data/loader.js';
 import { buildModel, checkConfig, type TrainConfig } from './config.js';
 import { panel, type Series } from './curves.js';
 import { erasingOf, inputSize, withRecipeDefaults } from './recipe-config.js';
-import { mixTargets, paramGroups, trainLoss } from './recipe.js';
-import { limited, loadDataset } from './trainer.js';
+import { mixTargets, paramGroups } from './recipe.js';
+import { limited, loadDataset, lossAndGradients } from './trainer.js';
 
 export interface LrFindOptions {
   minLr: number;
@@ -120,11 +120,7 @@ export async function lrFind(config: TrainConfig, options: Partial<LrFindOptions
         if (i >= o.steps) break;
         opt.lr = rampLr(o, i);
         const targets = mixTargets(c, b.x, b.labels, shape, set.classes, (c.seed * 31 + pass * 1000003 + index++) >>> 0);
-        const loss = scope(() => trainLoss(model.forward(tensor(b.x, [b.size, ...shape], { device })), b.labels, targets, c.labelSmoothing));
-        loss.backward();
-        const lv = loss.item();
-        loss.dispose();
-        optim.clipGradNorm(model.parameters(), c.clipGrad > 0 ? c.clipGrad : Infinity);
+        const lv = lossAndGradients(model, c, b, shape, targets, device).loss;
         opt.step();
         opt.zeroGrad();
         avg = o.smoothing * avg + (1 - o.smoothing) * lv;

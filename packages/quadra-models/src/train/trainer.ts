@@ -137,6 +137,25 @@ export async function evaluate(
   return { loss: loss / n, acc: correct / n };
 }
 
+/**
+ * One batch's forward, loss (against mixed targets when there are any) and backward, then the
+ * gradient norm, measured (and clipped when clipGrad > 0) before any weight changes: the part of a
+ * step that `train` and `lrFind` share. Returns the loss, the batch's correct predictions and the norm.
+ */
+export function lossAndGradients(
+  model: nn.Module, c: TrainConfig, b: { x: Float32Array; labels: Int32Array; size: number }, shape: readonly number[], targets: Float32Array | null, device: Device,
+): { loss: number; hits: number; gradNorm: number } {
+  const { loss, hits } = scope(() => {
+    const logits = model.forward(tensor(b.x, [b.size, ...shape], { device }));
+    const l = trainLoss(logits, b.labels, targets, c.labelSmoothing);
+    return { loss: l, hits: countCorrect(logits.dataSync(), b.labels, logits.shape[1]) };
+  });
+  loss.backward();
+  const lv = loss.item();
+  loss.dispose();
+  return { loss: lv, hits, gradNorm: optim.clipGradNorm(model.parameters(), c.clipGrad > 0 ? c.clipGrad : Infinity) };
+}
+
 /** How many rows of `logits` ([rows, classes]) have their largest value at the label. */
 export function countCorrect(logits: ArrayLike<number>, labels: Int32Array, classes: number): number {
   let c = 0;
@@ -264,17 +283,7 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
         if (run.signal?.aborted) break;
         const lr = sched.apply(opt, step);
         const targets = mixTargets(c, b.x, b.labels, shape, trainSet.classes, (mix(c.seed, epoch, 4) + inEpoch) >>> 0);
-        const { loss, hits } = scope(() => {
-          const x = tensor(b.x, [b.size, ...shape], { device });
-          const logits = model.forward(x);
-          const l = trainLoss(logits, b.labels, targets, c.labelSmoothing);
-          return { loss: l, hits: countCorrect(logits.dataSync(), b.labels, logits.shape[1]) };
-        });
-        loss.backward();
-        const lv = loss.item();
-        loss.dispose();
-        // the norm is measured (and clipped when clipGrad > 0) before any weight changes
-        const gradNorm = optim.clipGradNorm(model.parameters(), c.clipGrad > 0 ? c.clipGrad : Infinity);
+        const { loss: lv, hits, gradNorm } = lossAndGradients(model, c, b, shape, targets, device);
         step++;
         inEpoch++;
         const v = guard.check(lv, gradNorm);
