@@ -10,6 +10,7 @@
  */
 import { NativeLoadError, QuadraError } from '@quadranet/lib';
 import { CommanderError } from 'commander';
+import { errnoCause } from '@quadranet/core';
 
 export const ERROR_JSON_HELP = `
 Errors: a failing command exits 1 with one line on stderr naming the flag, argument or file at fault
@@ -23,18 +24,8 @@ export interface ErrorObject {
   error: { code: string; name: string; message: string; stack?: string };
 }
 
-/** What Node's file-system error codes mean, in the user's terms. */
-const IO_REASONS: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  EISDIR: 'is a directory, expected a file',
-  ENOTDIR: 'a part of the path is not a directory',
-  EEXIST: 'already exists and is not a directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on device',
-  EMFILE: 'too many open files',
-};
+/** Where reading a file says more than the shared table (core's errnoCause). */
+const READ_CONTEXT = { EISDIR: 'is a directory, expected a file', EEXIST: 'already exists and is not a directory' };
 
 interface SystemError extends Error {
   code: string;
@@ -56,9 +47,11 @@ export function describeError(err: unknown): { code: string; name: string; messa
   if (err instanceof NativeLoadError) return { code: err.code, name: err.name, message: err.message };
   if (err instanceof QuadraError) return { code: err.code, name: err.name, message: oneLine(err.message) };
   if (err instanceof CommanderError) return { code: 'QUADRA_USAGE', name: 'UsageError', message: oneLine(err.message) };
-  if (isSystemError(err) && IO_REASONS[err.code] !== undefined) {
-    const where = err.path !== undefined ? `${err.path}: ` : '';
-    return { code: 'QUADRA_IO', name: 'IOError', message: `${where}${IO_REASONS[err.code]} (${err.code}, ${err.syscall})` };
+  const cause = isSystemError(err) ? errnoCause(err.code, READ_CONTEXT) : undefined;
+  if (cause !== undefined) {
+    const e = err as SystemError;
+    const where = e.path !== undefined ? `${e.path}: ` : '';
+    return { code: 'QUADRA_IO', name: 'IOError', message: `${where}${cause} (${e.code}, ${e.syscall})` };
   }
   if (err instanceof RangeError && /allocation failed|Invalid array length|Invalid typed array length/.test(err.message)) {
     return { code: 'QUADRA_OUT_OF_MEMORY', name: err.name, message: `out of memory: ${oneLine(err.message)} (are the sizes given plausible?)` };

@@ -14,6 +14,7 @@ export {
   type PlannedTensor,
 } from './safetensors.js';
 export { readSafetensors, writeSafetensors, writeAtomic, writeFileAtomic, removeStaleTemps, atomicTempTarget, type ReadOptions } from './file.js';
+export { errnoCause } from './errno.js';
 export { halfToFloat, bfloat16ToFloat, decodeF16, decodeBF16 } from './half.js';
 export {
   nchwToNhwc,

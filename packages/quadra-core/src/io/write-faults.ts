@@ -11,17 +11,11 @@
  *   half-written (the crash test polls for the temporary file, then sends SIGKILL).
  */
 import { basename } from 'node:path';
+import { errnoCause } from './errno.js';
 
 const FAULT_ENV = 'QUADRA_TEST_WRITE_FAULT';
 const PAUSE_ENV = 'QUADRA_TEST_WRITE_PAUSE_MS';
 
-const MESSAGES: Record<string, string> = {
-  ENOSPC: 'no space left on device',
-  EROFS: 'read-only file system',
-  EACCES: 'permission denied',
-  EDQUOT: 'disk quota exceeded',
-  EIO: 'i/o error',
-};
 
 /** The injected fault for writing `path` (the temporary file for `target`) at `stage`, as a Node-style error, or null. */
 function injected(path: string, target: string, stage: 'open' | 'write'): NodeJS.ErrnoException | null {
@@ -30,7 +24,7 @@ function injected(path: string, target: string, stage: 'open' | 'write'): NodeJS
   const [code, only] = spec.split('@');
   if (only !== undefined && only !== basename(target)) return null;
   if ((code === 'EROFS') !== (stage === 'open')) return null;
-  const err = new Error(`${code}: ${MESSAGES[code] ?? 'injected fault'} (${FAULT_ENV}), ${stage} '${path}'`) as NodeJS.ErrnoException;
+  const err = new Error(`${code}: ${errnoCause(code) ?? 'injected fault'} (${FAULT_ENV}), ${stage} '${path}'`) as NodeJS.ErrnoException;
   err.code = code;
   err.syscall = stage;
   err.path = path;

@@ -4,24 +4,17 @@
  * atomic, so the previous file at the path is untouched when one fails.
  */
 import { basename, dirname, join } from 'node:path';
-import { atomicTempTarget } from '@quadranet/core';
+import { atomicTempTarget, errnoCause } from '@quadranet/core';
 import { OutputWriteError } from './errors.js';
 
-const CAUSES: Record<string, string> = {
-  ENOSPC: 'no space left on device',
-  EDQUOT: 'disk quota exceeded',
-  EROFS: 'read-only file system',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  ENOTDIR: 'a component of the path is not a directory',
-  ENOENT: 'the directory does not exist',
-  EIO: 'input/output error',
-};
+// writing a run's files: a missing path means the output directory is gone
+const WRITE_CONTEXT = { ENOENT: 'the directory does not exist' };
 
 /** The cause of a file-system error in words, with its code: "no space left on device (ENOSPC)". */
 export function writeCause(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | null)?.code;
-  if (code && CAUSES[code]) return `${CAUSES[code]} (${code})`;
+  const cause = code ? errnoCause(code, WRITE_CONTEXT) : undefined;
+  if (cause) return `${cause} (${code})`;
   return err instanceof Error ? err.message : String(err);
 }
 
