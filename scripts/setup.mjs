@@ -14,7 +14,8 @@ const PNPM_VERSION = '12.4.2';
 // elsewhere (linked statically). OpenMP (libgomp) comes with g++.
 const GEMM_PACKAGE = process.arch === 'x64' ? 'libdnnl-dev' : 'libopenblas-openmp-dev';
 // Fashion-MNIST (IDX files under /usr/share/datasets/fashion-mnist) for the demo and training.
-const DEBIAN_PACKAGES = ['libhwy-dev', GEMM_PACKAGE, 'dataset-fashion-mnist'];
+// Gloo (libgloo-dev) for data-parallel training's collectives module (native/collectives).
+const DEBIAN_PACKAGES = ['libhwy-dev', GEMM_PACKAGE, 'libgloo-dev', 'dataset-fashion-mnist'];
 
 function log(msg) {
   console.error(`[setup] ${msg}`);

@@ -38,6 +38,8 @@ export const LIMITS = {
   batchSize: 65_536,
   threads: 4096,
   workers: 256,
+  nproc: 256,
+  distTimeout: 86_400,
   steps: 10_000_000,
   imageSize: 8192,
   numClasses: 100_000,

@@ -5,38 +5,88 @@
  * and 0 of 2 runs on the reference backend). So the command trains in a child process in its own
  * session: the terminal's SIGINT reaches only this parent, which asks the child over IPC to stop after
  * the current step. A second Ctrl-C kills the child. If the parent dies, the child stops the same way.
+ *
+ * With --nproc N the parent is also the launcher of a data-parallel run on this machine: it starts N
+ * children with torchrun's variables (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR=127.0.0.1, a free
+ * MASTER_PORT) and, unless --threads or QUADRA_NUM_THREADS says otherwise, cores / N compute threads
+ * each. Rank 0's output is the command's; when a rank fails, the others are stopped after a grace
+ * period, and the exit code is the first failure's.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
 
 const CHILD_ENV = 'QUADRA_TRAIN_CHILD';
+/** How long the other ranks get to report their own error after one rank failed. */
+const GRACE_MS = 15_000;
 
 /** True in the child that runs the training. */
 export function isTrainChild(): boolean {
   return process.env[CHILD_ENV] === '1' && typeof process.send === 'function';
 }
 
-/** In the parent: runs this same command line in a child; resolves with its exit code (130 after Ctrl-C). */
-export function superviseTraining(): Promise<number> {
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-    stdio: ['inherit', 'inherit', 'inherit', 'ipc'], detached: true, env: { ...process.env, [CHILD_ENV]: '1' },
+/** A TCP port free at the moment of asking (for MASTER_PORT). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
   });
+}
+
+/** The environment of rank `rank` of an N-process run on this machine. */
+function rankEnv(rank: number, nproc: number, port: number, threadsGiven: boolean): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, [CHILD_ENV]: '1' };
+  if (nproc > 1) {
+    Object.assign(env, { RANK: String(rank), WORLD_SIZE: String(nproc), LOCAL_RANK: String(rank), MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port) });
+    if (!threadsGiven && !process.env.QUADRA_NUM_THREADS) env.QUADRA_NUM_THREADS = String(Math.max(1, Math.floor(availableParallelism() / nproc)));
+  }
+  return env;
+}
+
+/**
+ * In the parent: runs this same command line in `nproc` children (ranks 0..nproc-1 when nproc > 1);
+ * resolves with the exit code (the first failing rank's; 130 after Ctrl-C).
+ */
+export async function superviseTraining(nproc = 1, threadsGiven = false): Promise<number> {
+  const port = nproc > 1 ? await freePort() : 0;
+  const children: ChildProcess[] = [];
+  for (let rank = 0; rank < nproc; rank++) {
+    children.push(spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+      stdio: ['inherit', rank === 0 ? 'inherit' : 'ignore', 'inherit', 'ipc'], detached: true, env: rankEnv(rank, nproc, port, threadsGiven),
+    }));
+  }
   let asked = false;
   const onSigint = () => {
     if (asked) {
-      child.kill('SIGKILL');
+      for (const c of children) c.kill('SIGKILL');
       return;
     }
     asked = true;
     console.error('\nstopping after this step (Ctrl-C again to quit now)');
-    if (child.connected) child.send('interrupt');
+    for (const c of children) if (c.connected) c.send('interrupt');
   };
   process.on('SIGINT', onSigint);
-  return new Promise((resolve) => {
+  let first: number | null = null;
+  let grace: NodeJS.Timeout | null = null;
+  await Promise.all(children.map((child) => new Promise<void>((resolve) => {
     child.on('exit', (code) => {
-      process.off('SIGINT', onSigint);
-      resolve(code ?? 130);
+      const c = code ?? 130;
+      if (c !== 0 && first === null) {
+        first = c;
+        // the other ranks see the failure in their next collective; kill those that do not stop
+        grace = setTimeout(() => children.forEach((o) => o.exitCode === null && o.kill('SIGKILL')), GRACE_MS);
+        grace.unref();
+      }
+      resolve();
     });
-  });
+  })));
+  if (grace) clearTimeout(grace);
+  process.off('SIGINT', onSigint);
+  return first ?? 0;
 }
 
 /** In the child: a signal that fires when the parent asks to stop (Ctrl-C) or goes away. */

@@ -23,3 +23,15 @@ export class DisposedError extends QuadraError {
     super('QUADRA_DISPOSED', message);
   }
 }
+
+/**
+ * A collective failed or could not start: a rank exited, was killed or stopped answering within
+ * the timeout, or the ranks could not meet. The message names this rank and the cause; the
+ * process group is unusable afterwards.
+ */
+export class DistError extends QuadraError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('QUADRA_DIST', message);
+    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
+  }
+}

@@ -19,10 +19,11 @@ export { formatProfile, profileKernels, profileReport, type KernelProfile, type 
 export { KERNEL_NAMES, type KernelName, type KernelTable, type AnyKernelTable } from './kernels/names.js';
 export * from './ops/index.js';
 export {
-  QuadraError, ArgumentError, ShapeError, DTypeError, EnvironmentError, DeviceError, BackendUnavailableError, DisposedError,
+  QuadraError, ArgumentError, ShapeError, DTypeError, EnvironmentError, DeviceError, BackendUnavailableError, DisposedError, DistError,
   checkOptionKeys, optionKeys,
 } from './errors.js';
 export * from './io/index.js';
 export * as nn from './nn/index.js';
+export * as distributed from './distributed/index.js';
 export * as optim from './optim/index.js';
 export { VERSION } from './version.js';

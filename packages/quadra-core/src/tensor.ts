@@ -198,7 +198,7 @@ export class Tensor {
 
   /** Backpropagates from this tensor; `seed` defaults to 1 for a one-element tensor. */
   backward(seed?: Tensor, opts: BackwardOptions = {}): void {
-    checkOptionKeys('backward', opts, ['retainGraph']);
+    checkOptionKeys('backward', opts, ['retainGraph', 'onGradReady']);
     runBackward(this, seed, opts);
   }
 

@@ -16,7 +16,7 @@ export const ENV_VARIABLES = {
   QUADRA_CUDA_DEVICE: 'a non-negative integer: the GPU used (default 0)',
   QUADRA_POOL_MB: 'a non-negative number: MB of released cpu buffers kept for reuse (default 2048)',
   QUADRA_PROFILE: '1 | a path ending in .json: profile every kernel call of the process; 1 prints the table to stderr at exit, a path gets it as JSON',
-  QUADRA_NATIVE_BUILD: 'a folder holding quadra.node (and cuda/quadra_cuda.node): load these instead of the package\'s build or prebuild (the sanitizer tests use it)',
+  QUADRA_NATIVE_BUILD: 'a folder holding quadra.node (and cuda/quadra_cuda.node, collectives/quadra_collectives.node): load these instead of the package\'s build or prebuild (the sanitizer tests use it)',
 } as const;
 
 export type EnvVariable = keyof typeof ENV_VARIABLES;

@@ -51,6 +51,19 @@ export class CudaUnavailableError extends QuadraError {
   }
 }
 
+/**
+ * Data-parallel collectives cannot be used: quadra_collectives.node was not built or shipped, or it did
+ * not load (most often: Gloo's shared library is missing). `reason` is the one-line cause.
+ */
+export class DistUnavailableError extends QuadraError {
+  readonly reason: string;
+  constructor(reason: string, message: string = reason, options?: { cause?: unknown }) {
+    super('QUADRA_DIST_UNAVAILABLE', message);
+    this.reason = reason;
+    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
+  }
+}
+
 /** An environment variable (QUADRA_NUM_THREADS, QUADRA_BACKEND, ...) holds a value outside its accepted ones. */
 export class EnvironmentError extends QuadraError {
   /** The variable's name. */

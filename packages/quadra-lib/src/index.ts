@@ -31,7 +31,7 @@ export { allocFloat32 } from './alloc.js';
 export { nativeKernels } from './call-native.js';
 export { loadNative, requireNative, nativeLoadError, type NativeModule } from './native.js';
 export {
-  QuadraError, ArgumentError, ShapeError, DTypeError, NativeLoadError, CudaUnavailableError, EnvironmentError,
+  QuadraError, ArgumentError, ShapeError, DTypeError, NativeLoadError, CudaUnavailableError, DistUnavailableError, EnvironmentError,
 } from './errors.js';
 export {
   ENV_VARIABLES, checkEnv, envBackend, envThreads, envCuda, envCudaDevice, envPoolMb, envNativeBuild, envProfile, type EnvVariable,
@@ -39,6 +39,8 @@ export {
 export { checkOptionKeys, checkOptions, optionKeys } from './options.js';
 export { loadCuda, cudaStatus, cudaModulePaths } from './cuda/load.js';
 export type { DeviceArray, CudaStatus, CudaMemory, CudaBackend, CudaKernelTable } from './cuda/api.js';
+export { loadDist, distModulePaths } from './collectives/load.js';
+export type { DistConnectOptions, DistNativeModule, NativeGroup } from './collectives/load.js';
 export { KERNEL_NAMES } from './kernel-table.js';
 export type {
   KernelSignatures, KernelName, Conv2dGeom, AdamWParams, SgdParams, GemmDims, BinaryOp, BinaryMode, LinearAct,

@@ -1,5 +1,5 @@
 /** `quadra train`: flags → TrainConfig, then train() (in a child process) with a progress bar or JSON lines; Ctrl-C stops cleanly. */
-import { ArgumentError } from '@quadranet/core';
+import { ArgumentError, distributed } from '@quadranet/core';
 import { setThreads } from '@quadranet/lib';
 import { basename } from 'node:path';
 import { CONFIG_FLAGS, readArchitecture, RESUMABLE, train, TRAIN_DEFAULTS, TrainingDivergedError, TrainingInterruptedError, type StemName, type TrainConfig } from '@quadranet/models';
@@ -17,6 +17,7 @@ interface TrainFlags extends RecipeFlags, ModelDataFlags {
   epochs: number; lr: number; warmup: number;
   cropPad: number; limit: number; workers: number; valSplit: number; patience: number; skipNonfinite: number; checkpointEvery: number;
   threads?: number; device?: string; out: string; resume?: boolean | string; json?: boolean;
+  nproc: number; distTimeout: number; bucketMb: number;
 }
 
 const RESUME_HELP = `
@@ -28,6 +29,15 @@ new length. --resume without a checkpoint is an error; --resume auto starts a ne
 
 Ctrl-C stops after the current step, writes metrics.json, metrics.csv and curves.svg for the
 completed epochs, keeps the last checkpoint and exits 130 (press it twice to quit at once).
+
+Data-parallel: --nproc N trains with N processes on this machine (each cores/N threads unless
+--threads is given); the same command started by torchrun, mpirun or srun on several machines joins
+their ranks (RANK/WORLD_SIZE/LOCAL_RANK/MASTER_ADDR/MASTER_PORT, or the MPI launcher's and Slurm's own
+variables; MASTER_ADDR is rank 0's host). --batch-size is the global batch, split among the ranks;
+each rank reads its share of every batch (disjoint, covering the set every epoch); gradients are summed
+over Gloo in buckets during the backward; rank 0 writes the checkpoint, metrics and output, and
+--resume continues with any number of processes. A rank that dies or stops answering makes the others
+fail within --dist-timeout seconds with one line naming the rank and the cause.
 
 Crash safety: every file is written to a temporary file, fsynced and renamed, so a run killed at any
 point (power loss, SIGKILL, out of memory) leaves the previous checkpoint or the new one, never a
@@ -50,7 +60,10 @@ export function addTrainCommand(program: Command): void {
     .option('--skip-nonfinite <n>', 'skip up to n steps with a NaN/infinite loss or gradient norm (0: stop at the first)', nonNegativeInt('--skip-nonfinite'), TRAIN_DEFAULTS.skipNonfinite)
     .option('--checkpoint-every <steps>', 'also write the checkpoint every n steps, mid-epoch, so a killed run loses at most n steps (0: after each epoch only)', nonNegativeInt('--checkpoint-every'), TRAIN_DEFAULTS.checkpointEvery);
   addEvalRecipeOptions(addDataRecipeOptions(command))
-    .option('--threads <n>', 'native compute threads (default: one per core)', positiveInt('--threads', LIMITS.threads))
+    .option('--threads <n>', 'native compute threads (default: one per core; with --nproc, cores / N)', positiveInt('--threads', LIMITS.threads))
+    .option('--nproc <n>', 'train data-parallel with n processes on this machine (see below)', positiveInt('--nproc', LIMITS.nproc), 1)
+    .option('--dist-timeout <s>', 'data-parallel: seconds to wait for the other ranks to join and for each collective', positiveNumber('--dist-timeout'), 120)
+    .option('--bucket-mb <x>', 'data-parallel: gradient bucket size in MB', positiveNumber('--bucket-mb'), 1)
     .option(DEVICE_FLAG, DEVICE_HELP, 'cpu')
     .option('--out <dir>', 'checkpoint, metrics.json, metrics.csv and curves.svg go here', outputDir('--out'), 'runs/latest')
     .option('--resume [auto]', 'continue the run in --out (an error without a checkpoint); auto: continue it or start a new one')
@@ -59,7 +72,11 @@ export function addTrainCommand(program: Command): void {
     .action(async (o: TrainFlags, cmd: Command) => {
       // the training runs in a child process that Ctrl-C never signals (see train-supervisor.ts)
       if (!isTrainChild()) {
-        process.exitCode = await superviseTraining();
+        if (o.nproc > 1 && process.env.WORLD_SIZE !== undefined) {
+          throw new ArgumentError(`--nproc ${o.nproc} starts its own processes, but this one already belongs to a launched run (WORLD_SIZE=${process.env.WORLD_SIZE}): leave --nproc out under torchrun, mpirun or srun`);
+        }
+        if (o.distTimeout > LIMITS.distTimeout) throw new ArgumentError(`--dist-timeout must be at most ${LIMITS.distTimeout} seconds, got ${o.distTimeout}`);
+        process.exitCode = await superviseTraining(o.nproc, o.threads !== undefined);
         return;
       }
       const device = deviceFromFlag(o.device);
@@ -81,8 +98,15 @@ export function addTrainCommand(program: Command): void {
       const explicit = (Object.keys(CONFIG_FLAGS) as (keyof TrainConfig)[]).filter((k) => cmd.getOptionValueSource(k) === 'cli');
       const json = o.json === true;
       const signal = parentInterrupt();
+      const launch = distributed.launchEnv();
+      if (launch.worldSize > 1 && device !== 'cpu') throw new ArgumentError(`--device ${device}: data-parallel training runs on cpu (Gloo); the NCCL path for cuda is not available yet`);
+      const group = launch.worldSize > 1 ? await distributed.initProcessGroup({ timeoutMs: Math.round(o.distTimeout * 1000) }) : undefined;
+      if (group && group.rank !== 0) {
+        // only rank 0 reports; the others print nothing but their own error
+        console.log = () => undefined;
+      }
       try {
-        const r = await train(config, o.out, o.resume ?? false, trainProgress(config, device, json), { device, signal, explicit });
+        const r = await train(config, o.out, o.resume ?? false, trainProgress(config, device, json), { device, signal, explicit, group, bucketMb: o.bucketMb });
         const f = r.final;
         const early = r.end.reason === 'early-stop' ? `stopped early: no better validation accuracy for ${r.end.patience} epoch${r.end.patience === 1 ? "" : "s"}; ` : '';
         if (json) console.log(JSON.stringify({ event: 'done', end: r.end.reason, test_acc: f.test_acc, checkpoint: r.checkpoint, ...(r.best ? { best_epoch: r.best.epoch.epoch, best_val_acc: r.best.epoch.val_acc, best_checkpoint: r.best.checkpoint } : {}) }));
@@ -101,6 +125,8 @@ export function addTrainCommand(program: Command): void {
         if (json) console.log(JSON.stringify({ event: 'interrupted', message: err.message, ...err.at }));
         else console.error(err.message);
         process.exitCode = 130;
+      } finally {
+        group?.destroy();
       }
     });
 }

@@ -13,6 +13,23 @@ import type { Node } from './node.js';
 export interface BackwardOptions {
   /** Keep saved tensors so backward can run through the graph again. */
   retainGraph?: boolean;
+  /**
+   * Called once per leaf tensor (a parameter) as soon as its gradient is final for this backward,
+   * in the order the sweep completes them; a data-parallel reducer starts reducing a bucket of
+   * gradients here while the sweep goes on. Leaves the sweep never reaches are not reported.
+   */
+  onGradReady?: (leaf: Tensor) => void;
+}
+
+/** How many gradient contributions each leaf gets in this sweep (one per use by a node). */
+function leafUses(order: Node[]): Map<Tensor, number> {
+  const uses = new Map<Tensor, number>();
+  for (const node of order) {
+    for (const inp of node.inputs) {
+      if (inp && !inp.gradFn && inp.requiresGrad) uses.set(inp, (uses.get(inp) ?? 0) + 1);
+    }
+  }
+  return uses;
 }
 
 function topoOrder(root: Node): Node[] {
@@ -63,14 +80,27 @@ export function backward(root: Tensor, seed: Tensor | undefined, opts: BackwardO
     const rootNode = root.gradFn;
     if (!rootNode) {
       addLeafGrad(root, g0);
+      opts.onGradReady?.(root);
       return;
     }
+    const order = topoOrder(rootNode);
+    const uses = opts.onGradReady ? leafUses(order) : null;
+    // a leaf is final after its last use; a use whose node gets no gradient counts as done too
+    const used = (leaf: Tensor) => {
+      if (!uses) return;
+      const left = (uses.get(leaf) ?? 1) - 1;
+      uses.set(leaf, left);
+      if (left === 0 && leaf.grad) opts.onGradReady!(leaf);
+    };
     const pending = new Map<Node, (Tensor | null)[]>();
     pending.set(rootNode, rootNode.outputShapes.map((_, i) => (i === root.gradFnOutput ? g0 : null)));
-    for (const node of topoOrder(rootNode)) {
+    for (const node of order) {
       const grads = pending.get(node);
       pending.delete(node);
-      if (!grads || grads.every((g) => g === null)) continue;
+      if (!grads || grads.every((g) => g === null)) {
+        if (uses) for (const inp of node.inputs) if (inp && !inp.gradFn && inp.requiresGrad) used(inp);
+        continue;
+      }
       const inputs = node.inputs;
       const full = grads.map((g, i) => g ?? zerosOf(node.outputShapes[i], root));
       const inGrads = node.apply(full);
@@ -78,7 +108,10 @@ export function backward(root: Tensor, seed: Tensor | undefined, opts: BackwardO
       if (!opts.retainGraph) node.release();
       inputs.forEach((inp, i) => {
         const g = inGrads[i];
-        if (!g) return;
+        if (!g) {
+          if (inp && !inp.gradFn && inp.requiresGrad) used(inp);
+          return;
+        }
         if (!inp || !inp.requiresGrad) {
           g.dispose();
           return;
@@ -89,6 +122,7 @@ export function backward(root: Tensor, seed: Tensor | undefined, opts: BackwardO
         const prev = inp.gradFn;
         if (!prev) {
           addLeafGrad(inp, g);
+          used(inp);
           return;
         }
         let slot = pending.get(prev);

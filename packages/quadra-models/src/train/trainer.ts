@@ -10,7 +10,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { crossEntropy, defaultGenerator, manualSeed, noGrad, optim, removeStaleTemps, requireDevice, scope, tensor, type Device, type nn } from '@quadranet/core';
+import { crossEntropy, defaultGenerator, manualSeed, noGrad, optim, removeStaleTemps, requireDevice, scope, tensor, type Device, type distributed, type nn } from '@quadranet/core';
 import { BatchLoader, permutation } from '../data/loader.js';
 import { loadFashionMnist, syntheticDataset, type Dataset, type ImageSet } from '../data/dataset.js';
 
@@ -28,6 +28,7 @@ import { erasingOf, inputSize, withRecipeDefaults } from './recipe-config.js';
 import { createEma, mixTargets, paramGroups, trainLoss } from './recipe.js';
 import type { TtaMode } from './recipe-config.js';
 import { ttaLogits } from './tta.js';
+import { anyRank, createDataParallel, localBatch, shardRange, sumAcross, syncFromRankZero, type DataParallel } from './data-parallel.js';
 
 export interface StepInfo {
   epoch: number;
@@ -83,6 +84,14 @@ export interface RunOptions {
    * not change must equal the checkpoint's. The rest come from the checkpoint. Default: every field.
    */
   explicit?: readonly (keyof TrainConfig)[];
+  /**
+   * Train data-parallel on this process group (core's distributed.initProcessGroup): every rank
+   * calls train() with the same configuration; config.batchSize is the global batch, split among
+   * the ranks; rank 0 alone writes the checkpoint and the metrics. Absent or a world of one: alone.
+   */
+  group?: distributed.ProcessGroup;
+  /** Gradient bucket size in MB for the data-parallel reduction (default 1). */
+  bucketMb?: number;
 }
 
 export interface TrainResult {
@@ -116,13 +125,16 @@ export function limited(set: ImageSet, limit: number): ImageSet {
  */
 export async function evaluate(
   model: nn.Module, loader: BatchLoader, n: number, batchSize: number, shape: number[], onBatch?: (images: number, total: number) => void, tta: TtaMode = 'none',
+  dp: DataParallel | null = null,
 ): Promise<{ loss: number; acc: number }> {
   model.eval();
   const device = model.parameters()[0]?.device ?? 'cpu';
   let loss = 0;
   let correct = 0;
   let done = 0;
-  const order = Int32Array.from({ length: n }, (_, i) => i);
+  // data-parallel: each rank evaluates its share of the set, and the sums are added up
+  const [lo, hi] = dp ? shardRange(n, dp.group.rank, dp.group.worldSize) : [0, n];
+  const order = Int32Array.from({ length: hi - lo }, (_, i) => lo + i);
   for await (const b of loader.epoch(order, { batchSize, seed: null })) {
     noGrad(() => scope(() => {
       const x = tensor(b.x, [b.size, ...shape], { device });
@@ -131,9 +143,10 @@ export async function evaluate(
       correct += countCorrect(logits.dataSync(), b.labels, logits.shape[1]);
     }));
     done += b.size;
-    onBatch?.(done, n);
+    onBatch?.(done, hi - lo);
   }
   model.train();
+  if (dp) [loss, correct] = sumAcross(dp, [loss, correct]);
   return { loss: loss / n, acc: correct / n };
 }
 
@@ -144,15 +157,28 @@ export async function evaluate(
  */
 export function lossAndGradients(
   model: nn.Module, c: TrainConfig, b: { x: Float32Array; labels: Int32Array; size: number }, shape: readonly number[], targets: Float32Array | null, device: Device,
+  reduce?: { dp: DataParallel; weight: number },
 ): { loss: number; hits: number; gradNorm: number } {
-  const { loss, hits } = scope(() => {
-    const logits = model.forward(tensor(b.x, [b.size, ...shape], { device }));
-    const l = trainLoss(logits, b.labels, targets, c.labelSmoothing);
-    return { loss: l, hits: countCorrect(logits.dataSync(), b.labels, logits.shape[1]) };
-  });
-  loss.backward();
-  const lv = loss.item();
-  loss.dispose();
+  const reducer = reduce?.dp.reducer;
+  reducer?.begin(reduce!.weight);
+  let lv = 0;
+  let hits = 0;
+  if (b.size > 0) {
+    const r = scope(() => {
+      const logits = model.forward(tensor(b.x, [b.size, ...shape], { device }));
+      const l = trainLoss(logits, b.labels, targets, c.labelSmoothing);
+      return { loss: l, hits: countCorrect(logits.dataSync(), b.labels, logits.shape[1]) };
+    });
+    r.loss.backward(undefined, reducer ? { onGradReady: reducer.onGradReady } : {});
+    lv = r.loss.item();
+    hits = r.hits;
+    r.loss.dispose();
+  }
+  if (reducer) {
+    reducer.finish();
+    // the global batch's mean loss and hits: the ranks' shares add up
+    [lv, hits] = sumAcross(reduce!.dp, [lv * reduce!.weight, hits]);
+  }
   return { loss: lv, hits, gradNorm: optim.clipGradNorm(model.parameters(), c.clipGrad > 0 ? c.clipGrad : Infinity) };
 }
 
@@ -179,14 +205,20 @@ export function countCorrect(logits: ArrayLike<number>, labels: Int32Array, clas
  * live on the GPU, each batch is uploaded once, and the loss and logits are read back once per step;
  * checkpoints hold host copies in the same format, so a run resumes on either device.
  */
-export async function train(config: TrainConfig, outDir: string, resume: boolean | 'auto', hooks: TrainHooks = {}, run: RunOptions = {}): Promise<TrainResult> {
+export async function train(config: TrainConfig, outDir: string, resume: boolean | 'auto', hooksIn: TrainHooks = {}, run: RunOptions = {}): Promise<TrainResult> {
   const device = run.device ?? 'cpu';
+  // data-parallel: rank 0 writes the files and reports; every rank computes
+  const lead = !run.group || run.group.rank === 0;
+  const hooks: TrainHooks = lead ? hooksIn : { stopAfterEpochs: hooksIn.stopAfterEpochs };
+  const write = (file: string, kept: () => string, fn: () => void): void => {
+    if (lead) guardWrite(file, kept, fn);
+  };
   requireDevice(device); // fail before any data is read
   const ckpt = join(outDir, 'checkpoint.safetensors');
   const bestFile = join(outDir, 'best.safetensors');
   guardWrite(outDir, () => 'nothing was written', () => mkdirSync(outDir, { recursive: true }));
   // a run killed while writing leaves a temporary file beside the target: never read, removed here
-  const stale = removeStaleTemps(outDir);
+  const stale = lead ? removeStaleTemps(outDir) : [];
   const { c, saved } = runConfig(config, ckpt, resume, run.explicit);
   manualSeed(c.seed);
   const data = loadDataset(c);
@@ -213,6 +245,8 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
     startEpoch = state.epoch;
     partial = state.partial;
   }
+  const dp = createDataParallel(run.group, model, run.bucketMb);
+  syncFromRankZero(dp, [model, ema?.module]);
   const norm = { mean: data.mean, std: data.std };
   const size = inputSize(c, trainSet);
   const trainLoader = new BatchLoader(trainSet, norm, c.workers, size);
@@ -237,8 +271,8 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
   let killed = false;
   const kept = () => (savedAt ? `the last good checkpoint, ${ckpt} (${savedAt}), is kept` : 'no epoch completed, so this run wrote no checkpoint');
   // metrics.csv holds the checkpoint's epochs, whatever a killed run left there
-  if (saved) guardWrite(join(outDir, 'metrics.csv'), () => kept(), () => writeCsv(outDir, history));
-  const save = (file: string, state: TrainState<TrainConfig>) => guardWrite(file, () => kept(), () => saveCheckpoint(file, model, opt, state, ema?.module));
+  if (saved) write(join(outDir, 'metrics.csv'), () => kept(), () => writeCsv(outDir, history));
+  const save = (file: string, state: TrainState<TrainConfig>) => write(file, () => kept(), () => saveCheckpoint(file, model, opt, state, ema?.module));
   const emaState = () => (ema ? { ema: { updates: ema.updates } } : {});
   const diverged = (at: StopPoint, what: string) => {
     const where = `epoch ${at.epoch}, step ${at.stepInEpoch} of ${stepsPerEpoch} (step ${at.step} of the run)`;
@@ -267,6 +301,7 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
       let seen = at?.seen ?? 0;
       let inEpoch = at?.batches ?? 0;
       let skipped = at?.skipped ?? 0;
+      let aborted = false;
       const order = permutation(trainSet.n, mix(c.seed, epoch, 1));
       // every `every` steps (a skipped one too), unless the epoch ends here and writes its own
       const midEpochCheckpoint = () => {
@@ -280,10 +315,18 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
       for await (const b of batches) {
         // a turn of the event loop per step, so a signal handler (Ctrl-C) can run between steps
         if (run.signal) await new Promise<void>((resolve) => setImmediate(resolve));
-        if (run.signal?.aborted) break;
+        if (anyRank(dp, run.signal?.aborted === true)) {
+          aborted = true;
+          break;
+        }
         const lr = sched.apply(opt, step);
         const targets = mixTargets(c, b.x, b.labels, shape, trainSet.classes, (mix(c.seed, epoch, 4) + inEpoch) >>> 0);
-        const { loss: lv, hits, gradNorm } = lossAndGradients(model, c, b, shape, targets, device);
+        let share: { batch: typeof b; targets: Float32Array | null; weight: number } = { batch: b, targets, weight: 1 };
+        if (dp) {
+          const [lo, hi] = shardRange(b.size, dp.group.rank, dp.group.worldSize);
+          share = { ...localBatch(b, targets, trainSet.classes, lo, hi), weight: (hi - lo) / b.size };
+        }
+        const { loss: lv, hits, gradNorm } = lossAndGradients(model, c, share.batch, shape, share.targets, device, dp ? { dp, weight: share.weight } : undefined);
         step++;
         inEpoch++;
         const v = guard.check(lv, gradNorm);
@@ -310,15 +353,15 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
         });
         midEpochCheckpoint();
       }
-      if (!stop && run.signal?.aborted && inEpoch < stepsPerEpoch) {
+      if (!stop && aborted && inEpoch < stepsPerEpoch) {
         stop = { kind: 'interrupted', at: { epoch: epoch + 1, stepInEpoch: inEpoch, step }, message: '' };
       }
       if (stop) break;
       const trainSeconds = (performance.now() - t0) / 1000;
-      const val = valLoader && valSet ? await evaluate(model, valLoader, valSet.n, 500, shape, undefined, recipe.tta) : null;
-      const test = await evaluate(model, testLoader, data.test.n, 500, shape, undefined, recipe.tta);
-      const emaVal = ema && valLoader && valSet ? await evaluate(ema.module, valLoader, valSet.n, 500, shape, undefined, recipe.tta) : null;
-      const emaTest = ema ? await evaluate(ema.module, testLoader, data.test.n, 500, shape, undefined, recipe.tta) : null;
+      const val = valLoader && valSet ? await evaluate(model, valLoader, valSet.n, 500, shape, undefined, recipe.tta, dp) : null;
+      const test = await evaluate(model, testLoader, data.test.n, 500, shape, undefined, recipe.tta, dp);
+      const emaVal = ema && valLoader && valSet ? await evaluate(ema.module, valLoader, valSet.n, 500, shape, undefined, recipe.tta, dp) : null;
+      const emaTest = ema ? await evaluate(ema.module, testLoader, data.test.n, 500, shape, undefined, recipe.tta, dp) : null;
       const weightsOk = paramsFinite(model);
       if (!weightsOk || !Number.isFinite(test.loss)) {
         diverged({ epoch: epoch + 1, stepInEpoch: inEpoch, step }, weightsOk ? `the test loss after the epoch is ${test.loss}` : 'the weights after the epoch are not finite');
@@ -338,9 +381,9 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
       }
       save(ckpt, state);
       savedAt = checkpointPlace(state, stepsPerEpoch);
-      guardWrite(join(outDir, 'metrics.csv'), () => kept(), () => writeCsv(outDir, history));
+      write(join(outDir, 'metrics.csv'), () => kept(), () => writeCsv(outDir, history));
       hooks.onEpoch?.(m);
-      if (run.signal?.aborted && epoch + 1 < c.epochs) {
+      if (anyRank(dp, run.signal?.aborted === true) && epoch + 1 < c.epochs) {
         stop = { kind: 'interrupted', at: { epoch: epoch + 2, stepInEpoch: 0, step }, message: '' };
         break;
       }
@@ -358,10 +401,10 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
   if (s) {
     const message = s.kind === 'diverged' ? s.message
       : `interrupted at epoch ${s.at.epoch}, step ${s.at.stepInEpoch} of ${stepsPerEpoch}: metrics.json and curves.svg hold the ${history.length} completed epoch${history.length === 1 ? '' : 's'}; ${kept()}; continue with --resume`;
-    guardWrite(join(outDir, 'metrics.json'), () => kept(), () => writeReport(outDir, c, params, history, { reason: s.kind, ...s.at, message }));
+    write(join(outDir, 'metrics.json'), () => kept(), () => writeReport(outDir, c, params, history, { reason: s.kind, ...s.at, message }));
     throw s.kind === 'diverged' ? new TrainingDivergedError(message, s.at) : new TrainingInterruptedError(message, s.at);
   }
-  if (!killed) guardWrite(join(outDir, 'metrics.json'), () => kept(), () => writeReport(outDir, c, params, history, end));
+  if (!killed) write(join(outDir, 'metrics.json'), () => kept(), () => writeReport(outDir, c, params, history, end));
   const final = history[history.length - 1];
   return { history, final, params, checkpoint: ckpt, end, ...(best ? { best: { epoch: best, checkpoint: bestFile } } : {}) };
 }

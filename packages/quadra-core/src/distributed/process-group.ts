@@ -1,0 +1,188 @@
+/**
+ * A process group: the ranks of a data-parallel run and the collectives between them (allReduce,
+ * broadcast, barrier) on cpu tensors, over Gloo (PyTorch's CPU collective library, Debian's
+ * libgloo) through @quadranet/lib's quadra_collectives.node. A world of one needs no module: every
+ * collective is then the identity, so code written for N ranks runs unchanged in one process.
+ *
+ * @example
+ * const pg = await initProcessGroup();            // RANK, WORLD_SIZE, MASTER_ADDR, ... from the launcher
+ * pg.allReduce(t, 'mean');                         // every rank now holds the mean of the ranks' t
+ * pg.destroy();
+ */
+import { loadDist, type NativeGroup } from '@quadranet/lib';
+import { ArgumentError, DeviceError, DistError } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+import { launchEnv, type LaunchEnv, type Launcher } from './launch-env.js';
+
+export type ReduceOp = 'sum' | 'mean';
+
+export interface InitOptions {
+  /** Overrides of the launcher's environment (see launchEnv). */
+  rank?: number;
+  worldSize?: number;
+  localRank?: number;
+  masterAddr?: string;
+  masterPort?: number;
+  /** How long meeting the other ranks and each collective may wait, in ms (default 120 000). */
+  timeoutMs?: number;
+  /** 'gloo' (cpu tensors; the default). */
+  backend?: 'gloo';
+  /** This rank's address for the mesh, or its interface (default: GLOO_SOCKET_IFNAME, else chosen from MASTER_ADDR). */
+  hostname?: string;
+  iface?: string;
+  /** The environment read instead of process.env. */
+  env?: Record<string, string | undefined>;
+}
+
+function wrap(err: unknown): never {
+  if (err instanceof Error && (err as { code?: string }).code === 'QUADRA_DIST') throw new DistError(err.message, { cause: err });
+  throw err;
+}
+
+function hostBuf(t: Tensor, what: string): Float32Array | Float64Array {
+  if (t.device !== 'cpu') throw new DeviceError(`${what}: the gloo process group reduces cpu tensors; this tensor is on ${t.device}`);
+  return t.buf() as Float32Array | Float64Array;
+}
+
+export class ProcessGroup {
+  readonly rank: number;
+  readonly worldSize: number;
+  readonly localRank: number;
+  readonly launcher: Launcher;
+  readonly backend: 'gloo' | 'local';
+  private native: NativeGroup | null;
+
+  /** @internal Use initProcessGroup. */
+  constructor(env: LaunchEnv, native: NativeGroup | null) {
+    this.rank = env.rank;
+    this.worldSize = env.worldSize;
+    this.localRank = env.localRank;
+    this.launcher = env.launcher;
+    this.native = native;
+    this.backend = native ? 'gloo' : 'local';
+  }
+
+  private live(what: string): NativeGroup | null {
+    if (this.destroyed) throw new DistError(`${what}: the process group was destroyed`);
+    return this.native;
+  }
+
+  private destroyed = false;
+
+  /** In place: every rank's `t` becomes the sum (or mean) of all ranks' `t`. Blocks until done. */
+  allReduce(t: Tensor, op: ReduceOp = 'sum'): void {
+    const g = this.live('allReduce');
+    const buf = hostBuf(t, 'allReduce');
+    if (op !== 'sum' && op !== 'mean') throw new ArgumentError(`allReduce: op must be 'sum' or 'mean', got ${JSON.stringify(op)}`);
+    if (g) {
+      try {
+        g.allreduceSync(buf);
+      } catch (err) {
+        wrap(err);
+      }
+    }
+    if (op === 'mean' && this.worldSize > 1) {
+      const s = 1 / this.worldSize;
+      for (let i = 0; i < buf.length; i++) buf[i] *= s;
+    }
+    t.markWritten();
+  }
+
+  /** In place: every rank's `t` becomes rank `root`'s. Blocks until done. */
+  broadcast(t: Tensor, root = 0): void {
+    const g = this.live('broadcast');
+    if (!Number.isInteger(root) || root < 0 || root >= this.worldSize) {
+      throw new ArgumentError(`broadcast: root must be a rank in [0, ${this.worldSize}), got ${root}`);
+    }
+    const buf = hostBuf(t, 'broadcast');
+    if (g) {
+      try {
+        g.broadcastSync(buf, root);
+      } catch (err) {
+        wrap(err);
+      }
+    }
+    t.markWritten();
+  }
+
+  /** Returns when every rank has called barrier(). */
+  barrier(): void {
+    const g = this.live('barrier');
+    try {
+      g?.barrierSync();
+    } catch (err) {
+      wrap(err);
+    }
+  }
+
+  /**
+   * @internal Starts summing a host buffer across the ranks in place and returns at once; wait(id)
+   * blocks for it. Ops run in the order started (the same on every rank).
+   */
+  allReduceStart(buf: Float32Array | Float64Array): number {
+    const g = this.live('allReduceStart');
+    if (!g) return 0;
+    try {
+      return g.allreduceStart(buf);
+    } catch (err) {
+      return wrap(err);
+    }
+  }
+
+  /** @internal Blocks until the op allReduceStart returned `id` for is done; throws DistError if it failed. */
+  wait(id: number): void {
+    const g = this.live('wait');
+    if (!g || id === 0) return;
+    try {
+      g.wait(id);
+    } catch (err) {
+      wrap(err);
+    }
+  }
+
+  /** Closes the connections (after the ops already started); idempotent. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.native?.close();
+    this.native = null;
+  }
+}
+
+/**
+ * Joins the process group this process was launched into (a world of one without a launcher).
+ * Resolves when every rank has joined; rejects with DistError after `timeoutMs` otherwise, and
+ * with DistUnavailableError when the collectives module is missing.
+ */
+export async function initProcessGroup(opts: InitOptions = {}): Promise<ProcessGroup> {
+  const base = launchEnv(opts.env ?? process.env);
+  const env: LaunchEnv = {
+    rank: opts.rank ?? base.rank,
+    worldSize: opts.worldSize ?? base.worldSize,
+    localRank: opts.localRank ?? base.localRank,
+    masterAddr: opts.masterAddr ?? base.masterAddr,
+    masterPort: opts.masterPort ?? base.masterPort,
+    launcher: base.launcher,
+  };
+  if (!Number.isInteger(env.worldSize) || env.worldSize < 1) throw new ArgumentError(`worldSize must be a positive integer, got ${env.worldSize}`);
+  if (!Number.isInteger(env.rank) || env.rank < 0 || env.rank >= env.worldSize) {
+    throw new ArgumentError(`rank must be an integer in [0, ${env.worldSize}), got ${env.rank}`);
+  }
+  const timeoutMs = opts.timeoutMs ?? 120_000;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new ArgumentError(`timeoutMs must be a positive integer, got ${timeoutMs}`);
+  if (opts.backend !== undefined && opts.backend !== 'gloo') {
+    throw new ArgumentError(`backend must be 'gloo', got ${JSON.stringify(opts.backend)}`);
+  }
+  if (env.worldSize === 1) return new ProcessGroup(env, null);
+  const mod = loadDist();
+  const iface = opts.iface ?? (opts.env ?? process.env).GLOO_SOCKET_IFNAME;
+  try {
+    const native = await mod.connect({
+      rank: env.rank, size: env.worldSize, masterAddr: env.masterAddr, masterPort: env.masterPort, timeoutMs,
+      ...(opts.hostname ? { hostname: opts.hostname } : {}), ...(iface ? { iface } : {}),
+    });
+    return new ProcessGroup(env, native);
+  } catch (err) {
+    return wrap(err);
+  }
+}
