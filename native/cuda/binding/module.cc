@@ -21,6 +21,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fn(exports, "resetPeak", ResetPeakJs);
   fn(exports, "emptyCache", EmptyCacheJs);
   fn(exports, "synchronize", SynchronizeJs);
+  fn(exports, "ncclStatus", NcclStatusJs);
+  fn(exports, "ncclUniqueId", NcclUniqueIdJs);
+  fn(exports, "ncclInit", NcclInitJs);
+  fn(exports, "ncclAllReduce", NcclAllReduceJs);
+  fn(exports, "ncclBroadcast", NcclBroadcastJs);
+  fn(exports, "ncclDestroy", NcclDestroyJs);
   Napi::Object k = Napi::Object::New(env);
 #define QC_REGISTER(name) fn(k, #name, name##Js);
   QUADRA_KERNELS(QC_REGISTER)

@@ -4,7 +4,6 @@
 // (LD_LIBRARY_PATH, ld.so.cache), $CUDA_HOME / $CUDA_PATH / /usr/local/cuda, then nvidia wheels
 // found by globbing the usual Python prefixes (no python3 is run).
 #include <dlfcn.h>
-#include <glob.h>
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -15,69 +14,12 @@
 #include "qcuda/check.h"
 #include "qcuda/cublas_api.h"
 #include "qcuda/device.h"
+#include "qcuda/lib_search.h"
 
 namespace qc {
 namespace {
 
 const char* const kSonames[] = {"libcublas.so.13", "libcublas.so.12"};
-
-bool IsDir(const std::string& p) {
-  struct stat st;
-  return stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-std::vector<std::string> Glob(const std::string& pattern) {
-  std::vector<std::string> out;
-  glob_t g{};
-  if (glob(pattern.c_str(), GLOB_NOSORT, nullptr, &g) == 0) {
-    for (size_t i = 0; i < g.gl_pathc; ++i) out.push_back(g.gl_pathv[i]);
-  }
-  globfree(&g);
-  return out;
-}
-
-// Folders that may hold libcublas.so.N, in search order (after QUADRA_CUBLAS_PATH and the loader).
-std::vector<std::string> CandidateDirs() {
-  std::vector<std::string> dirs;
-  auto env_dirs = [&](const char* var, const char* suffix) {
-    if (const char* v = std::getenv(var)) {
-      std::string s(v);
-      size_t start = 0;
-      while (start <= s.size()) {
-        size_t end = s.find(':', start);
-        if (end == std::string::npos) end = s.size();
-        if (end > start) dirs.push_back(s.substr(start, end - start) + suffix);
-        start = end + 1;
-      }
-    }
-  };
-  env_dirs("LD_LIBRARY_PATH", "");
-  env_dirs("CUDA_HOME", "/lib64");
-  env_dirs("CUDA_PATH", "/lib64");
-  dirs.push_back("/usr/local/cuda/lib64");
-  // Python prefixes: system, /usr/local, virtual environments under /opt and $HOME, conda.
-  std::vector<std::string> site = {
-      "/usr/lib/python3*/site-packages", "/usr/lib/python3*/dist-packages",
-      "/usr/local/lib/python3*/site-packages", "/usr/local/lib/python3*/dist-packages",
-      "/opt/*/.venv/lib/python3*/site-packages", "/opt/*/venv/lib/python3*/site-packages",
-      "/opt/*/lib/python3*/site-packages", "/opt/conda/lib/python3*/site-packages",
-      "/root/.local/lib/python3*/site-packages", "/root/.venv/lib/python3*/site-packages",
-  };
-  for (const char* var : {"VIRTUAL_ENV", "CONDA_PREFIX", "HOME"}) {
-    if (const char* v = std::getenv(var)) {
-      site.push_back(std::string(v) + "/lib/python3*/site-packages");
-      site.push_back(std::string(v) + "/.local/lib/python3*/site-packages");
-    }
-  }
-  if (const char* v = std::getenv("CONDA_PREFIX")) dirs.push_back(std::string(v) + "/lib");
-  for (const std::string& s : site) {
-    // nvidia-cublas-cu12 installs nvidia/cublas/lib; the CUDA 13 wheels use nvidia/cu13/lib.
-    for (const char* sub : {"/nvidia/cu13/lib", "/nvidia/cublas/lib", "/nvidia/cu12/lib"}) {
-      for (const std::string& d : Glob(s + sub)) dirs.push_back(d);
-    }
-  }
-  return dirs;
-}
 
 struct Loaded {
   bool ok = false;
@@ -143,7 +85,7 @@ Loaded LoadOnce() {
   };
   if (const char* explicit_path = std::getenv("QUADRA_CUBLAS_PATH")) {
     std::string p(explicit_path);
-    if (IsDir(p)) {
+    if (IsDirectory(p)) {
       for (const char* so : kSonames) attempt(p + "/" + so);
     } else {
       attempt(p);
@@ -151,7 +93,8 @@ Loaded LoadOnce() {
   }
   for (const char* so : kSonames) attempt(so);  // LD_LIBRARY_PATH, ld.so.cache, RUNPATH
   if (!lib) {
-    for (const std::string& d : CandidateDirs()) {
+    // nvidia-cublas-cu12 installs nvidia/cublas/lib; the CUDA 13 wheels use nvidia/cu13/lib.
+    for (const std::string& d : LibrarySearchDirs({"/nvidia/cu13/lib", "/nvidia/cublas/lib", "/nvidia/cu12/lib"})) {
       for (const char* so : kSonames) {
         std::string p = d + "/" + so;
         struct stat st;

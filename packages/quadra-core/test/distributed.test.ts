@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { distModulePaths } from '@quadranet/lib';
+import { cudaModulePaths, distModulePaths } from '@quadranet/lib';
 import { describe, expect, it } from 'vitest';
 import * as q from '../src/index.js';
 
@@ -59,7 +60,33 @@ describe('a world of one', () => {
   it('rejects bad options with the argument named', async () => {
     await expect(initProcessGroup({ env: {}, rank: 2, worldSize: 2 })).rejects.toThrow(/rank must be an integer in \[0, 2\), got 2/);
     await expect(initProcessGroup({ env: {}, timeoutMs: 0 })).rejects.toThrow(/timeoutMs must be a positive integer/);
-    await expect(initProcessGroup({ env: {}, backend: 'mpi' as 'gloo' })).rejects.toThrow(/backend must be 'gloo'/);
+    await expect(initProcessGroup({ env: {}, backend: 'mpi' as 'gloo' })).rejects.toThrow(/backend must be 'gloo' or 'nccl'/);
+  });
+});
+
+describe('the NCCL backend (never run on a GPU: no multi-GPU machine has been available)', () => {
+  it('loads NCCL only when asked, and its absence (or no GPU) is one clear error before any rank waits', async () => {
+    const t0 = Date.now();
+    const err = await initProcessGroup({ env: {}, backend: 'nccl', rank: 0, worldSize: 2, masterPort: 29999, timeoutMs: 60_000 }).catch((e: unknown) => e);
+    expect(Date.now() - t0).toBeLessThan(10_000); // failed at once, not at the rendezvous timeout
+    expect(err).toBeInstanceOf(q.QuadraError);
+    expect((err as Error).message).toMatch(/CUDA|NCCL|libnccl/);
+  });
+
+  it('the CUDA module reports where it looked for libnccl.so.2 (where the module is built)', () => {
+    const file = cudaModulePaths().find((p) => existsSync(p));
+    if (!file) return;
+    const mod = createRequire(import.meta.url)(file) as { ncclStatus(): { available: boolean; reason: string } };
+    const st = mod.ncclStatus();
+    expect(typeof st.available).toBe('boolean');
+    if (!st.available) expect(st.reason).toMatch(/libnccl\.so\.2[\s\S]*QUADRA_NCCL_PATH/);
+    else expect(st.reason).toMatch(/^NCCL \d/);
+  });
+
+  it('a world of one needs neither NCCL nor a GPU', async () => {
+    const pg = await initProcessGroup({ env: {}, backend: 'nccl' });
+    expect(pg.backend).toBe('local');
+    pg.destroy();
   });
 });
 

@@ -38,7 +38,7 @@ export {
 } from './env.js';
 export { checkOptionKeys, checkOptions, optionKeys } from './options.js';
 export { loadCuda, cudaStatus, cudaModulePaths } from './cuda/load.js';
-export type { DeviceArray, CudaStatus, CudaMemory, CudaBackend, CudaKernelTable } from './cuda/api.js';
+export type { DeviceArray, CudaStatus, CudaMemory, CudaBackend, CudaKernelTable, CudaNccl } from './cuda/api.js';
 export { loadDist, distModulePaths } from './collectives/load.js';
 export type { DistConnectOptions, DistNativeModule, NativeGroup } from './collectives/load.js';
 export { KERNEL_NAMES } from './kernel-table.js';

@@ -3,13 +3,17 @@
  * broadcast, barrier) on cpu tensors, over Gloo (PyTorch's CPU collective library, Debian's
  * libgloo) through @quadranet/lib's quadra_collectives.node. A world of one needs no module: every
  * collective is then the identity, so code written for N ranks runs unchanged in one process.
+ * With backend 'nccl' the group also holds an NCCL communicator (libnccl.so.2, loaded at run time
+ * by the CUDA module), made from an id rank 0 broadcasts over Gloo, and cuda tensors go through it;
+ * it has not run on a GPU yet (no multi-GPU machine has been available to the project).
  *
  * @example
  * const pg = await initProcessGroup();            // RANK, WORLD_SIZE, MASTER_ADDR, ... from the launcher
  * pg.allReduce(t, 'mean');                         // every rank now holds the mean of the ranks' t
  * pg.destroy();
  */
-import { loadDist, type NativeGroup } from '@quadranet/lib';
+import { DistUnavailableError, loadDist, type CudaNccl, type NativeGroup } from '@quadranet/lib';
+import { cudaRuntime } from '../backends/cuda/runtime.js';
 import { ArgumentError, DeviceError, DistError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { launchEnv, type LaunchEnv, type Launcher } from './launch-env.js';
@@ -25,8 +29,8 @@ export interface InitOptions {
   masterPort?: number;
   /** How long meeting the other ranks and each collective may wait, in ms (default 120 000). */
   timeoutMs?: number;
-  /** 'gloo' (cpu tensors; the default). */
-  backend?: 'gloo';
+  /** 'gloo' (cpu tensors; the default), or 'nccl' (cuda tensors over NCCL, cpu tensors over Gloo). */
+  backend?: 'gloo' | 'nccl';
   /** This rank's address for the mesh, or its interface (default: GLOO_SOCKET_IFNAME, else chosen from MASTER_ADDR). */
   hostname?: string;
   iface?: string;
@@ -40,8 +44,14 @@ function wrap(err: unknown): never {
 }
 
 function hostBuf(t: Tensor, what: string): Float32Array | Float64Array {
-  if (t.device !== 'cpu') throw new DeviceError(`${what}: the gloo process group reduces cpu tensors; this tensor is on ${t.device}`);
+  if (t.device !== 'cpu') throw new DeviceError(`${what}: the gloo process group reduces cpu tensors; this tensor is on ${t.device} (use backend 'nccl')`);
   return t.buf() as Float32Array | Float64Array;
+}
+
+/** An NCCL communicator and the functions that use it. */
+interface NcclComm {
+  nccl: CudaNccl;
+  comm: object;
 }
 
 export class ProcessGroup {
@@ -49,17 +59,33 @@ export class ProcessGroup {
   readonly worldSize: number;
   readonly localRank: number;
   readonly launcher: Launcher;
-  readonly backend: 'gloo' | 'local';
+  readonly backend: 'gloo' | 'nccl' | 'local';
   private native: NativeGroup | null;
+  private nccl: NcclComm | null;
 
   /** @internal Use initProcessGroup. */
-  constructor(env: LaunchEnv, native: NativeGroup | null) {
+  constructor(env: LaunchEnv, native: NativeGroup | null, nccl: NcclComm | null = null) {
     this.rank = env.rank;
     this.worldSize = env.worldSize;
     this.localRank = env.localRank;
     this.launcher = env.launcher;
     this.native = native;
-    this.backend = native ? 'gloo' : 'local';
+    this.nccl = nccl;
+    this.backend = nccl ? 'nccl' : native ? 'gloo' : 'local';
+  }
+
+  /** A cuda tensor's collective over NCCL (queued on the device stream); false for a cpu tensor. */
+  private onDevice(t: Tensor, what: string, run: (n: NcclComm) => void): boolean {
+    if (t.device === 'cpu') return false;
+    if (this.worldSize === 1) return true;
+    if (!this.nccl) throw new DeviceError(`${what}: this tensor is on ${t.device}; cuda tensors need a process group made with backend 'nccl'`);
+    try {
+      run(this.nccl);
+    } catch (err) {
+      wrap(err);
+    }
+    t.markWritten();
+    return true;
   }
 
   private live(what: string): NativeGroup | null {
@@ -72,8 +98,13 @@ export class ProcessGroup {
   /** In place: every rank's `t` becomes the sum (or mean) of all ranks' `t`. Blocks until done. */
   allReduce(t: Tensor, op: ReduceOp = 'sum'): void {
     const g = this.live('allReduce');
-    const buf = hostBuf(t, 'allReduce');
     if (op !== 'sum' && op !== 'mean') throw new ArgumentError(`allReduce: op must be 'sum' or 'mean', got ${JSON.stringify(op)}`);
+    if (this.onDevice(t, 'allReduce', (n) => {
+      const x = t.deviceData();
+      n.nccl.allReduce(n.comm, x);
+      if (op === 'mean') cudaRuntime().kernels.Scale(x, 1 / this.worldSize, x);
+    })) return;
+    const buf = hostBuf(t, 'allReduce');
     if (g) {
       try {
         g.allreduceSync(buf);
@@ -94,6 +125,7 @@ export class ProcessGroup {
     if (!Number.isInteger(root) || root < 0 || root >= this.worldSize) {
       throw new ArgumentError(`broadcast: root must be a rank in [0, ${this.worldSize}), got ${root}`);
     }
+    if (this.onDevice(t, 'broadcast', (n) => n.nccl.broadcast(n.comm, t.deviceData(), root))) return;
     const buf = hostBuf(t, 'broadcast');
     if (g) {
       try {
@@ -144,6 +176,8 @@ export class ProcessGroup {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    if (this.nccl) this.nccl.nccl.destroy(this.nccl.comm);
+    this.nccl = null;
     this.native?.close();
     this.native = null;
   }
@@ -170,10 +204,16 @@ export async function initProcessGroup(opts: InitOptions = {}): Promise<ProcessG
   }
   const timeoutMs = opts.timeoutMs ?? 120_000;
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new ArgumentError(`timeoutMs must be a positive integer, got ${timeoutMs}`);
-  if (opts.backend !== undefined && opts.backend !== 'gloo') {
-    throw new ArgumentError(`backend must be 'gloo', got ${JSON.stringify(opts.backend)}`);
+  if (opts.backend !== undefined && opts.backend !== 'gloo' && opts.backend !== 'nccl') {
+    throw new ArgumentError(`backend must be 'gloo' or 'nccl', got ${JSON.stringify(opts.backend)}`);
   }
   if (env.worldSize === 1) return new ProcessGroup(env, null);
+  // NCCL first: a missing library fails here, before any rank waits for the others
+  const nccl = opts.backend === 'nccl' ? cudaRuntime().nccl : null;
+  if (nccl) {
+    const st = nccl.status();
+    if (!st.available) throw new DistUnavailableError(st.reason, `backend 'nccl': ${st.reason}`);
+  }
   const mod = loadDist();
   const iface = opts.iface ?? (opts.env ?? process.env).GLOO_SOCKET_IFNAME;
   try {
@@ -181,7 +221,11 @@ export async function initProcessGroup(opts: InitOptions = {}): Promise<ProcessG
       rank: env.rank, size: env.worldSize, masterAddr: env.masterAddr, masterPort: env.masterPort, timeoutMs,
       ...(opts.hostname ? { hostname: opts.hostname } : {}), ...(iface ? { iface } : {}),
     });
-    return new ProcessGroup(env, native);
+    if (!nccl) return new ProcessGroup(env, native);
+    // rank 0's NCCL id reaches the others over Gloo (128 bytes as 16 float64s, copied bit for bit)
+    const id = env.rank === 0 ? nccl.uniqueId() : new Uint8Array(128);
+    native.broadcastSync(new Float64Array(id.buffer, id.byteOffset, 16), 0);
+    return new ProcessGroup(env, native, { nccl, comm: nccl.init(id, env.rank, env.worldSize) });
   } catch (err) {
     return wrap(err);
   }

@@ -43,6 +43,24 @@ export interface CudaBackend {
   fill(dst: DeviceArray, value: number): void;
   memory(): CudaMemory; resetPeak(): void; emptyCache(): void; synchronize(): void;
   kernels: CudaKernelTable;
+  /** NCCL for data-parallel training across GPUs, loaded on first use (see CudaNccl). */
+  nccl: CudaNccl;
+}
+
+/**
+ * NCCL collectives on device arrays (libnccl.so.2 found at run time: QUADRA_NCCL_PATH, the
+ * loader's search, the Python environment's nvidia-nccl wheel). The ops are queued on the module's
+ * stream in order with the kernels. Every method but status() throws when NCCL is unavailable.
+ */
+export interface CudaNccl {
+  status(): { available: boolean; reason: string };
+  /** The 128-byte id one rank makes and hands to the others (over the CPU process group). */
+  uniqueId(): Uint8Array;
+  /** Joins the communicator; blocks until every rank has. */
+  init(id: Uint8Array, rank: number, size: number): object;
+  allReduce(comm: object, x: DeviceArray): void;
+  broadcast(comm: object, x: DeviceArray, root: number): void;
+  destroy(comm: object): void;
 }
 
 export type {

@@ -28,6 +28,12 @@ export interface CudaNativeModule {
   synchronize(): void;
   kernels: CudaKernelTable;
   version: string;
+  ncclStatus(): { available: boolean; reason: string };
+  ncclUniqueId(): Uint8Array;
+  ncclInit(id: Uint8Array, rank: number, size: number): object;
+  ncclAllReduce(comm: object, x: DeviceArray): void;
+  ncclBroadcast(comm: object, x: DeviceArray, root: number): void;
+  ncclDestroy(comm: object): void;
 }
 
 const require = createRequire(import.meta.url);
@@ -138,6 +144,14 @@ export function loadCuda(): CudaBackend {
     emptyCache: () => native.emptyCache(),
     synchronize: () => native.synchronize(),
     kernels: native.kernels,
+    nccl: {
+      status: () => native.ncclStatus(),
+      uniqueId: () => native.ncclUniqueId(),
+      init: (id, rank, size) => native.ncclInit(id, rank, size),
+      allReduce: (comm, x) => native.ncclAllReduce(comm, x),
+      broadcast: (comm, x, root) => native.ncclBroadcast(comm, x, root),
+      destroy: (comm) => native.ncclDestroy(comm),
+    },
   };
   return backend;
 }
