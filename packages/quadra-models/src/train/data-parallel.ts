@@ -12,11 +12,13 @@ import { distributed, type nn } from '@quadranet/core';
 export interface DataParallel {
   group: distributed.ProcessGroup;
   reducer: distributed.GradientReducer;
+  /** The last step's loss/accuracy sum across the ranks, in ms. */
+  statsMs: number;
 }
 
 export function createDataParallel(group: distributed.ProcessGroup | undefined, model: nn.Module, bucketMb?: number): DataParallel | null {
   if (!group || group.worldSize === 1) return null;
-  return { group, reducer: new distributed.GradientReducer(group, model.parameters(), bucketMb ? { bucketMb } : {}) };
+  return { group, reducer: new distributed.GradientReducer(group, model.parameters(), bucketMb ? { bucketMb } : {}), statsMs: 0 };
 }
 
 /** Rank `rank`'s share [lo, hi) of `n` items: contiguous, sizes differing by at most one. */

@@ -39,6 +39,12 @@ export interface StepInfo {
   acc: number;
   lr: number;
   imagesPerSecond: number;
+  /**
+   * Data-parallel runs: this step's time in the gradient reduction, in ms: `waitMs` is the
+   * communication the backward did not hide (finish() waiting), `packMs`/`unpackMs` the copies
+   * into and out of the buckets, `statsMs` the small loss/accuracy sum; `bytes` reduced per rank.
+   */
+  comm?: { waitMs: number; packMs: number; unpackMs: number; statsMs: number; bytes: number };
 }
 
 export interface StartInfo {
@@ -177,7 +183,9 @@ export function lossAndGradients(
   if (reducer) {
     reducer.finish();
     // the global batch's mean loss and hits: the ranks' shares add up
+    const t0 = performance.now();
     [lv, hits] = sumAcross(reduce!.dp, [lv * reduce!.weight, hits]);
+    reduce!.dp.statsMs = performance.now() - t0;
   }
   return { loss: lv, hits, gradNorm: optim.clipGradNorm(model.parameters(), c.clipGrad > 0 ? c.clipGrad : Infinity) };
 }
@@ -350,6 +358,7 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
         hooks.onStep?.({
           epoch: epoch + 1, step, stepInEpoch: inEpoch, stepsPerEpoch, loss: lv, acc: hits / b.size, lr,
           imagesPerSecond: seen / ((performance.now() - t0) / 1000),
+          ...(dp ? { comm: { ...dp.reducer.times, statsMs: dp.statsMs } } : {}),
         });
         midEpochCheckpoint();
       }
