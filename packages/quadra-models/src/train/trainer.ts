@@ -166,7 +166,8 @@ export function lossAndGradients(
   reduce?: { dp: DataParallel; weight: number },
 ): { loss: number; hits: number; gradNorm: number } {
   const reducer = reduce?.dp.reducer;
-  reducer?.begin(reduce!.weight);
+  // the rank's share of the global batch weighs its gradients through the backward's seed
+  reducer?.begin(1);
   let lv = 0;
   let hits = 0;
   if (b.size > 0) {
@@ -175,7 +176,8 @@ export function lossAndGradients(
       const l = trainLoss(logits, b.labels, targets, c.labelSmoothing);
       return { loss: l, hits: countCorrect(logits.dataSync(), b.labels, logits.shape[1]) };
     });
-    r.loss.backward(undefined, reducer ? { onGradReady: reducer.onGradReady } : {});
+    if (reducer) r.loss.backward(tensor(new Float32Array([reduce!.weight]), r.loss.shape, { device }), { onGradReady: reducer.onGradReady });
+    else r.loss.backward();
     lv = r.loss.item();
     hits = r.hits;
     r.loss.dispose();
