@@ -49,13 +49,6 @@ void* TryOpen(const std::string& path, std::string* why) {
   return h;
 }
 
-template <class F>
-bool Sym(void* lib, const char* name, F* out, std::string* why) {
-  *out = reinterpret_cast<F>(dlsym(lib, name));
-  if (!*out) *why = std::string("symbol ") + name + " missing";
-  return *out != nullptr;
-}
-
 const char* StatusName(cublasStatus_t s) {
   switch (s) {
     case CUBLAS_STATUS_SUCCESS: return "CUBLAS_STATUS_SUCCESS";

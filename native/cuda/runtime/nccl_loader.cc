@@ -25,13 +25,6 @@ struct Loaded {
   int version = 0;
 };
 
-template <class F>
-bool Sym(void* lib, const char* name, F* out, std::string* why) {
-  *out = reinterpret_cast<F>(dlsym(lib, name));
-  if (!*out) *why = std::string("symbol ") + name + " missing";
-  return *out != nullptr;
-}
-
 Loaded LoadOnce() {
   Loaded L;
   std::vector<std::string> tried;
