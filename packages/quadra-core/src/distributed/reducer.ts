@@ -65,7 +65,8 @@ export class GradientReducer {
       cur = [];
       bytes = 0;
     };
-    for (const p of [...params].reverse()) {
+    // frozen parameters (requiresGrad false) are left alone, as the optimizer leaves them
+    for (const p of params.filter((q) => q.requiresGrad).reverse()) {
       if (p.device !== 'cpu') throw new ArgumentError(`GradientReducer: parameters must be cpu tensors, got one on ${p.device}`);
       if (dtype !== null && p.dtype !== dtype) close();
       dtype = p.dtype;

@@ -313,6 +313,9 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
       let skipped = at?.skipped ?? 0;
       let aborted = false;
       const order = permutation(trainSet.n, mix(c.seed, epoch, 1));
+      // data-parallel: each rank's own stream for drop path (the same on every rank would repeat one
+      // mask pattern in every shard); the batches themselves come from the seeds above, alike on all
+      if (dp) manualSeed(mix(c.seed, epoch, 5 + dp.group.rank));
       // every `every` steps (a skipped one too), unless the epoch ends here and writes its own
       const midEpochCheckpoint = () => {
         if (!(every > 0 && step % every === 0 && inEpoch < stepsPerEpoch)) return;
