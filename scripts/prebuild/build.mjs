@@ -1,7 +1,7 @@
 // One prebuild per platform with prebuildify driving cmake-js (through gyp-shim.mjs), in a staging
 // folder so the development build in packages/quadra-lib/build is left alone. Output:
 // packages/quadra-lib/prebuilds/linux-<arch>/quadra.node plus the libraries it needs, and for
-// linux-x64 the CUDA module in its own sub-folder cuda/ (node-gyp-build takes the first *.node of
+// linux-x64 the CUDA module and the collectives module in their own sub-folders cuda/ and collectives/ (node-gyp-build takes the first *.node of
 // a folder, so the CPU module must be the only one at the top).
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +28,8 @@ export function prebuild(root, arch) {
   const defines = ['CMAKE_BUILD_TYPE=Release'];
   if (arch === 'x64') {
     if (process.arch !== 'x64') throw new Error(`the linux-x64 prebuild is built on x86-64 only (this is ${process.arch})`);
-    env.QUADRA_PREBUILD_LIBDIRS = ['/usr/lib/x86_64-linux-gnu', '/lib/x86_64-linux-gnu'].join(':');
+    // /usr/lib: Debian's libgloo.so.0 (the collectives module) lives there, not in the multiarch folder
+    env.QUADRA_PREBUILD_LIBDIRS = ['/usr/lib/x86_64-linux-gnu', '/lib/x86_64-linux-gnu', '/usr/lib'].join(':');
   } else if (arch === 'arm64') {
     const sysroot = ensureSysroot(join(root, '.tools'));
     defines.push(`CMAKE_TOOLCHAIN_FILE=${join(root, 'scripts', 'prebuild', 'aarch64-toolchain.cmake')}`,
@@ -49,16 +50,17 @@ export function prebuild(root, arch) {
   const r = spawnSync(process.execPath, args, { cwd: stage, env, stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`prebuildify for linux-${arch} failed (exit ${r.status})`);
 
-  // The CUDA module and its libraries, if nvcc built one: its own sub-folder.
-  const cudaBuild = join(stage, 'build', 'Release', 'cuda');
-  if (existsSync(cudaBuild)) {
-    const files = readdirSync(cudaBuild).filter((f) => /\.node$|\.so(\.\d+)*$/.test(f));
-    if (files.length) {
-      mkdirSync(join(out, 'cuda'), { recursive: true });
-      for (const f of files) copyFileSync(join(cudaBuild, f), join(out, 'cuda', f));
-      const strip = env.PREBUILD_STRIP_BIN ?? 'strip';
-      for (const f of files.filter((x) => x.endsWith('.node'))) spawnSync(strip, ['--strip-all', join(out, 'cuda', f)], { stdio: 'inherit' });
-    }
+  // The CUDA module (if nvcc built one) and the collectives module (if Gloo was found), with the
+  // libraries bundled beside them: each in its own sub-folder.
+  for (const sub of ['cuda', 'collectives']) {
+    const built = join(stage, 'build', 'Release', sub);
+    if (!existsSync(built)) continue;
+    const files = readdirSync(built).filter((f) => /\.node$|\.so(\.\d+)*$/.test(f));
+    if (!files.length) continue;
+    mkdirSync(join(out, sub), { recursive: true });
+    for (const f of files) copyFileSync(join(built, f), join(out, sub, f));
+    const strip = env.PREBUILD_STRIP_BIN ?? 'strip';
+    for (const f of files.filter((x) => x.endsWith('.node'))) spawnSync(strip, ['--strip-all', join(out, sub, f)], { stdio: 'inherit' });
   }
   return out;
 }

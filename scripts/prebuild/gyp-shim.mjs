@@ -31,8 +31,11 @@ if (r.status !== 0) process.exit(r.status ?? 1);
 const release = join('build', 'Release');
 const libDirs = (env.QUADRA_PREBUILD_LIBDIRS ?? '').split(':').filter(Boolean);
 const modules = [join(release, 'quadra.node')];
-if (existsSync(join(release, 'cuda'))) {
-  modules.push(...readdirSync(join(release, 'cuda')).filter((f) => f.endsWith('.node')).map((f) => join(release, 'cuda', f)));
+// the CUDA module and, where Gloo was found, the collectives module: each in its own sub-folder
+for (const sub of ['cuda', 'collectives']) {
+  if (existsSync(join(release, sub))) {
+    modules.push(...readdirSync(join(release, sub)).filter((f) => f.endsWith('.node')).map((f) => join(release, sub, f)));
+  }
 }
 for (const m of modules) {
   const copied = bundleLibs(m, libDirs);

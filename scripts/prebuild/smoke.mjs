@@ -112,6 +112,24 @@ if (existsSync(`${dirname(binary)}/cuda/quadra_cuda.node`)) {
   }
 }
 
-const summary = { platform: `${process.platform}-${process.arch}`, binary, simd: info.simd, convSimd: info.convSimd, gemm: info.gemm, cuda, checks, failures };
+// The collectives module, where the prebuild carries one (linux-x64 with Gloo bundled): a process
+// group of one joins through our rendezvous store and an allreduce leaves its buffer as it was.
+let collectives = null;
+if (existsSync(`${dirname(binary)}/collectives/quadra_collectives.node`)) {
+  checks++;
+  try {
+    const m = lib.loadDist();
+    const g = await m.connect({ rank: 0, size: 1, masterAddr: '127.0.0.1', masterPort: 20000 + (process.pid % 20000), timeoutMs: 10000 });
+    const a = Float32Array.of(1, 2, 3);
+    await g.allreduce(a);
+    g.close();
+    collectives = m.backend;
+    if (a.join() !== '1,2,3') failures.push(`collectives: allreduce in a group of one changed the buffer to ${a.join()}`);
+  } catch (err) {
+    failures.push(`collectives: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+const summary = { platform: `${process.platform}-${process.arch}`, binary, simd: info.simd, convSimd: info.convSimd, gemm: info.gemm, cuda, collectives, checks, failures };
 console.log(JSON.stringify(summary));
 process.exit(failures.length ? 1 : 0);
