@@ -48,7 +48,6 @@ Napi::Error DistError(Napi::Env env, const std::string& msg) {
 
 class GroupWrap : public Napi::ObjectWrap<GroupWrap> {
  public:
-  static Napi::FunctionReference* ctor;
 
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "Group", {
@@ -74,13 +73,20 @@ class GroupWrap : public Napi::ObjectWrap<GroupWrap> {
     group_.reset(info[0].As<Napi::External<Group>>().Data());
     tsfn_ = Tsfn::New(info.Env(), "quadra-dist", 0, 1);
     tsfn_.Unref(info.Env());
+    // At environment teardown (process exit, a worker thread ending) this hook runs before the
+    // thread-safe function's own (hooks run in reverse order), so Shutdown still finds it alive.
+    env_ = info.Env();
+    napi_add_env_cleanup_hook(env_, &GroupWrap::AtExit, this);
   }
 
   ~GroupWrap() override { Shutdown(); }
 
  private:
+  static void AtExit(void* self) { static_cast<GroupWrap*>(self)->Shutdown(); }
+
   void Shutdown() {
     if (!group_) return;
+    napi_remove_env_cleanup_hook(env_, &GroupWrap::AtExit, this);
     group_->Close();
     group_.reset();
     started_.clear();
@@ -175,10 +181,14 @@ class GroupWrap : public Napi::ObjectWrap<GroupWrap> {
     auto it = started_.find(static_cast<uint64_t>(info[0].As<Napi::Number>().DoubleValue()));
     if (it == started_.end()) throw Napi::RangeError::New(env, "id: no started op with this id (each is waited for once)");
     std::shared_ptr<Ticket> t = it->second.ticket;
-    started_.erase(it);
-    std::unique_lock<std::mutex> lock(t->mu);
-    t->cv.wait(lock, [&] { return t->done; });
-    if (!t->error.empty()) throw DistError(env, t->error);
+    std::string error;
+    {
+      std::unique_lock<std::mutex> lock(t->mu);
+      t->cv.wait(lock, [&] { return t->done; });
+      error = t->error;
+    }
+    started_.erase(it);  // the buffer's reference goes only once the worker is done with it
+    if (!error.empty()) throw DistError(env, error);
     return env.Undefined();
   }
 
@@ -218,13 +228,13 @@ class GroupWrap : public Napi::ObjectWrap<GroupWrap> {
     Napi::ObjectReference keep;  // the buffer, alive until waited for
   };
   std::unique_ptr<Group> group_;
+  napi_env env_ = nullptr;
   Tsfn tsfn_;
   int pending_ = 0;
   uint64_t next_ticket_ = 1;
   std::map<uint64_t, Started> started_;
 };
 
-Napi::FunctionReference* GroupWrap::ctor = nullptr;
 
 void Settle(Napi::Env env, Napi::Function, void*, Pending* p) {
   std::unique_ptr<Pending> own(p);
@@ -250,7 +260,7 @@ class ConnectWorker : public Napi::AsyncWorker {
   }
   void OnOK() override {
     Napi::Env env = Env();
-    Napi::Object obj = GroupWrap::ctor->New({Napi::External<Group>::New(env, group_.release())});
+    Napi::Object obj = env.GetInstanceData<Napi::FunctionReference>()->New({Napi::External<Group>::New(env, group_.release())});
     deferred_.Resolve(obj);
   }
   void OnError(const Napi::Error& e) override { deferred_.Reject(DistError(Env(), e.Message()).Value()); }
@@ -292,6 +302,7 @@ Napi::Value Connect(const Napi::CallbackInfo& info) {
   if (opts.master_addr.empty()) throw Napi::TypeError::New(env, "masterAddr: expected a host name or address");
   opts.hostname = StringField(o, "hostname");
   opts.iface = StringField(o, "iface");
+  opts.run_id = StringField(o, "runId");
   auto* w = new ConnectWorker(env, std::move(opts));
   Napi::Promise p = w->Promise();
   w->Queue();
@@ -299,8 +310,8 @@ Napi::Value Connect(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  Napi::Function cls = GroupWrap::Define(env);
-  GroupWrap::ctor = new Napi::FunctionReference(Napi::Persistent(cls));
+  // the class per environment (each worker thread that loads the module has its own)
+  env.SetInstanceData(new Napi::FunctionReference(Napi::Persistent(GroupWrap::Define(env))));
   exports.Set("connect", Napi::Function::New(env, Connect, "connect"));
   exports.Set("backend", Napi::String::New(env, "gloo"));
   exports.Set("version", Napi::String::New(env, QUADRA_VERSION));

@@ -8,6 +8,7 @@
 #include <gloo/barrier.h>
 #include <gloo/broadcast.h>
 #include <gloo/math.h>
+#include <gloo/rendezvous/prefix_store.h>
 #include <gloo/transport/tcp/device.h>
 
 namespace quadra::dist {
@@ -58,13 +59,16 @@ void Broadcast(const std::shared_ptr<gloo::Context>& ctx, void* data, size_t n, 
 }  // namespace
 
 Group::Group(const GroupOptions& o) : rank_(o.rank), size_(o.size), timeout_(o.timeout) {
-  if (o.rank == 0) server_ = std::make_unique<StoreServer>(o.master_port);
+  if (o.rank == 0) server_ = std::make_unique<StoreServer>(o.master_port, IsLoopback(o.master_addr));
   store_ = std::make_unique<TcpStore>(o.master_addr, o.master_port, o.timeout);
+  // keys of this run only (a store left by another run on the same port is never read as ours)
+  if (!o.run_id.empty()) prefixed_ = std::make_unique<gloo::rendezvous::PrefixStore>(o.run_id, *store_);
   auto device = MakeDevice(o);
   context_ = std::make_shared<gloo::rendezvous::Context>(o.rank, o.size);
   context_->setTimeout(o.timeout);
   try {
-    context_->connectFullMesh(*store_, device);
+    if (prefixed_) context_->connectFullMesh(*prefixed_, device);
+    else context_->connectFullMesh(*store_, device);
   } catch (const std::exception& e) {
     throw std::runtime_error(std::string("rank ") + std::to_string(o.rank) + " could not connect to the other " +
                              std::to_string(o.size - 1) + " ranks: " + e.what());
@@ -95,6 +99,7 @@ void Group::Close() {
   cv_.notify_all();
   if (worker_.joinable()) worker_.join();
   context_.reset();
+  prefixed_.reset();
   store_.reset();
   server_.reset();
 }

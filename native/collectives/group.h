@@ -27,6 +27,7 @@ struct GroupOptions {
   std::string hostname;  // this rank's address for the mesh ("" = chosen from master_addr)
   std::string iface;     // or a network interface (GLOO_SOCKET_IFNAME)
   std::chrono::milliseconds timeout{60000};
+  std::string run_id;    // prefixes every rendezvous key ("" = none)
 };
 
 enum class OpKind { kAllreduceSum, kBroadcast, kBarrier };
@@ -67,6 +68,7 @@ class Group {
   std::chrono::milliseconds timeout_;
   std::unique_ptr<StoreServer> server_;
   std::unique_ptr<TcpStore> store_;
+  std::unique_ptr<gloo::rendezvous::Store> prefixed_;
   std::shared_ptr<gloo::rendezvous::Context> context_;
   uint32_t tag_ = 0;
   std::string failed_;

@@ -68,7 +68,7 @@ void SendBlob(int fd, const char* data, uint32_t n) {
 std::vector<char> RecvBlob(int fd, Clock::time_point deadline, const std::string& what) {
   uint32_t n = 0;
   if (!RecvAll(fd, &n, 4, deadline, what)) throw std::runtime_error(what + ": connection closed");
-  if (n > (1u << 30)) throw std::runtime_error(what + ": oversized message");
+  if (n > (64u << 20)) throw std::runtime_error(what + ": oversized message");
   std::vector<char> v(n);
   if (n && !RecvAll(fd, v.data(), n, deadline, what)) throw std::runtime_error(what + ": connection closed");
   return v;
@@ -78,8 +78,8 @@ constexpr auto kForever = std::chrono::hours(24 * 365);
 
 }  // namespace
 
-StoreServer::StoreServer(int port) {
-  listen_fd_ = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+StoreServer::StoreServer(int port, bool loopback_only) {
+  listen_fd_ = loopback_only ? -1 : ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
   bool v6 = listen_fd_ >= 0;
   if (!v6) listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (listen_fd_ < 0) throw std::runtime_error(Errno("socket"));
@@ -96,7 +96,7 @@ StoreServer::StoreServer(int port) {
   } else {
     sockaddr_in a{};
     a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_ANY);
+    a.sin_addr.s_addr = htonl(loopback_only ? INADDR_LOOPBACK : INADDR_ANY);
     a.sin_port = htons(static_cast<uint16_t>(port));
     rc = ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
   }
@@ -132,7 +132,11 @@ void StoreServer::AcceptLoop() {
     int r = ::poll(&p, 1, 200);
     if (r <= 0) continue;
     int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) continue;
+    if (fd < 0) {
+      // out of descriptors or memory: back off instead of spinning
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      continue;
+    }
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     std::lock_guard<std::mutex> lock(mu_);
@@ -140,8 +144,12 @@ void StoreServer::AcceptLoop() {
       ::close(fd);
       return;
     }
-    client_fds_.push_back(fd);
-    clients_.emplace_back([this, fd] { Serve(fd); });
+    try {
+      clients_.emplace_back([this, fd] { Serve(fd); });
+      client_fds_.push_back(fd);
+    } catch (const std::exception&) {
+      ::close(fd);  // no thread for it: the rank sees its connection close and reports that
+    }
   }
 }
 

@@ -16,11 +16,12 @@
 
 namespace quadra::dist {
 
-// Serves the key-value map on a port of every interface, one thread per connected rank.
+// Serves the key-value map on a port of every interface (or of 127.0.0.1 only, for a run on one
+// machine), one thread per connected rank.
 class StoreServer {
  public:
   // Binds and listens; throws std::runtime_error naming the port when that fails.
-  explicit StoreServer(int port);
+  StoreServer(int port, bool loopback_only);
   ~StoreServer();
   StoreServer(const StoreServer&) = delete;
   StoreServer& operator=(const StoreServer&) = delete;

@@ -13,8 +13,9 @@
  * period, and the exit code is the first failure's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, constants } from 'node:os';
 
 const CHILD_ENV = 'QUADRA_TRAIN_CHILD';
 /** How long the other ranks get to report their own error after one rank failed. */
@@ -38,10 +39,10 @@ function freePort(): Promise<number> {
 }
 
 /** The environment of rank `rank` of an N-process run on this machine. */
-function rankEnv(rank: number, nproc: number, port: number, threadsGiven: boolean): NodeJS.ProcessEnv {
+function rankEnv(rank: number, nproc: number, port: number, threadsGiven: boolean, runId: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, [CHILD_ENV]: '1' };
   if (nproc > 1) {
-    Object.assign(env, { RANK: String(rank), WORLD_SIZE: String(nproc), LOCAL_RANK: String(rank), MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port) });
+    Object.assign(env, { RANK: String(rank), WORLD_SIZE: String(nproc), LOCAL_RANK: String(rank), MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port), QUADRA_RUN_ID: runId });
     if (!threadsGiven && !process.env.QUADRA_NUM_THREADS) env.QUADRA_NUM_THREADS = String(Math.max(1, Math.floor(availableParallelism() / nproc)));
   }
   return env;
@@ -53,11 +54,26 @@ function rankEnv(rank: number, nproc: number, port: number, threadsGiven: boolea
  */
 export async function superviseTraining(nproc = 1, threadsGiven = false): Promise<number> {
   const port = nproc > 1 ? await freePort() : 0;
+  const runId = randomBytes(8).toString('hex');
   const children: ChildProcess[] = [];
+  let first: number | null = null;
+  let grace: NodeJS.Timeout | null = null;
+  const fail = (code: number) => {
+    if (first !== null) return;
+    first = code;
+    // the other ranks see the failure in their next collective; kill those that do not stop
+    grace = setTimeout(() => children.forEach((o) => o.exitCode === null && o.signalCode === null && o.kill('SIGKILL')), GRACE_MS);
+    grace.unref();
+  };
   for (let rank = 0; rank < nproc; rank++) {
-    children.push(spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-      stdio: ['inherit', rank === 0 ? 'inherit' : 'ignore', 'inherit', 'ipc'], detached: true, env: rankEnv(rank, nproc, port, threadsGiven),
-    }));
+    const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+      stdio: ['inherit', rank === 0 ? 'inherit' : 'ignore', 'inherit', 'ipc'], detached: true, env: rankEnv(rank, nproc, port, threadsGiven, runId),
+    });
+    child.on('error', (err) => {
+      console.error(`rank ${rank}: could not start: ${err.message}`);
+      fail(1);
+    });
+    children.push(child);
   }
   let asked = false;
   const onSigint = () => {
@@ -69,23 +85,27 @@ export async function superviseTraining(nproc = 1, threadsGiven = false): Promis
     console.error('\nstopping after this step (Ctrl-C again to quit now)');
     for (const c of children) if (c.connected) c.send('interrupt');
   };
+  // a launcher or scheduler stopping us (SIGTERM): the children stop after their step, as on Ctrl-C
+  // (metrics written, checkpoint kept), and are killed if they have not within the grace period
+  const onSigterm = () => {
+    for (const c of children) if (c.connected) c.send('interrupt');
+    fail(128 + constants.signals.SIGTERM);
+  };
   process.on('SIGINT', onSigint);
-  let first: number | null = null;
-  let grace: NodeJS.Timeout | null = null;
+  process.on('SIGTERM', onSigterm);
   await Promise.all(children.map((child) => new Promise<void>((resolve) => {
-    child.on('exit', (code) => {
-      const c = code ?? 130;
-      if (c !== 0 && first === null) {
-        first = c;
-        // the other ranks see the failure in their next collective; kill those that do not stop
-        grace = setTimeout(() => children.forEach((o) => o.exitCode === null && o.kill('SIGKILL')), GRACE_MS);
-        grace.unref();
-      }
+    child.on('exit', (code, signal) => {
+      // a child killed by a signal exits 128 + its number, as a shell reports it (SIGKILL: 137)
+      // (after Ctrl-C twice, the SIGKILL the user asked for still reads as an interruption: 130)
+      const c = code ?? (asked ? 130 : signal ? 128 + (constants.signals[signal] ?? 0) : 1);
+      if (c !== 0) fail(c);
       resolve();
     });
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) resolve();
   })));
   if (grace) clearTimeout(grace);
   process.off('SIGINT', onSigint);
+  process.off('SIGTERM', onSigterm);
   return first ?? 0;
 }
 

@@ -63,6 +63,25 @@ describe.skipIf(!built)('quadra train --nproc (Gloo on loopback)', () => {
     expect(JSON.parse(readFileSync(join(tmp, 'two', 'metrics.json'), 'utf8')).history).toHaveLength(2);
   });
 
+  it('ranks that would resume from different checkpoints (an --out not shared) both stop with one line', async () => {
+    const env = { ...process.env, WORLD_SIZE: '2', MASTER_ADDR: '127.0.0.1', MASTER_PORT: '29812' };
+    const run = (rank: number, out: string) => new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const c = spawn(process.execPath, [CLI, ...TRAIN, '--resume', 'auto', '--epochs', '3', '--dist-timeout', '30', '--out', out], { env: { ...env, RANK: String(rank) } });
+      let stderr = '';
+      c.stderr.on('data', (d) => (stderr += d));
+      c.on('exit', (code) => resolve({ code, stderr }));
+    });
+    // rank 0 finds the 2-epoch checkpoint of the run above, rank 1 an empty folder
+    const [r0, r1] = await Promise.all([run(0, join(tmp, 'two')), run(1, join(tmp, 'elsewhere'))]);
+    for (const r of [r0, r1]) {
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/the ranks do not resume from the same point .* put --out on storage all machines share/);
+    }
+    expect(r0.stderr).toMatch(/rank 0: .*epoch 2/);
+    expect(r1.stderr).toMatch(/rank 1: .*epoch 0/);
+  });
+
   it('a killed rank makes the run fail with one line naming the cause, within the timeout', async () => {
     const child = spawn(process.execPath, [CLI, ...TRAIN, '--json', '--limit', '2048', '--epochs', '3', '--nproc', '2', '--dist-timeout', '20', '--out', join(tmp, 'kill')], { env: process.env });
     let out = '';

@@ -10,14 +10,18 @@ const { launchEnv, initProcessGroup, GradientReducer } = q.distributed;
 
 describe('launchEnv', () => {
   it('reads torchrun, Open MPI, PMI and Slurm variables, in that order, and defaults to a world of one', () => {
-    expect(launchEnv({})).toEqual({ rank: 0, worldSize: 1, localRank: 0, masterAddr: '127.0.0.1', masterPort: 29500, launcher: 'none' });
-    expect(launchEnv({ RANK: '3', WORLD_SIZE: '4', LOCAL_RANK: '1', MASTER_ADDR: 'node7', MASTER_PORT: '1234' }))
-      .toEqual({ rank: 3, worldSize: 4, localRank: 1, masterAddr: 'node7', masterPort: 1234, launcher: 'torchrun' });
+    expect(launchEnv({})).toEqual({ rank: 0, worldSize: 1, localRank: 0, masterAddr: '127.0.0.1', masterPort: 29500, storePort: 29500, runId: '', launcher: 'none' });
+    expect(launchEnv({ RANK: '3', WORLD_SIZE: '4', LOCAL_RANK: '1', MASTER_ADDR: 'node7', MASTER_PORT: '1234', TORCHELASTIC_RUN_ID: 'job9' }))
+      .toEqual({ rank: 3, worldSize: 4, localRank: 1, masterAddr: 'node7', masterPort: 1234, storePort: 1234, runId: 'job9', launcher: 'torchrun' });
+    // torchrun's agent serving its own store on MASTER_PORT: ours moves to the next port
+    expect(launchEnv({ RANK: '0', WORLD_SIZE: '2', MASTER_PORT: '1234', TORCHELASTIC_USE_AGENT_STORE: 'True' }).storePort).toBe(1235);
     expect(launchEnv({ OMPI_COMM_WORLD_RANK: '1', OMPI_COMM_WORLD_SIZE: '2', OMPI_COMM_WORLD_LOCAL_RANK: '1' }).launcher).toBe('mpirun');
     expect(launchEnv({ PMI_RANK: '0', PMI_SIZE: '2' })).toMatchObject({ rank: 0, worldSize: 2, launcher: 'pmi' });
-    expect(launchEnv({ SLURM_PROCID: '5', SLURM_NTASKS: '8', SLURM_LOCALID: '1' })).toMatchObject({ rank: 5, worldSize: 8, localRank: 1, launcher: 'slurm' });
-    // torchrun's variables win over a surrounding Slurm allocation's
-    expect(launchEnv({ RANK: '0', WORLD_SIZE: '2', SLURM_PROCID: '5', SLURM_NTASKS: '8' }).launcher).toBe('torchrun');
+    expect(launchEnv({ SLURM_STEP_ID: '0', SLURM_PROCID: '5', SLURM_STEP_NUM_TASKS: '8', SLURM_LOCALID: '1' })).toMatchObject({ rank: 5, worldSize: 8, localRank: 1, launcher: 'slurm' });
+    // a batch script or salloc shell (no srun step) is one process, whatever the allocation's size
+    expect(launchEnv({ SLURM_PROCID: '0', SLURM_NTASKS: '4', SLURM_STEP_NUM_TASKS: '4' }).worldSize).toBe(1);
+    // torchrun's variables win over a surrounding Slurm step's
+    expect(launchEnv({ RANK: '0', WORLD_SIZE: '2', SLURM_STEP_ID: '0', SLURM_PROCID: '5', SLURM_STEP_NUM_TASKS: '8' }).launcher).toBe('torchrun');
   });
 
   it('names the variable when a value is bad or one of a pair is missing', () => {

@@ -1,7 +1,7 @@
 /**
  * Where this process stands in a multi-process run, from the launcher's environment: torchrun's
  * (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT; `quadra train --nproc` sets the same),
- * Open MPI's mpirun (OMPI_COMM_WORLD_*), MPICH/Hydra (PMI_*) or Slurm's srun (SLURM_*). With no
+ * Open MPI's mpirun (OMPI_COMM_WORLD_*), MPICH/Hydra (PMI_*) or Slurm's srun (SLURM_*, inside a step). With no
  * launcher it is a world of one. The ranks meet at MASTER_ADDR:MASTER_PORT (default
  * 127.0.0.1:29500, which suits one machine; across machines set MASTER_ADDR to rank 0's host).
  */
@@ -16,6 +16,13 @@ export interface LaunchEnv {
   localRank: number;
   masterAddr: string;
   masterPort: number;
+  /**
+   * The port rank 0 serves the rendezvous store on: MASTER_PORT, or MASTER_PORT + 1 under a
+   * torchrun whose agent already serves its own store there (TORCHELASTIC_USE_AGENT_STORE).
+   */
+  storePort: number;
+  /** Prefixes the store's keys: torchrun's TORCHELASTIC_RUN_ID, `quadra train --nproc`'s QUADRA_RUN_ID, or ''. */
+  runId: string;
   launcher: Launcher;
 }
 
@@ -36,13 +43,20 @@ const LAUNCHERS: [Launcher, string, string, string][] = [
   ['torchrun', 'RANK', 'WORLD_SIZE', 'LOCAL_RANK'],
   ['mpirun', 'OMPI_COMM_WORLD_RANK', 'OMPI_COMM_WORLD_SIZE', 'OMPI_COMM_WORLD_LOCAL_RANK'],
   ['pmi', 'PMI_RANK', 'PMI_SIZE', 'MPI_LOCALRANKID'],
-  ['slurm', 'SLURM_PROCID', 'SLURM_NTASKS', 'SLURM_LOCALID'],
+  // inside an srun step only (SLURM_STEP_ID set): a batch script or salloc shell is one process
+  ['slurm', 'SLURM_PROCID', 'SLURM_STEP_NUM_TASKS', 'SLURM_LOCALID'],
 ];
 
 export function launchEnv(env: Env = process.env): LaunchEnv {
   const masterAddr = env.MASTER_ADDR?.trim() || '127.0.0.1';
   const masterPort = int(env, 'MASTER_PORT', 1, 65535) ?? 29500;
+  const agentStore = /^(1|true)$/i.test(env.TORCHELASTIC_USE_AGENT_STORE ?? '');
+  const common = {
+    masterAddr, masterPort, storePort: agentStore ? (masterPort % 65535) + 1 : masterPort,
+    runId: env.TORCHELASTIC_RUN_ID?.trim() || env.QUADRA_RUN_ID?.trim() || '',
+  };
   for (const [launcher, rankVar, sizeVar, localVar] of LAUNCHERS) {
+    if (launcher === 'slurm' && env.SLURM_STEP_ID === undefined && env.SLURM_STEPID === undefined) continue;
     const size = int(env, sizeVar, 1, 1 << 20);
     const rank = size === undefined ? undefined : int(env, rankVar, 0, size - 1);
     if (size === undefined && env[rankVar] !== undefined) {
@@ -51,7 +65,7 @@ export function launchEnv(env: Env = process.env): LaunchEnv {
     if (size === undefined) continue;
     if (rank === undefined) throw new EnvironmentError(rankVar, `${sizeVar} is set but ${rankVar} is not: set both (the world size and this process's rank)`);
     const localRank = int(env, localVar, 0, 1 << 20) ?? 0;
-    return { rank, worldSize: size, localRank, masterAddr, masterPort, launcher };
+    return { rank, worldSize: size, localRank, ...common, launcher };
   }
-  return { rank: 0, worldSize: 1, localRank: 0, masterAddr, masterPort, launcher: 'none' };
+  return { rank: 0, worldSize: 1, localRank: 0, ...common, launcher: 'none' };
 }

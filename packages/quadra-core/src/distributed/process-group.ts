@@ -196,6 +196,8 @@ export async function initProcessGroup(opts: InitOptions = {}): Promise<ProcessG
     localRank: opts.localRank ?? base.localRank,
     masterAddr: opts.masterAddr ?? base.masterAddr,
     masterPort: opts.masterPort ?? base.masterPort,
+    storePort: opts.masterPort ?? base.storePort,
+    runId: base.runId,
     launcher: base.launcher,
   };
   if (!Number.isInteger(env.worldSize) || env.worldSize < 1) throw new ArgumentError(`worldSize must be a positive integer, got ${env.worldSize}`);
@@ -218,7 +220,7 @@ export async function initProcessGroup(opts: InitOptions = {}): Promise<ProcessG
   const iface = opts.iface ?? (opts.env ?? process.env).GLOO_SOCKET_IFNAME;
   try {
     const native = await mod.connect({
-      rank: env.rank, size: env.worldSize, masterAddr: env.masterAddr, masterPort: env.masterPort, timeoutMs,
+      rank: env.rank, size: env.worldSize, masterAddr: env.masterAddr, masterPort: env.storePort, timeoutMs, runId: env.runId,
       ...(opts.hostname ? { hostname: opts.hostname } : {}), ...(iface ? { iface } : {}),
     });
     if (!nccl) return new ProcessGroup(env, native);

@@ -23,6 +23,8 @@ export interface DistConnectOptions {
   hostname?: string;
   /** Or the network interface to use (PyTorch's GLOO_SOCKET_IFNAME). */
   iface?: string;
+  /** Prefixes every rendezvous key, so a store of another run on the same port is never read as this one's. */
+  runId?: string;
 }
 
 /**

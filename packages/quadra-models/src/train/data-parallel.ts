@@ -6,7 +6,7 @@
  * during the backward (GradientReducer), each rank's weighted by its share; the loss and the hit
  * count are summed the same way, so every rank logs the global batch's figures.
  */
-import { distributed, type nn } from '@quadranet/core';
+import { ArgumentError, distributed, type nn } from '@quadranet/core';
 
 /** A run's data-parallel state; absent (null) in a world of one. */
 export interface DataParallel {
@@ -54,4 +54,19 @@ export function anyRank(dp: DataParallel | null, flag: boolean): boolean {
 export function syncFromRankZero(dp: DataParallel | null, modules: readonly (nn.Module | null | undefined)[]): void {
   if (!dp) return;
   for (const m of modules) for (const p of m?.parameters() ?? []) dp.group.broadcast(p, 0);
+}
+
+/**
+ * Fails on every rank, naming the difference, when the ranks would start from different points
+ * (epoch, step, batch in the epoch, optimizer steps): a rank that found no checkpoint, or another one,
+ * in an --out that is not shared between machines.
+ */
+export function checkSameStart(dp: DataParallel | null, point: readonly number[], checkpoint: string): void {
+  if (!dp) return;
+  const n = dp.group.worldSize;
+  const sums = sumAcross(dp, point);
+  const differs = anyRank(dp, point.some((v, i) => v * n !== sums[i]));
+  if (differs) {
+    throw new ArgumentError(`rank ${dp.group.rank}: the ranks do not resume from the same point (this rank: epoch ${point[0]}, step ${point[1]}, from ${checkpoint}); every rank must read the same checkpoint: put --out on storage all machines share`);
+  }
 }

@@ -28,7 +28,7 @@ import { erasingOf, inputSize, withRecipeDefaults } from './recipe-config.js';
 import { createEma, mixTargets, paramGroups, trainLoss } from './recipe.js';
 import type { TtaMode } from './recipe-config.js';
 import { ttaLogits } from './tta.js';
-import { anyRank, createDataParallel, localBatch, shardRange, sumAcross, syncFromRankZero, type DataParallel } from './data-parallel.js';
+import { anyRank, checkSameStart, createDataParallel, localBatch, shardRange, sumAcross, syncFromRankZero, type DataParallel } from './data-parallel.js';
 
 export interface StepInfo {
   epoch: number;
@@ -256,6 +256,8 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
     partial = state.partial;
   }
   const dp = createDataParallel(run.group, model, run.bucketMb);
+  // every rank must continue from the same point (across machines: --out on shared storage)
+  checkSameStart(dp, [startEpoch, step, partial?.batches ?? 0, opt.stepCount], ckpt);
   syncFromRankZero(dp, [model, ema?.module]);
   const norm = { mean: data.mean, std: data.std };
   const size = inputSize(c, trainSet);
@@ -313,9 +315,6 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
       let skipped = at?.skipped ?? 0;
       let aborted = false;
       const order = permutation(trainSet.n, mix(c.seed, epoch, 1));
-      // data-parallel: each rank's own stream for drop path (the same on every rank would repeat one
-      // mask pattern in every shard); the batches themselves come from the seeds above, alike on all
-      if (dp) manualSeed(mix(c.seed, epoch, 5 + dp.group.rank));
       // every `every` steps (a skipped one too), unless the epoch ends here and writes its own
       const midEpochCheckpoint = () => {
         if (!(every > 0 && step % every === 0 && inEpoch < stepsPerEpoch)) return;
@@ -333,6 +332,9 @@ export async function train(config: TrainConfig, outDir: string, resume: boolean
           break;
         }
         const lr = sched.apply(opt, step);
+        // data-parallel: each rank's own stream for drop path, seeded per step (one stream for all would
+        // repeat one mask pattern in every shard; per step, a resumed run draws what it would have)
+        if (dp) manualSeed((mix(c.seed, epoch, 5 + dp.group.rank) + inEpoch) >>> 0);
         const targets = mixTargets(c, b.x, b.labels, shape, trainSet.classes, (mix(c.seed, epoch, 4) + inEpoch) >>> 0);
         let share: { batch: typeof b; targets: Float32Array | null; weight: number } = { batch: b, targets, weight: 1 };
         if (dp) {
