@@ -38,29 +38,36 @@ export class NativeLoadError extends QuadraError {
 }
 
 /**
- * The CUDA backend cannot be used: no quadra_cuda.node was built or shipped, it failed to load,
- * or it loaded but found no usable GPU/driver. `reason` is the one-line cause (for a missing GPU,
- * "CUDA unavailable: <cudaGetErrorString>"); the message adds where it looked and what to do.
+ * An optional native module (the CUDA one, the collectives one) cannot be used. `reason` is the
+ * one-line cause; the message adds where it looked and what to do.
  */
-export class CudaUnavailableError extends QuadraError {
+abstract class ModuleUnavailableError extends QuadraError {
   readonly reason: string;
-  constructor(reason: string, message: string = reason, options?: { cause?: unknown }) {
-    super('QUADRA_CUDA_UNAVAILABLE', message);
+  protected constructor(code: string, reason: string, message: string, options?: { cause?: unknown }) {
+    super(code, message);
     this.reason = reason;
     if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
   }
 }
 
 /**
- * Data-parallel collectives cannot be used: quadra_collectives.node was not built or shipped, or it did
- * not load (most often: Gloo's shared library is missing). `reason` is the one-line cause.
+ * The CUDA backend cannot be used: no quadra_cuda.node was built or shipped, it failed to load,
+ * or it loaded but found no usable GPU/driver (reason for a missing GPU: "CUDA unavailable:
+ * <cudaGetErrorString>").
  */
-export class DistUnavailableError extends QuadraError {
-  readonly reason: string;
+export class CudaUnavailableError extends ModuleUnavailableError {
   constructor(reason: string, message: string = reason, options?: { cause?: unknown }) {
-    super('QUADRA_DIST_UNAVAILABLE', message);
-    this.reason = reason;
-    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
+    super('QUADRA_CUDA_UNAVAILABLE', reason, message, options);
+  }
+}
+
+/**
+ * Data-parallel collectives cannot be used: quadra_collectives.node was not built or shipped, or it did
+ * not load (most often: Gloo's shared library is missing).
+ */
+export class DistUnavailableError extends ModuleUnavailableError {
+  constructor(reason: string, message: string = reason, options?: { cause?: unknown }) {
+    super('QUADRA_DIST_UNAVAILABLE', reason, message, options);
   }
 }
 

@@ -27,6 +27,20 @@ const require = createRequire(import.meta.url);
 export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
+ * Where an optional module (cuda/quadra_cuda.node, collectives/quadra_collectives.node) may be, in
+ * the order tried: QUADRA_NATIVE_BUILD's folder alone when set, else the source build and the
+ * prebuild. Each lives in its own sub-folder: node-gyp-build takes the first *.node of a folder.
+ */
+export function optionalModulePaths(sub: string, file: string, root: string = packageRoot): string[] {
+  const own = envNativeBuild();
+  if (own !== undefined) return [join(own, sub, file)];
+  return [
+    join(root, 'build', 'Release', sub, file),
+    join(root, 'prebuilds', `${process.platform}-${process.arch}`, sub, file),
+  ];
+}
+
+/**
  * Loads quadra.node from `root` (default: the QUADRA_NATIVE_BUILD folder when set, else this
  * package; prebuilds/<platform>-<arch>/ or build/Release/, as
  * node-gyp-build resolves them) and explains a failure: the platform, the places looked in,

@@ -14,6 +14,7 @@
  */
 import { DistUnavailableError, loadDist, type CudaNccl, type NativeGroup } from '@quadranet/lib';
 import { cudaRuntime } from '../backends/cuda/runtime.js';
+import { kernels } from '../backends/dispatch.js';
 import { ArgumentError, DeviceError, DistError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { launchEnv, type LaunchEnv, type Launcher } from './launch-env.js';
@@ -43,6 +44,15 @@ function wrap(err: unknown): never {
   throw err;
 }
 
+/** Runs a native collective call; its failures become DistError. */
+function call<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    return wrap(err);
+  }
+}
+
 function hostBuf(t: Tensor, what: string): Float32Array | Float64Array {
   if (t.device !== 'cpu') throw new DeviceError(`${what}: the gloo process group reduces cpu tensors; this tensor is on ${t.device} (use backend 'nccl')`);
   return t.buf() as Float32Array | Float64Array;
@@ -62,6 +72,7 @@ export class ProcessGroup {
   readonly backend: 'gloo' | 'nccl' | 'local';
   private native: NativeGroup | null;
   private nccl: NcclComm | null;
+  private destroyed = false;
 
   /** @internal Use initProcessGroup. */
   constructor(env: LaunchEnv, native: NativeGroup | null, nccl: NcclComm | null = null) {
@@ -79,12 +90,8 @@ export class ProcessGroup {
     if (t.device === 'cpu') return false;
     if (this.worldSize === 1) return true;
     if (!this.nccl) throw new DeviceError(`${what}: this tensor is on ${t.device}; cuda tensors need a process group made with backend 'nccl'`);
-    try {
-      run(this.nccl);
-    } catch (err) {
-      wrap(err);
-    }
-    t.markWritten();
+    const n = this.nccl;
+    call(() => run(n));
     return true;
   }
 
@@ -93,29 +100,16 @@ export class ProcessGroup {
     return this.native;
   }
 
-  private destroyed = false;
-
   /** In place: every rank's `t` becomes the sum (or mean) of all ranks' `t`. Blocks until done. */
   allReduce(t: Tensor, op: ReduceOp = 'sum'): void {
     const g = this.live('allReduce');
     if (op !== 'sum' && op !== 'mean') throw new ArgumentError(`allReduce: op must be 'sum' or 'mean', got ${JSON.stringify(op)}`);
-    if (this.onDevice(t, 'allReduce', (n) => {
-      const x = t.deviceData();
-      n.nccl.allReduce(n.comm, x);
-      if (op === 'mean') cudaRuntime().kernels.Scale(x, 1 / this.worldSize, x);
-    })) return;
-    const buf = hostBuf(t, 'allReduce');
-    if (g) {
-      try {
-        g.allreduceSync(buf);
-      } catch (err) {
-        wrap(err);
-      }
+    if (!this.onDevice(t, 'allReduce', (n) => n.nccl.allReduce(n.comm, t.deviceData()))) {
+      const buf = hostBuf(t, 'allReduce');
+      if (g) call(() => g.allreduceSync(buf));
     }
-    if (op === 'mean' && this.worldSize > 1) {
-      const s = 1 / this.worldSize;
-      for (let i = 0; i < buf.length; i++) buf[i] *= s;
-    }
+    // the mean by the tensor's own Scale kernel, on whichever device it lives
+    if (op === 'mean' && this.worldSize > 1) kernels(t).Scale(t.buf(), 1 / this.worldSize, t.buf());
     t.markWritten();
   }
 
@@ -125,14 +119,9 @@ export class ProcessGroup {
     if (!Number.isInteger(root) || root < 0 || root >= this.worldSize) {
       throw new ArgumentError(`broadcast: root must be a rank in [0, ${this.worldSize}), got ${root}`);
     }
-    if (this.onDevice(t, 'broadcast', (n) => n.nccl.broadcast(n.comm, t.deviceData(), root))) return;
-    const buf = hostBuf(t, 'broadcast');
-    if (g) {
-      try {
-        g.broadcastSync(buf, root);
-      } catch (err) {
-        wrap(err);
-      }
+    if (!this.onDevice(t, 'broadcast', (n) => n.nccl.broadcast(n.comm, t.deviceData(), root))) {
+      const buf = hostBuf(t, 'broadcast');
+      if (g) call(() => g.broadcastSync(buf, root));
     }
     t.markWritten();
   }
@@ -140,11 +129,7 @@ export class ProcessGroup {
   /** Returns when every rank has called barrier(). */
   barrier(): void {
     const g = this.live('barrier');
-    try {
-      g?.barrierSync();
-    } catch (err) {
-      wrap(err);
-    }
+    if (g) call(() => g.barrierSync());
   }
 
   /**
@@ -153,23 +138,13 @@ export class ProcessGroup {
    */
   allReduceStart(buf: Float32Array | Float64Array): number {
     const g = this.live('allReduceStart');
-    if (!g) return 0;
-    try {
-      return g.allreduceStart(buf);
-    } catch (err) {
-      return wrap(err);
-    }
+    return g ? call(() => g.allreduceStart(buf)) : 0;
   }
 
   /** @internal Blocks until the op allReduceStart returned `id` for is done; throws DistError if it failed. */
   wait(id: number): void {
     const g = this.live('wait');
-    if (!g || id === 0) return;
-    try {
-      g.wait(id);
-    } catch (err) {
-      wrap(err);
-    }
+    if (g && id !== 0) call(() => g.wait(id));
   }
 
   /** Closes the connections (after the ops already started); idempotent. */

@@ -6,11 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 
-import { envNativeBuild } from '../env.js';
 import { DistUnavailableError } from '../errors.js';
-import { packageRoot } from '../native.js';
+import { optionalModulePaths, packageRoot } from '../native.js';
 
 /** Where a process group's ranks meet and how long every wait may last. */
 export interface DistConnectOptions {
@@ -58,12 +56,7 @@ const require = createRequire(import.meta.url);
 
 /** Where quadra_collectives.node may be, in the order tried. */
 export function distModulePaths(root: string = packageRoot): string[] {
-  const own = envNativeBuild();
-  if (own !== undefined) return [join(own, 'collectives', 'quadra_collectives.node')];
-  return [
-    join(root, 'build', 'Release', 'collectives', 'quadra_collectives.node'),
-    join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'collectives', 'quadra_collectives.node'),
-  ];
+  return optionalModulePaths('collectives', 'quadra_collectives.node', root);
 }
 
 let loaded: DistNativeModule | undefined;

@@ -5,11 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 
-import { envCuda, envCudaDevice, envNativeBuild } from '../env.js';
+import { envCuda, envCudaDevice } from '../env.js';
 import { ArgumentError, CudaUnavailableError, EnvironmentError } from '../errors.js';
-import { packageRoot } from '../native.js';
+import { optionalModulePaths, packageRoot } from '../native.js';
 import type { CudaBackend, CudaKernelTable, CudaMemory, CudaStatus, DeviceArray } from './api.js';
 import { CudaArray, checkLength, isWholeAllocation } from './device-array.js';
 
@@ -45,12 +44,7 @@ const require = createRequire(import.meta.url);
 export function cudaModulePaths(root: string = packageRoot): string[] {
   if (envCuda() === 'off') return [];
   envCudaDevice();
-  const own = envNativeBuild();
-  if (own !== undefined) return [join(own, 'cuda', 'quadra_cuda.node')];
-  return [
-    join(root, 'build', 'Release', 'cuda', 'quadra_cuda.node'),
-    join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'cuda', 'quadra_cuda.node'),
-  ];
+  return optionalModulePaths('cuda', 'quadra_cuda.node', root);
 }
 
 type LoadState = { module: CudaNativeModule; error: null } | { module: null; error: CudaUnavailableError };

@@ -50,7 +50,7 @@ export function anyRank(dp: DataParallel | null, flag: boolean): boolean {
   return sumAcross(dp, [flag ? 1 : 0])[0] > 0;
 }
 
-/** Rank 0's parameters (and buffers of the same modules) on every rank. */
+/** Rank 0's parameters on every rank. */
 export function syncFromRankZero(dp: DataParallel | null, modules: readonly (nn.Module | null | undefined)[]): void {
   if (!dp) return;
   for (const m of modules) for (const p of m?.parameters() ?? []) dp.group.broadcast(p, 0);
