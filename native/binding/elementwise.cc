@@ -97,9 +97,28 @@ int64_t RowsOf(Napi::Env env, const F32Span& x, int64_t cols, const char* name) 
   return x.size / cols;
 }
 
+// The optional per-sample factors of ScaleAdd/ScaleAddGrad: undefined or null for none, else a
+// Float32Array whose length divides `rows` (one factor per sample of rows / length rows). `out`
+// must not overlap them.
+SampleScale SampleScaleArg(Napi::Env env, Napi::Value v, int64_t rows, float* out, int64_t out_len,
+                           const char* out_name) {
+  SampleScale ss;
+  if (v.IsUndefined() || v.IsNull()) return ss;
+  const F32Span s = Float32Span(env, v, "sampleScale");
+  if (s.size < 1 || rows % s.size != 0) {
+    ThrowRange(env, "sampleScale: expected a length that divides rows = " + std::to_string(rows) + ", got " +
+                        std::to_string(s.size));
+  }
+  CheckNoAlias(env, out, out_len, out_name, s.data, s.size, "sampleScale");
+  ss.s = s.data;
+  ss.rows_per = rows / s.size;
+  return ss;
+}
+
 }  // namespace
 
-// ScaleAdd(x, z, gamma, cols, out): out = x + gamma * z (gamma per column); out may be x exactly.
+// ScaleAdd(x, z, gamma, cols, out, sampleScale?): out = x + gamma * (s z) (gamma per column, s per
+// sample); out may be x exactly.
 Napi::Value ScaleAddJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const F32Span x = Float32Span(env, info[0], "x");
@@ -111,11 +130,12 @@ Napi::Value ScaleAddJs(const Napi::CallbackInfo& info) {
   CheckSameOrNoAlias(env, out, x.size, "out", x.data, x.size, "x");
   CheckNoAlias(env, out, x.size, "out", z, x.size, "z");
   CheckNoAlias(env, out, x.size, "out", gamma, cols, "gamma");
-  RunKernel(env, [&] { ScaleAdd(rows, cols, x.data, z, gamma, out); });
+  const SampleScale ss = SampleScaleArg(env, info[5], rows, out, x.size, "out");
+  RunKernel(env, [&] { ScaleAdd(rows, cols, x.data, z, gamma, out, ss); });
   return env.Undefined();
 }
 
-// ScaleAddGrad(z, gamma, dy, cols, dz | null, dgamma | null): dz may be dy exactly.
+// ScaleAddGrad(z, gamma, dy, cols, dz | null, dgamma | null, sampleScale?): dz may be dy exactly.
 Napi::Value ScaleAddGradJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const F32Span z = Float32Span(env, info[0], "z");
@@ -133,7 +153,9 @@ Napi::Value ScaleAddGradJs(const Napi::CallbackInfo& info) {
   CheckNoAlias(env, dgamma, cols, "dgamma", gamma, cols, "gamma");
   CheckNoAlias(env, dgamma, cols, "dgamma", dy, n, "dy");
   CheckNoAlias(env, dgamma, cols, "dgamma", dz, n, "dz");
-  RunKernel(env, [&] { ScaleAddGrad(rows, cols, z.data, gamma, dy, dz, dgamma); });
+  SampleScale ss = SampleScaleArg(env, info[6], rows, dz, n, "dz");
+  if (ss.s) CheckNoAlias(env, dgamma, cols, "dgamma", ss.s, rows / ss.rows_per, "sampleScale");
+  RunKernel(env, [&] { ScaleAddGrad(rows, cols, z.data, gamma, dy, dz, dgamma, ss); });
   return env.Undefined();
 }
 

@@ -1,5 +1,9 @@
 // Fused residual with a per-channel scale (ConvNeXt's layer scale): out = x + gamma * z, and its
 // backward dz = dy * gamma, dgamma = sum over rows of dy * z (per-thread partials, block-summed).
+// An optional per-sample factor s (drop path: 0 or 1/(1-p) per sample of `rows / samples` rows)
+// scales z first: out = x + gamma * (s z), dz = s (dy * gamma), dgamma = sum dy * (s z). The
+// products are rounded in the same order as a separate RowScale pass would round them, and a
+// dropped sample (s = 0) contributes exact zeros, so the fold changes no result.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "elementwise_scale_add.cc"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
@@ -21,7 +25,13 @@ using D = hn::ScalableTag<float>;
 
 constexpr int64_t kBlockRows = 64;
 
-void ScaleAddImpl(int64_t rows, int64_t cols, const float* x, const float* z, const float* gamma, float* out) {
+// The sample factor of row r: 1 without factors (never used then), else s[r / rows_per].
+HWY_INLINE float SampleFactor(const SampleScale& ss, int64_t r) {
+  return ss.s ? ss.s[r / ss.rows_per] : 1.0f;
+}
+
+void ScaleAddImpl(int64_t rows, int64_t cols, const float* x, const float* z, const float* gamma,
+                  SampleScale ss, float* out) {
   const int threads = PlanThreads(rows * cols, int64_t(1) << 16);
 #pragma omp parallel num_threads(threads) if (threads > 1)
   {
@@ -31,18 +41,25 @@ void ScaleAddImpl(int64_t rows, int64_t cols, const float* x, const float* z, co
     ThreadRange(rows, 1, &r0, &r1);
     for (int64_t r = r0; r < r1; ++r) {
       const int64_t o = r * cols;
+      const float f = SampleFactor(ss, r);
+      if (f == 0.0f) {  // a dropped sample: out = x, even where z is not finite
+        if (out != x) std::memcpy(out + o, x + o, size_t(cols) * sizeof(float));
+        continue;
+      }
+      const auto vf = hn::Set(d, f);
       int64_t c = 0;
       for (; c + N <= cols; c += N) {
-        hn::StoreU(hn::MulAdd(hn::LoadU(d, gamma + c), hn::LoadU(d, z + o + c), hn::LoadU(d, x + o + c)), d,
-                   out + o + c);
+        auto zv = hn::LoadU(d, z + o + c);
+        if (ss.s) zv = hn::Mul(vf, zv);
+        hn::StoreU(hn::MulAdd(hn::LoadU(d, gamma + c), zv, hn::LoadU(d, x + o + c)), d, out + o + c);
       }
-      for (; c < cols; ++c) out[o + c] = std::fma(gamma[c], z[o + c], x[o + c]);
+      for (; c < cols; ++c) out[o + c] = std::fma(gamma[c], ss.s ? f * z[o + c] : z[o + c], x[o + c]);
     }
   }
 }
 
 void ScaleAddBackwardImpl(int64_t rows, int64_t cols, const float* z, const float* gamma, const float* dy,
-                          float* dz, float* dgamma) {
+                          SampleScale ss, float* dz, float* dgamma) {
   const int threads = PlanThreads(rows * cols, int64_t(1) << 15);
   // Per thread: [running sums, block sums], cols each.
   float* scratch = dgamma ? Scratch(kScratchPartials, size_t(threads) * 2 * size_t(cols)) : nullptr;
@@ -61,15 +78,32 @@ void ScaleAddBackwardImpl(int64_t rows, int64_t cols, const float* z, const floa
     }
     for (int64_t r = r0; r < r1; ++r) {
       const int64_t o = r * cols;
-      int64_t c = 0;
-      for (; c + N <= cols; c += N) {
-        const auto g = hn::LoadU(d, dy + o + c);
-        if (dz) hn::StoreU(hn::Mul(g, hn::LoadU(d, gamma + c)), d, dz + o + c);
-        if (blk) hn::StoreU(hn::MulAdd(g, hn::LoadU(d, z + o + c), hn::LoadU(d, blk + c)), d, blk + c);
-      }
-      for (; c < cols; ++c) {
-        if (dz) dz[o + c] = dy[o + c] * gamma[c];
-        if (blk) blk[c] = std::fma(dy[o + c], z[o + c], blk[c]);
+      const float f = SampleFactor(ss, r);
+      if (f == 0.0f) {  // a dropped sample: no gradient reaches z, nothing adds to dgamma
+        if (dz) std::memset(dz + o, 0, size_t(cols) * sizeof(float));
+      } else if (!ss.s) {
+        int64_t c = 0;
+        for (; c + N <= cols; c += N) {
+          const auto g = hn::LoadU(d, dy + o + c);
+          if (dz) hn::StoreU(hn::Mul(g, hn::LoadU(d, gamma + c)), d, dz + o + c);
+          if (blk) hn::StoreU(hn::MulAdd(g, hn::LoadU(d, z + o + c), hn::LoadU(d, blk + c)), d, blk + c);
+        }
+        for (; c < cols; ++c) {
+          if (blk) blk[c] = std::fma(dy[o + c], z[o + c], blk[c]);
+          if (dz) dz[o + c] = dy[o + c] * gamma[c];
+        }
+      } else {
+        const auto vf = hn::Set(d, f);
+        int64_t c = 0;
+        for (; c + N <= cols; c += N) {
+          const auto g = hn::LoadU(d, dy + o + c);
+          if (blk) hn::StoreU(hn::MulAdd(g, hn::Mul(vf, hn::LoadU(d, z + o + c)), hn::LoadU(d, blk + c)), d, blk + c);
+          if (dz) hn::StoreU(hn::Mul(vf, hn::Mul(g, hn::LoadU(d, gamma + c))), d, dz + o + c);
+        }
+        for (; c < cols; ++c) {
+          if (blk) blk[c] = std::fma(dy[o + c], f * z[o + c], blk[c]);
+          if (dz) dz[o + c] = f * (dy[o + c] * gamma[c]);
+        }
       }
       if (blk && ((r - r0) % kBlockRows == kBlockRows - 1 || r == r1 - 1)) {
         for (int64_t j = 0; j < cols; ++j) {
@@ -99,15 +133,25 @@ namespace quadra {
 HWY_EXPORT(ScaleAddImpl);
 HWY_EXPORT(ScaleAddBackwardImpl);
 
-void ScaleAdd(int64_t rows, int64_t cols, const float* x, const float* z, const float* gamma, float* out) {
+namespace {
+void CheckSampleScale(int64_t rows, const SampleScale& ss) {
+  QUADRA_CHECK_ARG(!ss.s || (ss.rows_per >= 1 && rows % ss.rows_per == 0),
+                   "sampleScale: rows must be a positive multiple of the rows per sample");
+}
+}  // namespace
+
+void ScaleAdd(int64_t rows, int64_t cols, const float* x, const float* z, const float* gamma, float* out,
+              SampleScale ss) {
   QUADRA_CHECK_ARG(rows >= 1 && cols >= 1, "scaleAdd: rows and cols must be positive");
-  HWY_DYNAMIC_DISPATCH(ScaleAddImpl)(rows, cols, x, z, gamma, out);
+  CheckSampleScale(rows, ss);
+  HWY_DYNAMIC_DISPATCH(ScaleAddImpl)(rows, cols, x, z, gamma, ss, out);
 }
 
 void ScaleAddGrad(int64_t rows, int64_t cols, const float* z, const float* gamma, const float* dy, float* dz,
-                      float* dgamma) {
+                  float* dgamma, SampleScale ss) {
   QUADRA_CHECK_ARG(rows >= 1 && cols >= 1, "scaleAddBackward: rows and cols must be positive");
-  HWY_DYNAMIC_DISPATCH(ScaleAddBackwardImpl)(rows, cols, z, gamma, dy, dz, dgamma);
+  CheckSampleScale(rows, ss);
+  HWY_DYNAMIC_DISPATCH(ScaleAddBackwardImpl)(rows, cols, z, gamma, dy, ss, dz, dgamma);
 }
 
 }  // namespace quadra

@@ -23,10 +23,15 @@ __global__ void RowScaleK(const float* x, int64_t cols, const float* s, float* o
   }
 }
 
-__global__ void ScaleAddK(const float* x, const float* z, const float* gamma, int64_t cols, float* out, int64_t n) {
+// s (optional): one factor per `per` elements (a sample), applied as a separate RowScale pass would
+// round it: to z before gamma when adding to x, to z * gamma in dz mode; 0 gives exact zeros.
+__global__ void ScaleAddK(const float* x, const float* z, const float* gamma, int64_t cols, const float* s,
+                          int64_t per, float* out, int64_t n) {
   QC_GRID_STRIDE(i, n) {
-    float g = gamma[i % cols];
-    out[i] = x ? x[i] + g * z[i] : z[i] * g;
+    const float g = gamma[i % cols];
+    const float f = s ? s[i / per] : 1.f;
+    if (x) out[i] = f == 0.f ? x[i] : x[i] + g * (s ? f * z[i] : z[i]);
+    else out[i] = f == 0.f ? 0.f : (s ? f * (z[i] * g) : z[i] * g);
   }
 }
 
@@ -62,9 +67,10 @@ void RowScale(const float* x, int64_t rows, int64_t cols, const float* s, float*
   RowScaleK<<<GridFor(n), kThreads, 0, st>>>(x, cols, s, out, n);
   CheckLaunch("RowScale");
 }
-void ScaleAdd(const float* x, const float* z, const float* gamma, int64_t cols, float* out, int64_t n, cudaStream_t st) {
+void ScaleAdd(const float* x, const float* z, const float* gamma, int64_t cols, float* out, int64_t n, cudaStream_t st,
+              const float* s, int64_t per) {
   if (n <= 0 || cols <= 0) return;
-  ScaleAddK<<<GridFor(n), kThreads, 0, st>>>(x, z, gamma, cols, out, n);
+  ScaleAddK<<<GridFor(n), kThreads, 0, st>>>(x, z, gamma, cols, s, s ? per : 1, out, n);
   CheckLaunch("ScaleAdd");
 }
 void RowBroadcast(const float* row, int64_t rows, int64_t cols, float* out, cudaStream_t st) {

@@ -14,9 +14,13 @@ struct SumF {
   __device__ double operator()(int64_t r, int64_t c, int64_t cols) const { return x[r * cols + c]; }
 };
 struct DotF {
-  const float *a, *b;
+  const float *a, *b, *s;  // s: optional per-sample factors of b, one per rows_per rows
+  int64_t rows_per;
   __device__ double operator()(int64_t r, int64_t c, int64_t cols) const {
-    return double(a[r * cols + c]) * b[r * cols + c];
+    const float bv = b[r * cols + c];
+    if (!s) return double(a[r * cols + c]) * bv;
+    const float f = s[r / rows_per];
+    return f == 0.f ? 0.0 : double(a[r * cols + c]) * (f * bv);
   }
 };
 struct NormDotF {
@@ -105,8 +109,9 @@ __global__ void ReduceSumK(const float* x, ReduceIndex ix, int64_t out_n, int64_
 void SumRows(const float* x, int64_t rows, int64_t cols, float* out, cudaStream_t st) {
   ColumnReduce(SumF{x}, rows, cols, out, st, "SumRows");
 }
-void ColumnDot(const float* a, const float* b, int64_t rows, int64_t cols, float* out, cudaStream_t st) {
-  ColumnReduce(DotF{a, b}, rows, cols, out, st, "ColumnDot");
+void ColumnDot(const float* a, const float* b, int64_t rows, int64_t cols, float* out, cudaStream_t st,
+               const float* s, int64_t rows_per) {
+  ColumnReduce(DotF{a, b, s, s ? rows_per : 1}, rows, cols, out, st, "ColumnDot");
 }
 void ColumnDotNormalized(const float* dy, const float* x, const float* mean, const float* rstd, int64_t rows,
                          int64_t cols, float* out, cudaStream_t st) {

@@ -1,5 +1,7 @@
 // Glue for the elementwise family: Axpy, Scale, Binary, BroadcastBinary, RowScale, Gelu, BiasGelu,
 // GeluGrad, ScaleAdd, ScaleAddGrad. Outputs may be an input exactly (element i is read before written).
+#include <string>
+
 #include "args.h"
 #include "ops.h"
 
@@ -155,7 +157,23 @@ Napi::Value BiasGeluGradJs(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// ScaleAdd(x, z, gamma, cols, out): out = x + gamma ⊙ z
+// The optional per-sample factors of ScaleAdd/ScaleAddGrad (undefined/null: none): a DeviceArray
+// whose length divides the rows; *rows_per gets the rows of one sample.
+View SampleScaleArg(Napi::Env env, Napi::Value v, int64_t rows, const View& out, const char* out_name,
+                    int64_t* rows_per) {
+  View s = DevArg(env, v, "sampleScale", -1, true);
+  *rows_per = 1;
+  if (!s.p) return s;
+  if (s.n < 1 || rows % s.n != 0) {
+    ThrowRange(env, "sampleScale: expected a length that divides rows = " + std::to_string(rows) + ", got " +
+                        std::to_string(s.n));
+  }
+  NoAlias(env, out, out_name, s, "sampleScale");
+  *rows_per = rows / s.n;
+  return s;
+}
+
+// ScaleAdd(x, z, gamma, cols, out, sampleScale?): out = x + gamma ⊙ (s z)
 Napi::Value ScaleAddJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   View x = DevArg(env, info[0], "x");
@@ -166,11 +184,13 @@ Napi::Value ScaleAddJs(const Napi::CallbackInfo& info) {
   SameOrNoAlias(env, out, "out", x, "x");
   SameOrNoAlias(env, out, "out", z, "z");
   NoAlias(env, out, "out", gamma, "gamma");
-  RunOnStream(env, [&](cudaStream_t st) { ScaleAdd(x.p, z.p, gamma.p, cols, out.p, x.n, st); });
+  int64_t rows_per;
+  const View s = SampleScaleArg(env, info[5], x.n / cols, out, "out", &rows_per);
+  RunOnStream(env, [&](cudaStream_t st) { ScaleAdd(x.p, z.p, gamma.p, cols, out.p, x.n, st, s.p, rows_per * cols); });
   return env.Undefined();
 }
 
-// ScaleAddGrad(z, gamma, dy, cols, dz | null, dgamma | null)
+// ScaleAddGrad(z, gamma, dy, cols, dz | null, dgamma | null, sampleScale?)
 Napi::Value ScaleAddGradJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   View z = DevArg(env, info[0], "z");
@@ -184,10 +204,13 @@ Napi::Value ScaleAddGradJs(const Napi::CallbackInfo& info) {
   NoAlias(env, dz, "dz", gamma, "gamma");
   NoAlias(env, dgamma, "dgamma", dy, "dy");
   NoAlias(env, dgamma, "dgamma", z, "z");
+  int64_t rows_per;
+  const View s = SampleScaleArg(env, info[6], z.n / cols, dz, "dz", &rows_per);
+  NoAlias(env, dgamma, "dgamma", s, "sampleScale");
   RunOnStream(env, [&](cudaStream_t st) {
     // dgamma reads dy before dz (which may be dy) is written: same stream, in order.
-    if (dgamma.p) ColumnDot(dy.p, z.p, z.n / cols, cols, dgamma.p, st);
-    if (dz.p) ScaleAdd(nullptr, dy.p, gamma.p, cols, dz.p, z.n, st);
+    if (dgamma.p) ColumnDot(dy.p, z.p, z.n / cols, cols, dgamma.p, st, s.p, rows_per);
+    if (dz.p) ScaleAdd(nullptr, dy.p, gamma.p, cols, dz.p, z.n, st, s.p, rows_per * cols);
   });
   return env.Undefined();
 }

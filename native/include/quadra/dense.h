@@ -62,12 +62,18 @@ void Axpy(int64_t n, float alpha, const float* x, float* y);
 // out[r, :] = s[r] x[r, :]; rows whose s[r] is 0 become 0 (even where x is not finite).
 void RowScale(int64_t rows, int64_t cols, const float* x, const float* s, float* out);
 
-// ---- fused residual (native/cpu/scale_add.cc) ----
-// out[r, c] = x[r, c] + gamma[c] * z[r, c] (out may be x exactly).
-void ScaleAdd(int64_t rows, int64_t cols, const float* x, const float* z, const float* gamma, float* out);
-// dz = dy * gamma, dgamma = sum over rows of dy * z; either may be null.
+// ---- fused residual (native/cpu/elementwise_scale_add.cc) ----
+// Optional per-sample factors of the branch z (drop path): row r's factor is s[r / rows_per].
+struct SampleScale {
+  const float* s = nullptr;
+  int64_t rows_per = 1;
+};
+// out[r, c] = x[r, c] + gamma[c] * (s_r z[r, c]) (out may be x exactly); a zero s_r gives out = x.
+void ScaleAdd(int64_t rows, int64_t cols, const float* x, const float* z, const float* gamma, float* out,
+              SampleScale ss = {});
+// dz = s_r (dy * gamma), dgamma = sum over rows of dy * (s_r z); either may be null.
 void ScaleAddGrad(int64_t rows, int64_t cols, const float* z, const float* gamma, const float* dy,
-                      float* dz, float* dgamma);
+                  float* dz, float* dgamma, SampleScale ss = {});
 
 // ---- reductions (native/cpu/reduce.cc) ----
 // out[c] = sum_r x[r, c].

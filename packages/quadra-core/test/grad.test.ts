@@ -30,6 +30,7 @@ const cases: Case[] = [
   ['linearGelu', () => gradcheck(([x, w, b]) => q.linearGelu(x, w, b), [r(2, 3, 5), r(4, 5), r(4)])],
   ['gelu', () => gradcheck(([x]) => q.gelu(x), [rand64([40], g, 3)])],
   ['scaleAdd', () => gradcheck(([x, z, s]) => q.scaleAdd(x, z, s), [r(2, 3, 4), r(2, 3, 4), r(4)])],
+  ['scaleAdd with drop path folded', () => gradcheck(([x, z, s]) => q.scaleAdd(x, z, s, q.dropPathScale(4, 0.5, 'cpu', new q.Generator(3), 'float64')), [r(4, 3, 2), r(4, 3, 2), r(2)])],
   ['channelScale', () => gradcheck(([x, s]) => q.channelScale(x, s), [r(3, 5), r(5)])],
   ['globalAvgPool', () => gradcheck(([x]) => q.globalAvgPool(x), [r(2, 3, 4, 5)])],
   ['softmax', () => gradcheck(([x]) => q.softmax(x), [r(3, 6)])],

@@ -11,7 +11,7 @@ import {
 import { checkOptions, optionKeys } from './options.js';
 
 const OUT_KEYS = optionKeys<GeluOptions>()('out');
-const SCALE_ADD_BACKWARD_KEYS = optionKeys<ScaleAddBackwardOptions>()('dz', 'dgamma');
+const SCALE_ADD_BACKWARD_KEYS = optionKeys<ScaleAddBackwardOptions>()('dz', 'dgamma', 'sampleScale');
 const BIAS_GELU_BACKWARD_KEYS = optionKeys<BiasGeluBackwardOptions>()('dh', 'db');
 
 export type { BinaryOpName, BroadcastMode };
@@ -230,6 +230,8 @@ export interface ScaleAddBackwardOptions {
   dz?: Float32Array | null;
   /** [cols] */
   dgamma?: Float32Array | null;
+  /** The per-sample factors the forward used (see `scaleAdd`). */
+  sampleScale?: Float32Array | null;
 }
 
 export interface ScaleAddGrads {
@@ -244,44 +246,63 @@ function rowsOf(name: string, x: Float32Array, cols: number): number {
   return x.length / cols;
 }
 
+/** Checks optional per-sample factors: a length that divides `rows`. */
+function checkSampleScale(name: string, s: Float32Array | null | undefined, rows: number): Float32Array | null {
+  if (s === undefined || s === null) return null;
+  checkF32Any(name, s);
+  if (s.length === 0 || rows % s.length !== 0) {
+    throw new ShapeError(`${name}: expected a length that divides rows = ${rows} (one factor per sample), got ${s.length}`);
+  }
+  return s;
+}
+
 /**
  * Fused residual with a per-channel scale (layer scale): out = x + gamma z, gamma [cols] broadcast
  * over rows. out may be x itself (the residual stream updated in place); undefined allocates.
+ * `sampleScale` (optional) multiplies each sample's rows of z first — drop path's mask of 0 or
+ * 1/(1−p) per sample, its length dividing the rows; a zero factor gives out = x.
  *
  * @example
  * scaleAdd(x, branch, layerScale, 64, x); // x += layerScale * branch
  */
-export function scaleAdd(x: Float32Array, z: Float32Array, gamma: Float32Array, cols: number, out?: Float32Array): Float32Array {
+export function scaleAdd(
+  x: Float32Array, z: Float32Array, gamma: Float32Array, cols: number, out?: Float32Array, sampleScale?: Float32Array | null,
+): Float32Array {
   checkF32Any('x', x);
   const c = checkDim('cols', cols);
-  rowsOf('x', x, c);
+  const rows = rowsOf('x', x, c);
   checkF32('z', z, x.length);
   checkF32('gamma', gamma, c);
+  const s = checkSampleScale('sampleScale', sampleScale, rows);
   const o = out === undefined ? allocFloat32(x.length) : checkF32('out', out, x.length);
   checkSameOrNoOverlap('out', o, 'x', x);
-  checkOutputsApart({ out: o }, { z, gamma });
-  runKernel((k) => k.ScaleAdd(x, z, gamma, c, o));
+  checkOutputsApart({ out: o }, { z, gamma, sampleScale: s });
+  runKernel((k) => k.ScaleAdd(x, z, gamma, c, o, s));
   return o;
 }
 
-/** Gradients of `scaleAdd` w.r.t. z and gamma: dz = dy gamma, dgamma = sum over rows of dy z (dx is dy). */
+/**
+ * Gradients of `scaleAdd` w.r.t. z and gamma: dz = s (dy gamma), dgamma = sum over rows of dy (s z)
+ * (dx is dy), with s the forward's per-sample factors when it had them (opts.sampleScale).
+ */
 export function scaleAddBackward(
   z: Float32Array, gamma: Float32Array, dy: Float32Array, cols: number, opts: ScaleAddBackwardOptions = {},
 ): ScaleAddGrads {
   checkF32Any('z', z);
   const c = checkDim('cols', cols);
-  rowsOf('z', z, c);
+  const rows = rowsOf('z', z, c);
   checkF32('gamma', gamma, c);
   checkF32('dy', dy, z.length);
   const o = checkOptions<ScaleAddBackwardOptions>('scaleAddBackward', 'opts', opts, SCALE_ADD_BACKWARD_KEYS);
+  const s = checkSampleScale('opts.sampleScale', o.sampleScale, rows);
   const g: ScaleAddGrads = {
     dz: optionalOutput('opts.dz', o.dz, z.length, allocFloat32),
     dgamma: optionalOutput('opts.dgamma', o.dgamma, c, allocFloat32),
   };
   if (g.dz) checkSameOrNoOverlap('opts.dz', g.dz, 'dy', dy);
-  checkOutputsApart({ 'opts.dz': g.dz, 'opts.dgamma': g.dgamma }, { z, gamma });
+  checkOutputsApart({ 'opts.dz': g.dz, 'opts.dgamma': g.dgamma }, { z, gamma, 'opts.sampleScale': s });
   checkOutputsApart({ 'opts.dgamma': g.dgamma }, { dy });
-  runKernel((k) => k.ScaleAddGrad(z, gamma, dy, c, g.dz, g.dgamma));
+  runKernel((k) => k.ScaleAddGrad(z, gamma, dy, c, g.dz, g.dgamma, s));
   return g;
 }
 

@@ -93,9 +93,12 @@ export interface KernelSignatures<B> {
   BiasGelu(h: B, bias: B | null, cols: number, y: B): void;
   GeluGrad(x: B, dy: B, dx: B): void;
   BiasGeluGrad(h: B, dy: B, cols: number, dh: B, db: B | null): void;
-  /** out = x + gamma ⊙ z, gamma per last-axis channel. */
-  ScaleAdd(x: B, z: B, gamma: B, cols: number, out: B): void;
-  ScaleAddGrad(z: B, gamma: B, dy: B, cols: number, dz: B | null, dgamma: B | null): void;
+  /**
+   * out = x + gamma ⊙ (s ⊙ z), gamma per last-axis channel; the optional sampleScale s holds one
+   * factor per sample (its length divides the rows): drop path folded into the residual.
+   */
+  ScaleAdd(x: B, z: B, gamma: B, cols: number, out: B, sampleScale?: B | null): void;
+  ScaleAddGrad(z: B, gamma: B, dy: B, cols: number, dz: B | null, dgamma: B | null, sampleScale?: B | null): void;
   QuadConv2d(x: B, s: ConvShape, k: number, w: QuadWeights<B>, y: B, saved: { a: B; b: B } | null): void;
   QuadConv2dGrad(x: B, s: ConvShape, k: number, w: QuadWeights<B>, dy: B, saved: { a: B; b: B } | null, g: QuadGrads<B>): void;
   DwConv2d(x: B, s: ConvShape, k: number, w: B, b: B | null, y: B): void;

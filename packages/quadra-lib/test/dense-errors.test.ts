@@ -108,6 +108,10 @@ describe('dense kernels: argument checks in TypeScript', () => {
     expectError(() => scaleAdd(f(6), z, f(3), 3, z), ArgumentError, /^out: must not share memory with z/);
     expectError(() => scaleAddBackward(f(6), f(3), f(6), 3, { dgamma: f(2) }), ShapeError, /^opts\.dgamma: expected 3/);
     expectError(() => scaleAddBackward(z, f(3), f(6), 3, { dz: z }), ArgumentError, /^opts\.dz: must not share memory with z/);
+    expectError(() => scaleAdd(f(12), f(12), f(3), 3, undefined, f(3)), ShapeError, /^sampleScale: expected a length that divides rows = 4/);
+    const big6 = f(12);
+    expectError(() => scaleAdd(f(6), f(6), f(3), 3, big6.subarray(0, 6), big6.subarray(5, 7)), ArgumentError, /^out: must not share memory with sampleScale/);
+    expectError(() => scaleAddBackward(f(6), f(3), f(6), 3, { sampleScale: f(0) }), ShapeError, /^opts\.sampleScale: expected a length that divides rows = 2/);
     expectError(() => sumRows(f(6), 2, 4), ShapeError, /^x: expected 8 elements/);
     const x = f(6);
     expectError(() => sumRows(x, 2, 3, x.subarray(3, 6)), ArgumentError, /^out: must not share memory with x/);
@@ -172,6 +176,9 @@ describe.skipIf(!native)('dense kernels: the raw binding checks again (TypeError
     expectRaw(() => n.ScaleAdd(f(6), z, f(3), 3, z), 'RangeError', /^out: must not share memory with z/);
     expectRaw(() => n.ScaleAdd(f(6), f(6), f(3), 4, f(6)), 'RangeError', /^x: expected a positive multiple of cols = 4/);
     expectRaw(() => n.ScaleAddGrad(f(6), f(3), f(6), 3, f(5), null), 'RangeError', /^dz: expected 6/);
+    expectRaw(() => n.ScaleAdd(f(12), f(12), f(3), 3, f(12), f(3)), 'RangeError', /^sampleScale: expected a length that divides rows = 4, got 3/);
+    const o12 = f(12);
+    expectRaw(() => n.ScaleAddGrad(f(6), f(3), f(6), 3, o12.subarray(0, 6), null, o12.subarray(4, 6)), 'RangeError', /^dz: must not share memory with sampleScale/);
     expectRaw(() => n.SumRows(x, 2, 3, x.subarray(0, 3)), 'RangeError', /^out: must not share memory with x/);
     const p = f(4);
     expectRaw(() => n.AdamW(p, f(4), p, f(4), { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 }), 'RangeError', /^p: must not share memory with m/);

@@ -3,7 +3,7 @@
 // backward against finite differences.
 import { describe, expect, it } from 'vitest';
 
-import { axpy, binary, scale, scaleAdd, scaleAddBackward, sumRows, type BinaryOpName } from '../src/index.js';
+import { axpy, binary, rowScale, scale, scaleAdd, scaleAddBackward, sumRows, type BinaryOpName } from '../src/index.js';
 import {
   axpyRef, binaryRef, scaleAddBackwardRef, scaleAddRef, scaleRef, sumRowsRef,
 } from '../src/reference/index.js';
@@ -99,6 +99,37 @@ forEachTarget('elementwise native vs reference', (target, ti) => {
     });
   }
 
+  // Drop path folded into the residual: per-sample factors (0 or 1/(1-p)), samples of 1..5 rows.
+  for (let i = 0; i < (ti === 0 ? 12 : 4); i++) {
+    const samples = [1, 2, 3, 7, 8, 9, 16, 17][i % 8], per = 1 + (i % 5), cols = pick(rand, [...SIZES, 256]);
+    it(`scaleAdd with sampleScale: ${samples} samples x ${per} rows, cols ${cols}`, () => {
+      const r = rng(SEED + samples * 131 + per * 17 + cols);
+      const rows = samples * per, n = rows * cols;
+      const x = randomF32(r, n), z = randomF32(r, n), gamma = randomF32(r, cols), dy = randomF32(r, n);
+      const s = Float32Array.from({ length: samples }, (_, k) => (k % 3 === 1 ? 0 : 1 / 0.9));
+      // A dropped sample's z may hold anything: its rows still give out = x and dz = 0.
+      if (samples > 1) z[per * cols] = Number.NaN;
+      const want = new Float64Array(n);
+      scaleAddRef(x, z, gamma, cols, want, s);
+      const got = scaleAdd(x, z, gamma, cols, undefined, s);
+      expect(relL2(got, want), 'scaleAdd').toBeLessThanOrEqual(TOL);
+      // The fold rounds as the separate RowScale pass did: equal to the unfused path bit for bit.
+      const masked = rowScale(z, rows / per, per * cols, s);
+      expect(got).toEqual(scaleAdd(x, masked, gamma, cols));
+      const dz = new Float64Array(n), dgamma = new Float64Array(cols);
+      scaleAddBackwardRef(z, gamma, dy, cols, dz, dgamma, s);
+      const g = scaleAddBackward(z, gamma, dy, cols, { sampleScale: s });
+      expect(relL2(g.dz!, dz), 'dz').toBeLessThanOrEqual(TOL);
+      expect(relL2(g.dgamma!, dgamma), 'dgamma').toBeLessThanOrEqual(1e-5);
+      const unfused = scaleAddBackward(masked, gamma, dy, cols);
+      expect(g.dz).toEqual(rowScale(unfused.dz!, rows / per, per * cols, s));
+      expect(g.dgamma).toEqual(unfused.dgamma);
+      const xi = x.slice();
+      scaleAdd(xi, z, gamma, cols, xi, s);
+      expect(xi, 'in place').toEqual(got);
+    });
+  }
+
   if (ti === 0) {
     it('large reductions (rows 25088 cols 64) stay within 1e-5', () => {
       const rows = 25088, cols = 64;
@@ -128,5 +159,22 @@ describe('scaleAdd reference backward vs finite differences (float64)', () => {
     expect(relL2(dz, numericGrad(z, loss))).toBeLessThanOrEqual(1e-8);
     expect(relL2(dgamma, numericGrad(gamma, loss))).toBeLessThanOrEqual(1e-8);
     expect(relL2(dy, numericGrad(x, loss))).toBeLessThanOrEqual(1e-8); // dx = dy
+  });
+
+  it('rows 6 cols 5 with per-sample factors (3 samples, one dropped)', () => {
+    const r = rng(SEED + 6);
+    const rows = 6, cols = 5;
+    const x = randomF64(r, rows * cols), z = randomF64(r, rows * cols), gamma = randomF64(r, cols), dy = randomF64(r, rows * cols);
+    const s = Float64Array.of(1.25, 0, 1.25);
+    const y = new Float64Array(rows * cols);
+    const loss = () => {
+      scaleAddRef(x, z, gamma, cols, y, s);
+      return dot(y, dy);
+    };
+    const dz = new Float64Array(rows * cols), dgamma = new Float64Array(cols);
+    scaleAddBackwardRef(z, gamma, dy, cols, dz, dgamma, s);
+    expect(relL2(dz, numericGrad(z, loss))).toBeLessThanOrEqual(1e-8);
+    expect(relL2(dgamma, numericGrad(gamma, loss))).toBeLessThanOrEqual(1e-8);
+    expect(dz.subarray(2 * cols, 4 * cols).every((v) => v === 0)).toBe(true);
   });
 });

@@ -44,8 +44,10 @@ void Scale(const float* x, float alpha, float* out, int64_t n, cudaStream_t st);
 // bcols: n (same shape), cols (b is one row repeated), or 0 (b[0] is a scalar).
 void Binary(BinOp op, const float* a, const float* b, float* out, int64_t n, int64_t bcols, cudaStream_t st);
 void RowScale(const float* x, int64_t rows, int64_t cols, const float* s, float* out, cudaStream_t st);
-// out = x + gamma[c] z; dz = dy gamma[c] (null x: dz mode)
-void ScaleAdd(const float* x, const float* z, const float* gamma, int64_t cols, float* out, int64_t n, cudaStream_t st);
+// out = x + gamma[c] (s z); dz = s (dy gamma[c]) (null x: dz mode); s (optional) has one factor
+// per `per` elements.
+void ScaleAdd(const float* x, const float* z, const float* gamma, int64_t cols, float* out, int64_t n, cudaStream_t st,
+              const float* s = nullptr, int64_t per = 1);
 void RowBroadcast(const float* row, int64_t rows, int64_t cols, float* out, cudaStream_t st);  // out[r,:] = row
 
 // ---- gelu.cu ----
@@ -59,7 +61,9 @@ void BroadcastBinary(BinOp op, const float* a, const float* b, float* out, const
 // ---- reduce.cu ----
 // Column reductions of [rows, cols]: out[c] = Σ_r f(r, c), deterministic (two passes, no atomics).
 void SumRows(const float* x, int64_t rows, int64_t cols, float* out, cudaStream_t st);
-void ColumnDot(const float* a, const float* b, int64_t rows, int64_t cols, float* out, cudaStream_t st);
+// Σ_r a[r,c] (s_r b[r,c]); s (optional) has one factor per `rows_per` rows.
+void ColumnDot(const float* a, const float* b, int64_t rows, int64_t cols, float* out, cudaStream_t st,
+               const float* s = nullptr, int64_t rows_per = 1);
 // Σ_r dy[r,c] (x[r,c] - mean[r]) rstd[r]: LayerNorm's dgamma.
 void ColumnDotNormalized(const float* dy, const float* x, const float* mean, const float* rstd, int64_t rows,
                          int64_t cols, float* out, cudaStream_t st);

@@ -2,6 +2,8 @@
 import { record } from '../autograd/node.js';
 import { kernels } from '../backends/dispatch.js';
 import { ArgumentError } from '../errors.js';
+import type { Device } from '../device.js';
+import type { DType } from '../dtype.js';
 import { defaultGenerator, type Generator } from '../random.js';
 import { empty, emptyLike, type Tensor } from '../tensor.js';
 import { moveTo } from '../transfer.js';
@@ -48,12 +50,27 @@ export function dropPath(x: Tensor, p: number, training: boolean, gen: Generator
   checkTensor('dropPath: x', x);
   checkP('dropPath', p);
   if (!training || p === 0 || x.ndim === 0) return x;
-  const n = x.shape[0];
-  const host = empty([n], x.dtype, 'cpu');
-  const md = host.data();
-  for (let i = 0; i < n; i++) md[i] = gen.uniform() < p ? 0 : 1 / (1 - p);
-  const mask = moveTo(host, x.device);
+  const mask = drawSampleMask(x.shape[0], p, x.dtype, x.device, gen);
   const y = masked('DropPath', x, mask);
   mask.dispose();
   return y;
+}
+
+/** n factors, each 0 with probability p and 1/(1−p) otherwise, drawn on the host (one generator for every device). */
+function drawSampleMask(n: number, p: number, dtype: DType, device: Device, gen: Generator): Tensor {
+  const host = empty([n], dtype, 'cpu');
+  const md = host.data();
+  for (let i = 0; i < n; i++) md[i] = gen.uniform() < p ? 0 : 1 / (1 - p);
+  return moveTo(host, device);
+}
+
+/**
+ * Drop path's per-sample factors for a batch of n, for `scaleAdd(x, z, gamma, s)`: the same draws
+ * from `gen` as `dropPath` makes, so folding it into the residual changes no result. The caller
+ * disposes the tensor (or lets a scope do it).
+ */
+export function dropPathScale(n: number, p: number, device: Device = 'cpu', gen: Generator = defaultGenerator, dtype: DType = 'float32'): Tensor {
+  if (!(Number.isSafeInteger(n) && n >= 1)) throw new ArgumentError(`dropPathScale: n must be a positive integer, got ${n}`);
+  checkP('dropPathScale', p);
+  return drawSampleMask(n, p, dtype, device, gen);
 }

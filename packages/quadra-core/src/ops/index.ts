@@ -8,6 +8,6 @@ export { gelu } from './activation.js';
 export { scaleAdd, channelScale } from './scale.js';
 export { globalAvgPool } from './pool.js';
 export { softmax, logSoftmax, crossEntropy, softCrossEntropy, type CrossEntropyOptions } from './softmax.js';
-export { dropout, dropPath } from './dropout.js';
+export { dropout, dropPath, dropPathScale } from './dropout.js';
 export { roll, pad, gather } from './movement.js';
 export { conv2d, quadConv2d, dwConv2d, type Conv2dOptions, type QuadConvParams, type QuadConvOptions } from './conv.js';

@@ -8,21 +8,31 @@ import { checkSame, checkVector, rowsCols } from './util.js';
 
 /**
  * x + gamma ⊙ z with gamma per last-axis channel, in one pass (QuadraBlock's residual with layer scale).
+ * `sampleScale` (optional, [N] for x [N, ...], no gradient) multiplies each sample's z first: drop
+ * path folded into the residual (`dropPathScale` draws it), with the same result as
+ * `scaleAdd(x, dropPath(z, p, true), gamma)` and one pass over z fewer each way.
  *
  * @example
  * x = scaleAdd(x, quadConvOut, gamma1);
+ * x = scaleAdd(x, mlpOut, gamma2, dropPathScale(x.shape[0], 0.1, x.device));
  */
-export function scaleAdd(x: Tensor, z: Tensor, gamma: Tensor): Tensor {
-  checkSame('scaleAdd', { x, z, gamma });
+export function scaleAdd(x: Tensor, z: Tensor, gamma: Tensor, sampleScale?: Tensor): Tensor {
+  checkSame('scaleAdd', sampleScale ? { x, z, gamma, sampleScale } : { x, z, gamma });
   if (!sameShape(x.shape, z.shape)) throw new ShapeError(`scaleAdd: x ${fmt(x.shape)} and z ${fmt(z.shape)} must have the same shape`);
   const { cols } = rowsCols(x);
   checkVector('scaleAdd', 'gamma', gamma, cols);
+  if (sampleScale) {
+    if (x.ndim < 2) throw new ShapeError(`scaleAdd: sampleScale needs x with a batch axis, got x ${fmt(x.shape)}`);
+    checkVector('scaleAdd', 'sampleScale', sampleScale, x.shape[0]);
+  }
+  const s = sampleScale?.buf() ?? null;
   const y = emptyLike(x);
-  kernels(x).ScaleAdd(x.buf(), z.buf(), gamma.buf(), cols, y.buf());
-  record('ScaleAdd', [x, z, gamma], [y], [z, gamma], ([g]) => {
+  kernels(x).ScaleAdd(x.buf(), z.buf(), gamma.buf(), cols, y.buf(), s);
+  const saved = sampleScale ? [z, gamma, sampleScale] : [z, gamma];
+  record('ScaleAdd', [x, z, gamma], [y], saved, ([g]) => {
     const dz = z.requiresGrad ? emptyLike(z) : null;
     const dg = gamma.requiresGrad ? emptyLike(gamma) : null;
-    kernels(x).ScaleAddGrad(z.buf(), gamma.buf(), g!.buf(), cols, dz?.buf() ?? null, dg?.buf() ?? null);
+    kernels(x).ScaleAddGrad(z.buf(), gamma.buf(), g!.buf(), cols, dz?.buf() ?? null, dg?.buf() ?? null, s);
     return [x.requiresGrad ? g!.detach() : null, dz, dg];
   });
   return y;

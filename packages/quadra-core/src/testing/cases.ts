@@ -36,6 +36,10 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
   c_('linearGelu', 1e-5, (g, c) => ({ inputs: [r([3, c], g), r([c + 2, c], g), r([c + 2], g)], f: ([x, w, b]) => q.linearGelu(x, w, b) })),
   c_('gelu', 1e-5, (g, c) => ({ inputs: [r([3, c], g, 3)], f: ([x]) => q.gelu(x) })),
   c_('scaleAdd', 1e-6, (g, c) => ({ inputs: [r([4, c], g), r([4, c], g), r([c], g)], f: ([x, z, s]) => q.scaleAdd(x, z, s) })),
+  c_('scaleAdd (drop path folded: 3 samples, one dropped)', 1e-6, (g, c) => ({
+    inputs: [r([3, 2, c], g), r([3, 2, c], g), r([c], g)],
+    f: ([x, z, s]) => q.scaleAdd(x, z, s, q.moveTo(q.tensor([1.25, 0, 1.25], [3]), x.device)),
+  })),
   c_('channelScale', 1e-6, (g, c) => ({ inputs: [r([4, c], g), r([c], g)], f: ([x, s]) => q.channelScale(x, s) })),
   c_('mul row + add same', 1e-6, (g, c) => ({ inputs: [r([3, c], g), r([c], g), r([3, c], g)], f: ([a, b, d]) => q.add(q.mul(a, b), d) })),
   c_('sub/div scalar', 1e-6, (g, c) => ({ inputs: [r([2, c], g), q.tensor([1.7], [1])], f: ([a, s]) => q.div(q.sub(a, s), s) })),

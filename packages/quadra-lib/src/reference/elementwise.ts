@@ -147,20 +147,38 @@ export function biasGeluRef(h: FloatArray, bias: FloatArray, cols: number, out: 
   }
 }
 
-/** out[r, c] = x[r, c] + gamma[c] z[r, c]; out may be x. */
-export function scaleAddRef(x: FloatArray, z: FloatArray, gamma: FloatArray, cols: number, out: FloatArray): void {
-  for (let i = 0; i < x.length; i++) out[i] = x[i] + gamma[i % cols] * z[i];
+/** Element i's per-sample factor: 1 without factors, else s[sample of i] (s.length samples). */
+function sampleFactor(s: FloatArray | null | undefined, i: number, n: number): number {
+  return s ? s[Math.floor(i / (n / s.length))] : 1;
 }
 
-/** dz = dy gamma, dgamma = sum over rows of dy z; null outputs are skipped; dz may be dy. */
+/**
+ * out[r, c] = x[r, c] + gamma[c] (s_r z[r, c]), with s_r the optional per-sample factor of row r
+ * (sampleScale holds one per sample; a zero gives out = x exactly). out may be x.
+ */
+export function scaleAddRef(
+  x: FloatArray, z: FloatArray, gamma: FloatArray, cols: number, out: FloatArray, sampleScale?: FloatArray | null,
+): void {
+  for (let i = 0; i < x.length; i++) {
+    const f = sampleFactor(sampleScale, i, x.length);
+    out[i] = f === 0 ? x[i] : x[i] + gamma[i % cols] * (f * z[i]);
+  }
+}
+
+/**
+ * dz = s_r (dy gamma), dgamma = sum over rows of dy (s_r z); null outputs are skipped; dz may be dy.
+ * A zero factor gives dz = 0 and no dgamma term.
+ */
 export function scaleAddBackwardRef(
   z: FloatArray, gamma: FloatArray, dy: FloatArray, cols: number, dz: FloatArray | null, dgamma: FloatArray | null,
+  sampleScale?: FloatArray | null,
 ): void {
   const dg = new Float64Array(cols);
   for (let i = 0; i < z.length; i++) {
     const c = i % cols;
-    dg[c] += dy[i] * z[i];
-    if (dz) dz[i] = dy[i] * gamma[c];
+    const f = sampleFactor(sampleScale, i, z.length);
+    if (f !== 0) dg[c] += dy[i] * (f * z[i]);
+    if (dz) dz[i] = f === 0 ? 0 : f * (dy[i] * gamma[c]);
   }
   if (dgamma) dgamma.set(dg);
 }

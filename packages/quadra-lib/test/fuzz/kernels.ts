@@ -67,8 +67,8 @@ export const VALID: Record<KernelName, (d: Dims) => Call> = {
   BiasGelu: (d) => call('h bias cols y', f(d.r * d.q), f(d.q), i(d.q), f(d.r * d.q)),
   GeluGrad: (d) => call('x dy dx', f(d.m), f(d.m), f(d.m)),
   BiasGeluGrad: (d) => call('h dy cols dh db', f(d.r * d.q), f(d.r * d.q), i(d.q), f(d.r * d.q), f(d.q)),
-  ScaleAdd: (d) => call('x z gamma cols out', f(d.r * d.q), f(d.r * d.q), f(d.q), i(d.q), f(d.r * d.q)),
-  ScaleAddGrad: (d) => call('z gamma dy cols dz dgamma', f(d.r * d.q), f(d.q), f(d.r * d.q), i(d.q), f(d.r * d.q), f(d.q)),
+  ScaleAdd: (d) => call('x z gamma cols out sampleScale', f(d.r * d.q), f(d.r * d.q), f(d.q), i(d.q), f(d.r * d.q), f(d.r)),
+  ScaleAddGrad: (d) => call('z gamma dy cols dz dgamma sampleScale', f(d.r * d.q), f(d.q), f(d.r * d.q), i(d.q), f(d.r * d.q), f(d.q), f(d.r)),
   QuadConv2d: (d) => {
     const n = d.n * d.h * d.w * d.c;
     return call('x shape k w y saved', f(n), convShape(d), i(d.k), quadW(d), f(n), obj({ a: f(n), b: f(n) }));

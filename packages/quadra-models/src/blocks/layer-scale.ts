@@ -1,16 +1,19 @@
 /** Layer scale γ (init 1e-6) applied with the residual and per-sample drop path in one step. */
-import { dropPath, full, nn, scaleAdd, type Tensor } from '@quadranet/core';
+import { dropPathScale, full, nn, scaleAdd, type Tensor } from '@quadranet/core';
 import { inferencePath, Mlp, mlpResidual } from './mlp.js';
 
 export function layerScale(dim: number, init = 1e-6): nn.Parameter {
   return new nn.Parameter(full([dim], init));
 }
 
-/** x + dropPath(γ ⊙ branch); the branch handle is released. */
+/**
+ * x + dropPath(γ ⊙ branch) in one pass: drop path's per-sample factors are folded into the scaled
+ * residual (the same draws and the same result as a separate dropPath). The branch handle is released.
+ */
 export function residual(x: Tensor, branch: Tensor, gamma: Tensor, drop: number, training: boolean): Tensor {
-  const b = dropPath(branch, drop, training);
-  const y = scaleAdd(x, b, gamma);
-  if (b !== branch) b.dispose();
+  const mask = training && drop > 0 ? dropPathScale(branch.shape[0], drop, branch.device, undefined, branch.dtype) : undefined;
+  const y = scaleAdd(x, branch, gamma, mask);
+  mask?.dispose();
   branch.dispose();
   return y;
 }
