@@ -207,3 +207,27 @@ describe('state dict through a safetensors file', () => {
     }
   });
 });
+
+describe('optim.emaUpdate', () => {
+  it('moves each average toward its weights in place, as d·avg + (1 − d)·w', () => {
+    const g = new q.Generator(5);
+    for (const n of [1, 7, 16, 17, 1000, 40000]) {
+      const avg = q.randn([n], { generator: g }), w = q.randn([n], { generator: g });
+      const a0 = Float64Array.from(avg.data()), w0 = Float64Array.from(w.data());
+      const v = avg.version;
+      optim.emaUpdate([avg], [w], 0.9);
+      const want = a0.map((x, i) => 0.9 * x + 0.1 * w0[i]);
+      expect(relL2(avg.data(), want)).toBeLessThanOrEqual(1e-6);
+      expect(avg.version).toBeGreaterThan(v); // caches keyed on the version see the write
+      expect(Array.from(w.data())).toEqual(Array.from(w0, Math.fround));
+    }
+  });
+  it('rejects mismatched lists, shapes and aliasing with typed errors', () => {
+    const a = q.zeros([3]);
+    expect(() => optim.emaUpdate([a], [], 0.9)).toThrow(/avg has 1 tensors but w has 0/);
+    expect(() => optim.emaUpdate([a], [q.zeros([4])], 0.9)).toThrow(q.ShapeError);
+    expect(() => optim.emaUpdate([a], [a], 0.9)).toThrow(/both avg and w/);
+    expect(() => optim.emaUpdate([a], [q.zeros([3])], 1.5)).toThrow(/decay must be in \[0, 1\]/);
+    expect(() => optim.emaUpdate([a], [q.zeros([3], { dtype: 'float64' })], 0.5)).toThrow(q.DTypeError);
+  });
+});

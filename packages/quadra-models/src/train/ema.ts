@@ -5,7 +5,7 @@
  * (1-based), so the average forgets its random initial weights within the first hundred steps.
  * The copy lives on the model's device; checkpoints hold it as `ema.<name>` tensors beside `model.<name>`.
  */
-import { ArgumentError, add, mul, nn, noGrad, scope, type Tensor } from '@quadranet/core';
+import { ArgumentError, nn, optim, type Tensor } from '@quadranet/core';
 
 export interface EmaOptions {
   /** Decay per update (timm default 0.9998). */
@@ -43,15 +43,14 @@ export class ModelEma<M extends nn.Module = nn.Module> {
     this.updates++;
     const d = emaDecay(this.options, this.updates);
     const own = model.stateDict();
-    noGrad(() => scope(() => {
-      const next = new Map<string, Tensor>();
-      for (const [k, e] of this.module.stateDict()) {
-        const w = own.get(k);
-        if (!w) throw new ArgumentError(`ModelEma.update: the model has no parameter '${k}'`);
-        next.set(k, add(mul(e, d), mul(w, 1 - d)));
-      }
-      this.module.loadStateDict(next);
-    }));
+    const avg: Tensor[] = [], src: Tensor[] = [];
+    for (const [k, e] of this.module.stateDict()) {
+      const w = own.get(k);
+      if (!w) throw new ArgumentError(`ModelEma.update: the model has no parameter '${k}'`);
+      avg.push(e);
+      src.push(w);
+    }
+    optim.emaUpdate(avg, src, d);
   }
 
   dispose(): void {
