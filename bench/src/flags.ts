@@ -3,7 +3,7 @@
  * is one line naming the flag and what it accepts, exit 1 (bench/src/main.ts prints it).
  */
 import { ArgumentError } from '@quadranet/core';
-import type { BlockKind, StemName } from '@quadranet/models';
+import { STEMS, type BlockKind, type StemName } from '@quadranet/models';
 
 export {
   intAtLeast, intList, listOf, nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber,
@@ -39,7 +39,7 @@ export function shape(flag: string) {
 export const QUADCONV_PEERS = ['unfused', 'tfjs-wasm', 'tfjs-cpu', 'pytorch'] as const;
 export const BLOCK_PEERS = ['tfjs-wasm', 'tfjs-cpu', 'pytorch'] as const;
 export const TRAIN_PEERS = ['pytorch'] as const;
-/** quadra train's --stem names. */
-export const STEM_NAMES: readonly StemName[] = ['small', 'patch2', 'patch4'];
+/** quadra train's --stem names (from the models' table, so a new stem is accepted here too). */
+export const STEM_NAMES: readonly StemName[] = Object.keys(STEMS) as StemName[];
 export const INFER_PEERS = ['onnxruntime', 'tfjs-wasm', 'tfjs-cpu'] as const;
 export const BLOCK_KINDS: readonly BlockKind[] = ['quadra', 'conv', 'hor', 'swin', 'skip'];

@@ -168,7 +168,7 @@ program
   .option('--model <name>', 'zoo name the network starts from (as quadra train --model)', 'quadranet25_xxs')
   .option('--depths <list>', 'blocks per stage', intList('--depths', 0), [2, 2, 6, 2])
   .option('--width <C>', 'base width (stages C, 2C, 4C, 8C)', positiveInt('--width'), 24)
-  .option('--stem <name>', 'small | patch2 | patch4 (as quadra train --stem)', oneOf('--stem', STEM_NAMES), 'patch2')
+  .option('--stem <name>', `${STEM_NAMES.join(' | ')} (as quadra train --stem)`, oneOf('--stem', STEM_NAMES), 'patch2')
   .option('--size <px>', 'input height and width', positiveInt('--size'), 28)
   .option('--batch <n>', 'batch size', positiveInt('--batch'), 128)
   .option('--steps <n>', 'timed training steps', positiveInt('--steps'), 20)
