@@ -23,11 +23,17 @@ namespace quadra {
 namespace HWY_NAMESPACE {
 
 // Adds this row's contribution to the thread's dW_j and db_j partials for one channel block.
+// dw_t holds the thread's dW partials channel-blocked as PackTaps lays out weights: the block at
+// c0 (width L) at dw_t + c0 * NG * k * k, [tap][j][L] inside, so the per-row flush of the
+// accumulators touches whole aligned vectors in sequence (at stride C, e.g. 160 bytes for C = 40,
+// half of them would split cache lines).
 template <int NG, bool Blocked, class D>
 HWY_INLINE void AccumulateWeightGrads(D d, const Geom& g, const GradRows<NG>& rows, int64_t h,
-                                      int64_t c0, float* const* dw_t, float* const* db_t) {
+                                      int64_t c0, float* dw_t, float* const* db_t) {
   constexpr int KB = WeightGradTaps<NG>();
   const int64_t pix = Pix<Blocked>(d, rows);
+  const int64_t L = static_cast<int64_t>(hn::Lanes(d));
+  float* dw_blk = dw_t + c0 * NG * g.k * g.k;
   const float* grow[NG];
   for (int j = 0; j < NG; ++j) grow[j] = rows.row[j][g.p];  // row h itself
   if (db_t[0]) {
@@ -48,11 +54,12 @@ HWY_INLINE void AccumulateWeightGrads(D d, const Geom& g, const GradRows<NG>& ro
         constexpr int NB = decltype(kb_tag)::value;
         hn::Vec<D> acc[NG][NB];
         WeightGradRow<NG, NB>(d, g, pix, grow, xrow, kx0, acc);
-        for (int j = 0; j < NG; ++j) {
-          float* dst = dw_t[j] + (int64_t(ky) * g.k + kx0) * g.C + c0;
-          for (int t = 0; t < NB; ++t)
-            hn::StoreU(hn::Add(hn::LoadU(d, dst + t * g.C), acc[j][t]), d, dst + t * g.C);
-        }
+        float* dst = dw_blk + (int64_t(ky) * g.k + kx0) * NG * L;
+        for (int t = 0; t < NB; ++t)
+          for (int j = 0; j < NG; ++j) {
+            float* v = dst + (t * NG + j) * L;
+            hn::StoreU(hn::Add(hn::LoadU(d, v), acc[j][t]), d, v);
+          }
       });
       kx0 += nb;
     }
@@ -103,7 +110,9 @@ void ConvGradPass(const ConvShape& s, const float* const* wts, float* dx,
   const Geom g(s);
   const int threads = NumThreads();
   const int64_t wsize = s.WeightElements();
-  const int64_t per_thread = NG * (wsize + g.C);
+  // Per thread: the NG dW partials channel-blocked (AccumulateWeightGrads), then NG db rows; a
+  // multiple of 16 floats, so every thread's block starts 64-byte aligned like the scratch.
+  const int64_t per_thread = (NG * (wsize + g.C) + 15) / 16 * 16;
   float* partials = Scratch(kScratchPartials, size_t(threads) * per_thread);
   float* packed = Scratch(kScratchPacked, size_t(NG) * wsize);
   PackTaps<NG>(g, wts, packed);
@@ -114,12 +123,8 @@ void ConvGradPass(const ConvShape& s, const float* const* wts, float* dx,
     const int t = omp_get_thread_num();
     float* mine = partials + t * per_thread;
     std::fill(mine, mine + per_thread, 0.0f);
-    float* dw_t[NG];
     float* db_t[NG];
-    for (int j = 0; j < NG; ++j) {
-      dw_t[j] = mine + j * wsize;
-      db_t[j] = want_db ? mine + NG * wsize + j * g.C : nullptr;
-    }
+    for (int j = 0; j < NG; ++j) db_t[j] = want_db ? mine + NG * wsize + j * g.C : nullptr;
     int64_t r0, r1;
     ThreadRows(rows, &r0, &r1);
     for (int64_t row = r0; row < r1; ++row) {
@@ -129,20 +134,30 @@ void ConvGradPass(const ConvShape& s, const float* const* wts, float* dx,
         GradRows<NG> maps;
         row_table(d, c0, n, h, maps);
         if (dx) InputGradRow<NG, Blocked>(d, g, maps, h, c0, packed, dx + row * g.row_stride + c0);
-        AccumulateWeightGrads<NG, Blocked>(d, g, maps, h, c0, dw_t, db_t);
+        AccumulateWeightGrads<NG, Blocked>(d, g, maps, h, c0, mine, db_t);
       });
     }
 #pragma omp barrier
-    // Sum the threads' partials into the outputs.
+    // Sum the threads' partials into the outputs, un-blocking dW: the channel block at c0 (width
+    // L) holds tap tap, set j, channel c0 + l at c0 * NG * k * k + (tap * NG + j) * L + l.
+    const int64_t taps = int64_t(g.k) * g.k;
+    ForChannelBlocks(g.C, [&](auto d, int64_t c0) HWY_ATTR {
+      const int64_t L = static_cast<int64_t>(hn::Lanes(d));
+      const int64_t base = c0 * NG * taps;
+#pragma omp for schedule(static) nowait
+      for (int64_t i = 0; i < NG * taps * L; ++i) {
+        float acc = 0.0f;
+        for (int tt = 0; tt < threads; ++tt) acc += partials[tt * per_thread + base + i];
+        const int64_t tap = i / (NG * L), j = (i / L) % NG, l = i % L;
+        dw[j][tap * g.C + c0 + l] = acc;
+      }
+    });
+    if (want_db) {
 #pragma omp for schedule(static)
-    for (int64_t i = 0; i < per_thread; ++i) {
-      float acc = 0.0f;
-      for (int tt = 0; tt < threads; ++tt) acc += partials[tt * per_thread + i];
-      const int64_t wi = i - NG * wsize;
-      if (i < NG * wsize) {
-        dw[i / wsize][i % wsize] = acc;
-      } else if (want_db) {
-        db[wi / g.C][wi % g.C] = acc;
+      for (int64_t i = 0; i < NG * g.C; ++i) {
+        float acc = 0.0f;
+        for (int tt = 0; tt < threads; ++tt) acc += partials[tt * per_thread + NG * wsize + i];
+        db[i / g.C][i % g.C] = acc;
       }
     }
   }
