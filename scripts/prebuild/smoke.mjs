@@ -54,6 +54,23 @@ for (const [c, k, h, w] of [[1, 3, 5, 4], [7, 5, 6, 7], [8, 7, 9, 5], [17, 7, 7,
   const g = lib.quadconv2dBackward(x, shape, wt, k, dy);
   const gr = ref.quadconv2dBackwardRef(x, shape, wt, k, dy);
   for (const key of ['dx', 'dwa', 'dwb', 'dwc', 'dba']) expectClose(`quadconv2dBackward.${key} C=${c}`, g[key], gr[key], 1e-4);
+  // The plain depthwise backward shares the gradient pass (channel-blocked dW partials).
+  const dg = lib.dwconv2dBackward(x, shape, { w: wt.wa, b: wt.ba }, k, dy);
+  const dr = ref.dwconv2dBackwardRef(x, shape, { w: wt.wa, b: wt.ba }, k, dy);
+  for (const key of ['dx', 'dw', 'db']) expectClose(`dwconv2dBackward.${key} C=${c}`, dg[key], dr[key], 1e-4);
+}
+{
+  // Drop path folded into the residual: per-sample factors, one sample dropped.
+  const rows = 6, cols = 19, x = rand(rows * cols, 41), z = rand(rows * cols, 42), gamma = rand(cols, 43), dy = rand(rows * cols, 44);
+  const s = Float32Array.of(1.25, 0, 1.25);
+  const want = new Float32Array(rows * cols);
+  ref.scaleAddRef(x, z, gamma, cols, want, s);
+  expectClose('scaleAdd with sampleScale', lib.scaleAdd(x, z, gamma, cols, undefined, s), want, 1e-6);
+  const dz = new Float32Array(rows * cols), dgamma = new Float32Array(cols);
+  ref.scaleAddBackwardRef(z, gamma, dy, cols, dz, dgamma, s);
+  const g = lib.scaleAddBackward(z, gamma, dy, cols, { sampleScale: s });
+  expectClose('scaleAddBackward.dz with sampleScale', g.dz, dz, 1e-6);
+  expectClose('scaleAddBackward.dgamma with sampleScale', g.dgamma, dgamma, 1e-5);
 }
 for (const [m, n, kk] of [[1, 1, 1], [7, 9, 17], [33, 65, 15], [64, 48, 130]]) {
   const a = rand(m * kk, m), b = rand(kk * n, n);
