@@ -69,7 +69,7 @@ describe.skipIf(!existsSync(BENCH))('bench: bad flags', () => {
   // a test of its own: spawnSync blocks the worker, and one long test starves vitest's RPC
   it('train-speed checks its flags the same way', () => {
     expectOneLine(run(BENCH, ['train-speed', '--peers', 'tfjs-cpu']), /^--peers takes a comma-separated list of pytorch \(or none\); got "tfjs-cpu"/);
-    expectOneLine(run(BENCH, ['train-speed', '--stem', 'patch3']), /^--stem must be one of small, patch2, patch4, got "patch3"/);
+    expectOneLine(run(BENCH, ['train-speed', '--stem', 'patch3']), /^--stem must be one of small, patch1, patch2, patch4, conv2, got "patch3"/);
     expectOneLine(run(BENCH, ['train-speed', '--steps', '0']), '--steps must be ≥ 1, got 0');
     expectOneLine(run(BENCH, ['train-speed', '--warmup', '-1']), '--warmup must be ≥ 0, got -1');
     expectOneLine(run(BENCH, ['train-speed', '--depths', '2,x']), /^--depths must be a comma-separated list of integers/);
