@@ -140,25 +140,24 @@ void ConvGradPass(const ConvShape& s, const float* const* wts, float* dx,
 #pragma omp barrier
     // Sum the threads' partials into the outputs, un-blocking dW: the channel block at c0 (width
     // L) holds tap tap, set j, channel c0 + l at c0 * NG * k * k + (tap * NG + j) * L + l.
+    auto across_threads = [&](int64_t i) {  // element i of every thread's partials, summed
+      float acc = 0.0f;
+      for (int tt = 0; tt < threads; ++tt) acc += partials[tt * per_thread + i];
+      return acc;
+    };
     const int64_t taps = int64_t(g.k) * g.k;
     ForChannelBlocks(g.C, [&](auto d, int64_t c0) HWY_ATTR {
       const int64_t L = static_cast<int64_t>(hn::Lanes(d));
       const int64_t base = c0 * NG * taps;
 #pragma omp for schedule(static) nowait
       for (int64_t i = 0; i < NG * taps * L; ++i) {
-        float acc = 0.0f;
-        for (int tt = 0; tt < threads; ++tt) acc += partials[tt * per_thread + base + i];
         const int64_t tap = i / (NG * L), j = (i / L) % NG, l = i % L;
-        dw[j][tap * g.C + c0 + l] = acc;
+        dw[j][tap * g.C + c0 + l] = across_threads(base + i);
       }
     });
     if (want_db) {
 #pragma omp for schedule(static)
-      for (int64_t i = 0; i < NG * g.C; ++i) {
-        float acc = 0.0f;
-        for (int tt = 0; tt < threads; ++tt) acc += partials[tt * per_thread + NG * wsize + i];
-        db[i / g.C][i % g.C] = acc;
-      }
+      for (int64_t i = 0; i < NG * g.C; ++i) db[i / g.C][i % g.C] = across_threads(NG * wsize + i);
     }
   }
 }

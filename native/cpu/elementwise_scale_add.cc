@@ -25,7 +25,8 @@ using D = hn::ScalableTag<float>;
 
 constexpr int64_t kBlockRows = 64;
 
-// The sample factor of row r: 1 without factors (never used then), else s[r / rows_per].
+// The sample factor of row r: 1 without factors, else s[r / rows_per]. Multiplying by a factor of
+// 1 is exact, so the rows without factors share the scaled path and round as before.
 HWY_INLINE float SampleFactor(const SampleScale& ss, int64_t r) {
   return ss.s ? ss.s[r / ss.rows_per] : 1.0f;
 }
@@ -49,11 +50,10 @@ void ScaleAddImpl(int64_t rows, int64_t cols, const float* x, const float* z, co
       const auto vf = hn::Set(d, f);
       int64_t c = 0;
       for (; c + N <= cols; c += N) {
-        auto zv = hn::LoadU(d, z + o + c);
-        if (ss.s) zv = hn::Mul(vf, zv);
+        const auto zv = hn::Mul(vf, hn::LoadU(d, z + o + c));
         hn::StoreU(hn::MulAdd(hn::LoadU(d, gamma + c), zv, hn::LoadU(d, x + o + c)), d, out + o + c);
       }
-      for (; c < cols; ++c) out[o + c] = std::fma(gamma[c], ss.s ? f * z[o + c] : z[o + c], x[o + c]);
+      for (; c < cols; ++c) out[o + c] = std::fma(gamma[c], f * z[o + c], x[o + c]);
     }
   }
 }
@@ -81,18 +81,8 @@ void ScaleAddBackwardImpl(int64_t rows, int64_t cols, const float* z, const floa
       const float f = SampleFactor(ss, r);
       if (f == 0.0f) {  // a dropped sample: no gradient reaches z, nothing adds to dgamma
         if (dz) std::memset(dz + o, 0, size_t(cols) * sizeof(float));
-      } else if (!ss.s) {
-        int64_t c = 0;
-        for (; c + N <= cols; c += N) {
-          const auto g = hn::LoadU(d, dy + o + c);
-          if (dz) hn::StoreU(hn::Mul(g, hn::LoadU(d, gamma + c)), d, dz + o + c);
-          if (blk) hn::StoreU(hn::MulAdd(g, hn::LoadU(d, z + o + c), hn::LoadU(d, blk + c)), d, blk + c);
-        }
-        for (; c < cols; ++c) {
-          if (blk) blk[c] = std::fma(dy[o + c], z[o + c], blk[c]);
-          if (dz) dz[o + c] = dy[o + c] * gamma[c];
-        }
       } else {
+        // dy is read before dz (which may be dy) is written
         const auto vf = hn::Set(d, f);
         int64_t c = 0;
         for (; c + N <= cols; c += N) {

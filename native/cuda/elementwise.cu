@@ -29,9 +29,9 @@ __global__ void ScaleAddK(const float* x, const float* z, const float* gamma, in
                           int64_t per, float* out, int64_t n) {
   QC_GRID_STRIDE(i, n) {
     const float g = gamma[i % cols];
-    const float f = s ? s[i / per] : 1.f;
-    if (x) out[i] = f == 0.f ? x[i] : x[i] + g * (s ? f * z[i] : z[i]);
-    else out[i] = f == 0.f ? 0.f : (s ? f * (z[i] * g) : z[i] * g);
+    const float f = s ? s[i / per] : 1.f;  // a factor of 1 multiplies exactly
+    if (x) out[i] = f == 0.f ? x[i] : x[i] + g * (f * z[i]);
+    else out[i] = f == 0.f ? 0.f : f * (z[i] * g);
   }
 }
 
@@ -70,7 +70,7 @@ void RowScale(const float* x, int64_t rows, int64_t cols, const float* s, float*
 void ScaleAdd(const float* x, const float* z, const float* gamma, int64_t cols, float* out, int64_t n, cudaStream_t st,
               const float* s, int64_t per) {
   if (n <= 0 || cols <= 0) return;
-  ScaleAddK<<<GridFor(n), kThreads, 0, st>>>(x, z, gamma, cols, s, s ? per : 1, out, n);
+  ScaleAddK<<<GridFor(n), kThreads, 0, st>>>(x, z, gamma, cols, s, per, out, n);
   CheckLaunch("ScaleAdd");
 }
 void RowBroadcast(const float* row, int64_t rows, int64_t cols, float* out, cudaStream_t st) {

@@ -17,10 +17,8 @@ struct DotF {
   const float *a, *b, *s;  // s: optional per-sample factors of b, one per rows_per rows
   int64_t rows_per;
   __device__ double operator()(int64_t r, int64_t c, int64_t cols) const {
-    const float bv = b[r * cols + c];
-    if (!s) return double(a[r * cols + c]) * bv;
-    const float f = s[r / rows_per];
-    return f == 0.f ? 0.0 : double(a[r * cols + c]) * (f * bv);
+    const float f = s ? s[r / rows_per] : 1.f;  // a factor of 1 multiplies exactly
+    return f == 0.f ? 0.0 : double(a[r * cols + c]) * (f * b[r * cols + c]);
   }
 };
 struct NormDotF {
@@ -111,7 +109,7 @@ void SumRows(const float* x, int64_t rows, int64_t cols, float* out, cudaStream_
 }
 void ColumnDot(const float* a, const float* b, int64_t rows, int64_t cols, float* out, cudaStream_t st,
                const float* s, int64_t rows_per) {
-  ColumnReduce(DotF{a, b, s, s ? rows_per : 1}, rows, cols, out, st, "ColumnDot");
+  ColumnReduce(DotF{a, b, s, rows_per}, rows, cols, out, st, "ColumnDot");
 }
 void ColumnDotNormalized(const float* dy, const float* x, const float* mean, const float* rstd, int64_t rows,
                          int64_t cols, float* out, cudaStream_t st) {
