@@ -17,7 +17,7 @@ import { checkSame, checkVector, rowsCols } from './util.js';
  * x = scaleAdd(x, mlpOut, gamma2, dropPathScale(x.shape[0], 0.1, x.device));
  */
 export function scaleAdd(x: Tensor, z: Tensor, gamma: Tensor, sampleScale?: Tensor): Tensor {
-  checkSame('scaleAdd', sampleScale ? { x, z, gamma, sampleScale } : { x, z, gamma });
+  checkSame('scaleAdd', { x, z, gamma, sampleScale });
   if (!sameShape(x.shape, z.shape)) throw new ShapeError(`scaleAdd: x ${fmt(x.shape)} and z ${fmt(z.shape)} must have the same shape`);
   const { cols } = rowsCols(x);
   checkVector('scaleAdd', 'gamma', gamma, cols);
